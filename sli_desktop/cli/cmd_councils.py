@@ -1,0 +1,144 @@
+"""sli council import|list|show"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..domain import Region
+from ..importers.register import read_register
+from ..vault.actions import Actions
+from ..vault.contacts import Contacts
+from ..vault.councils import Councils
+from ..vault.engagements import Engagements
+from ..vault.notes import Notes
+from .context import Context, UsageError
+from .output import emit_json, say, table
+
+
+def region_arg(text: str) -> Region:
+    try:
+        return Region.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("council", parents=[common], help="the council register")
+    csub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    c = csub.add_parser("import", parents=[common], help="import the UK local authority register")
+    c.add_argument("file", metavar="FILE.csv")
+    c.add_argument(
+        "--all-nations",
+        action="store_true",
+        help="also Welsh, Scottish and Northern Ireland councils",
+    )
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=import_register)
+    c = csub.add_parser("list", parents=[common], help="list councils")
+    c.add_argument("--region", type=region_arg)
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=list_councils)
+    c = csub.add_parser("show", parents=[common], help="one council and what is known of it")
+    c.add_argument("gss", metavar="GSS")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=show)
+
+
+def import_register(ctx: Context) -> None:
+    councils = read_register(Path(ctx.args.file), all_nations=ctx.args.all_nations)
+    vault = ctx.vault()
+    with vault.transaction():
+        result = Councils(vault).upsert_register(councils)
+        vault.audit(
+            "import",
+            "council",
+            detail={
+                "file": Path(ctx.args.file).name,
+                "added": result.added,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+        )
+    if ctx.args.json:
+        emit_json({"added": result.added, "updated": result.updated, "unchanged": result.unchanged})
+    else:
+        say(
+            f"{len(councils)} councils read: {result.added} added, {result.updated} updated, "
+            f"{result.unchanged} unchanged."
+        )
+
+
+def list_councils(ctx: Context) -> None:
+    councils = Councils(ctx.vault()).list(ctx.args.region)
+    if ctx.args.json:
+        emit_json([c.to_json() for c in councils])
+        return
+    table(
+        ["gss", "name", "type", "region"],
+        [(c.gss_code, c.display_name, c.type.value, c.region.value) for c in councils],
+        empty="no councils; import the register with 'sli council import FILE.csv'",
+    )
+
+
+def show(ctx: Context) -> None:
+    vault = ctx.vault()
+    council = Councils(vault).get(ctx.args.gss)
+    if not council:
+        raise UsageError(f"no council {ctx.args.gss}")
+    gss = council.gss_code
+    contacts = Contacts(vault).list(gss)
+    notes = Notes(vault).list(gss, limit=5)
+    engagements = Engagements(vault).list(council=gss)
+    actions = Actions(vault).list("open", gss)
+    today = date.today()
+    if ctx.args.json:
+        emit_json(
+            {
+                **council.to_json(),
+                "contacts": [c.to_json() for c in contacts],
+                "recent_notes": [n.to_json() for n in notes],
+                "engagements": [e.to_json() for e in engagements],
+                "open_actions": [a.to_json() for a in actions],
+            }
+        )
+        return
+    say(f"{council.name} ({gss})")
+    say(f"  {council.type.value}, {council.region.value}")
+    if council.political_control:
+        say(
+            f"  Political control: {council.political_control}"
+            + (f" (changed {council.control_changed_on})" if council.control_changed_on else "")
+        )
+    if council.improvement_board:
+        say(f"  Improvement Board since {council.improvement_board_since or 'unknown date'}")
+    say("")
+    say("Contacts")
+    table(
+        ["name", "role", "phone", "email"],
+        [(c.name, c.role, c.phones[:1], c.emails[:1]) for c in contacts],
+        empty="none",
+    )
+    say("")
+    say("Recent notes")
+    table(
+        ["date", "concern", "title", "id"],
+        [(n.date, n.concern.value, n.title, n.id[:8]) for n in notes],
+        empty="none",
+    )
+    say("")
+    say("Peer challenges")
+    table(
+        ["kind", "status", "start", "end"],
+        [(e.type.label, e.status.value, e.start, e.end) for e in engagements],
+        empty="none",
+    )
+    say("")
+    say("Open actions")
+    table(
+        ["due", "title", "owner", ""],
+        [(a.due, a.title, a.owner, "OVERDUE" if a.is_overdue(today) else "") for a in actions],
+        empty="none",
+    )

@@ -1,0 +1,174 @@
+"""sli init · sli passphrase change · sli vault info|check|remember|forget|recover · sli audit"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..vault import session
+from ..vault.audit import AuditLog
+from ..vault.header import read_header
+from .context import Context, UsageError
+from .output import emit_json, say, table
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("init", parents=[common], help="create a new encrypted vault")
+    p.add_argument(
+        "--remember", action="store_true", help="keep the key in this device's OS keyring"
+    )
+    p.add_argument(
+        "--owner", help="your name as recorded on what you write (default: your login name)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=init)
+
+    p = sub.add_parser("passphrase", parents=[common], help="change the vault passphrase")
+    psub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    c = psub.add_parser("change", parents=[common], help="re-wrap the key under a new passphrase")
+    c.add_argument("--new-passphrase-file", metavar="F")
+    c.set_defaults(func=change_passphrase)
+
+    p = sub.add_parser("vault", parents=[common], help="vault information and maintenance")
+    vsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    c = vsub.add_parser("info", parents=[common], help="where the vault is and what it holds")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=info)
+    c = vsub.add_parser("check", parents=[common], help="verify every page and the audit chain")
+    c.set_defaults(func=check)
+    c = vsub.add_parser("remember", parents=[common], help="keep the key in the OS keyring")
+    c.set_defaults(func=remember)
+    c = vsub.add_parser("forget", parents=[common], help="remove the key from the OS keyring")
+    c.set_defaults(func=forget)
+    c = vsub.add_parser(
+        "recover", parents=[common], help="set a new passphrase with the recovery key"
+    )
+    c.add_argument("--recovery-key", required=True, metavar="KEY")
+    c.add_argument("--new-passphrase-file", metavar="F")
+    c.set_defaults(func=recover)
+
+    p = sub.add_parser("audit", parents=[common], help="the audit log")
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--verify", action="store_true", help="check the hash chain")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=audit)
+
+
+def init(ctx: Context) -> None:
+    path = ctx.vault_path
+    passphrase = ctx.given_passphrase()
+    if passphrase is None:
+        passphrase = ctx.new_passphrase(env="SLI_PASSPHRASE")
+    keystore = ctx.keystore if ctx.args.remember else None
+    if ctx.args.remember and (keystore is None or not keystore.available):
+        raise UsageError(
+            "no OS keyring is available to remember the key; the vault was not created"
+        )
+    created = session.create_vault(
+        path, passphrase, owner=ctx.args.owner, remember=ctx.args.remember, keystore=keystore
+    )
+    created.vault.close()
+    if ctx.args.json:
+        emit_json(
+            {
+                "vault": str(path),
+                "recovery_key": created.recovery_key,
+                "remembered": created.remembered,
+            }
+        )
+        return
+    say(f"Created an encrypted vault at {path}")
+    if created.remembered and keystore is not None:
+        say(f"The key is remembered in {keystore.where}.")
+    say("")
+    say("Recovery key (shown once; write it down and keep it apart from this laptop):")
+    say(f"  {created.recovery_key}")
+
+
+def change_passphrase(ctx: Context) -> None:
+    old = ctx.given_passphrase() or ctx.prompt("Current passphrase")
+    new = ctx.new_passphrase(file_arg="new_passphrase_file")
+    session.change_passphrase(ctx.vault_path, old, new)
+    say("Passphrase changed. The recovery key and any remembered key still work.")
+
+
+def info(ctx: Context) -> None:
+    vault = ctx.vault()
+    header = read_header(ctx.vault_path)
+    counts = {
+        t: int(vault.scalar(f"SELECT count(*) FROM {t} WHERE deleted = 0"))
+        for t in ("councils", "contacts", "notes", "engagements", "actions")
+    }
+    data = {
+        "vault": str(ctx.vault_path),
+        "vault_id": header.vault_id,
+        "owner": vault.actor,
+        "schema_version": int(vault.scalar("PRAGMA user_version")),
+        "cipher_version": vault.scalar("PRAGMA cipher_version"),
+        "memory_security": vault.memory_security,
+        "outbox_pending": int(vault.scalar("SELECT count(*) FROM outbox")),
+        **counts,
+    }
+    if ctx.args.json:
+        emit_json(data)
+    else:
+        for key, value in data.items():
+            say(f"{key.replace('_', ' '):>16}: {value}")
+
+
+def check(ctx: Context) -> int:
+    vault = ctx.vault()
+    problems = [row[0] for row in vault.query("PRAGMA cipher_integrity_check")]
+    problems += [r[0] for r in vault.query("PRAGMA integrity_check") if r[0] != "ok"]
+    broken = AuditLog(vault).verify()
+    if broken is not None:
+        problems.append(f"the audit chain breaks at entry {broken}")
+    if problems:
+        for problem in problems:
+            say(f"problem: {problem}")
+        raise UsageError(f"the vault at {ctx.vault_path} has {len(problems)} problem(s)")
+    say("The vault is intact: every page authenticates and the audit chain holds.")
+    return 0
+
+
+def remember(ctx: Context) -> None:
+    keystore = ctx.keystore
+    if keystore is None or not keystore.available:
+        raise UsageError("no OS keyring is available on this device")
+    passphrase = ctx.given_passphrase() or ctx.prompt("Passphrase")
+    if not session.remember(ctx.vault_path, passphrase, keystore):
+        raise UsageError(f"the key could not be stored in {keystore.where}")
+    say(f"The key is remembered in {keystore.where}.")
+
+
+def forget(ctx: Context) -> None:
+    keystore = ctx.keystore
+    if keystore is not None:
+        session.forget(ctx.vault_path, keystore)
+    say("This device no longer remembers the key; the passphrase is needed to unlock.")
+
+
+def recover(ctx: Context) -> None:
+    new = ctx.new_passphrase(file_arg="new_passphrase_file")
+    session.unlock_with_recovery_key(ctx.vault_path, ctx.args.recovery_key, new).close()
+    say("The vault is open again with the new passphrase.")
+
+
+def audit(ctx: Context) -> int:
+    log = AuditLog(ctx.vault())
+    if ctx.args.verify:
+        broken = log.verify()
+        if broken is not None:
+            raise UsageError(f"the audit chain breaks at entry {broken}")
+        say("The audit chain holds.")
+        return 0
+    entries = log.entries(ctx.args.limit)
+    if ctx.args.json:
+        emit_json([e.to_json() for e in entries])
+        return 0
+    table(
+        ["#", "at", "who", "action", "kind", "record"],
+        [(e.seq, e.at[:19], e.actor, e.action, e.kind, e.record_id[:8]) for e in entries],
+        empty="the audit log is empty",
+    )
+    return 0

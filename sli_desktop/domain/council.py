@@ -1,0 +1,50 @@
+"""Councils: the register entry plus what advisers track about each one."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import ClassVar
+
+from pydantic import Field, ValidationInfo, model_validator
+
+from .enums import CouncilType, Nation, Region
+from .fields import GssCode, Text, Texts
+from .records import Record, is_stored
+
+_COUNCIL_NAMESPACE = uuid.UUID("5f0c3a52-8f1e-4b8e-9a56-3c1f6d2b7e10")
+
+
+def council_id(gss_code: str) -> str:
+    """Every device derives the same id from the GSS code, so two imports never make twins."""
+    return str(uuid.uuid5(_COUNCIL_NAMESPACE, gss_code.upper()))
+
+
+class Council(Record):
+    kind: ClassVar[str] = "council"
+
+    gss_code: GssCode
+    name: Text
+    short_name: str = ""
+    la_code: str = ""
+    type: CouncilType
+    nation: Nation = Nation.ENGLAND
+    region: Region
+    political_control: str = ""
+    control_changed_on: date | None = None
+    improvement_board: bool = False
+    improvement_board_since: date | None = None
+    population: int | None = Field(default=None, ge=0)
+    alt_names: Texts = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> Council:
+        if is_stored(info):
+            return self
+        if self.improvement_board_since and not self.improvement_board:
+            raise ValueError("improvement_board_since is set but improvement_board is false")
+        return self
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name

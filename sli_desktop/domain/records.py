@@ -1,0 +1,117 @@
+"""The record base: identity, authorship, version and tombstone shared by every synced record."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self, TypeVar
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo
+
+from .errors import ValidationError
+
+STORED = {"stored": True}
+
+
+def is_stored(info: ValidationInfo) -> bool:
+    """True when loading a stored record: business rules guard new writes, and a rule added
+    later must not make yesterday's notes unreadable. Types and formats are still checked."""
+    return bool(info.context and info.context.get("stored"))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Record(BaseModel):
+    """Every record: UUID id, timestamps, author, version and a ``deleted`` tombstone.
+
+    Records are immutable values; ``evolve`` returns a validated copy. Nothing is hard-deleted
+    before sync has propagated the deletion, so deleting sets ``deleted``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    kind: ClassVar[str] = "record"
+
+    id: str = Field(default_factory=new_id)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    author: str = ""
+    version: int = Field(default=0, ge=0)
+    deleted: bool = False
+
+    @pydantic.field_validator("id")
+    @classmethod
+    def _uuid(cls, value: str) -> str:
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise ValueError("must be a UUID") from None
+
+    @pydantic.field_validator("created_at", "updated_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    @classmethod
+    def build(cls, **data: Any) -> Self:
+        """Construct with validation errors turned into the domain's one-field errors."""
+        return validated(cls, data)
+
+    def evolve(self, **changes: Any) -> Self:
+        """A validated copy with ``changes`` applied (pydantic's model_copy does not validate)."""
+        data = self.model_dump()
+        data.update(changes)
+        return validated(type(self), data)
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as JSON-ready data keyed by the domain's field names."""
+        return self.model_dump(mode="json")
+
+
+_FRIENDLY = {
+    "missing": "is required",
+    "string_too_short": "must not be empty",
+    "date_from_datetime_parsing": "is not a valid date (use YYYY-MM-DD)",
+    "date_parsing": "is not a valid date (use YYYY-MM-DD)",
+    "date_type": "is not a valid date (use YYYY-MM-DD)",
+    "extra_forbidden": "is not a field of this record",
+    "bool_parsing": "must be true or false",
+    "int_parsing": "must be a whole number",
+    "float_parsing": "must be a number",
+}
+
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def validated(cls: type[R], data: dict[str, Any]) -> R:
+    try:
+        return cls.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise _domain_error(exc) from None
+
+
+def _domain_error(exc: pydantic.ValidationError) -> ValidationError:
+    first = exc.errors(include_url=False, include_input=False)[0]
+    field = ".".join(str(part) for part in first["loc"]) or exc.title.lower()
+    kind = first["type"]
+    if kind == "enum":
+        expected = first.get("ctx", {}).get("expected", "")
+        message = f"must be one of {expected}"
+    elif kind == "value_error":
+        error = first.get("ctx", {}).get("error")
+        if isinstance(error, ValidationError):  # a model rule that already names its field
+            return error
+        message = str(error) if error is not None else first["msg"]
+    else:
+        message = _FRIENDLY.get(kind, first["msg"][0].lower() + first["msg"][1:])
+    return ValidationError(field, message)

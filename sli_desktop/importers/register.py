@@ -1,0 +1,157 @@
+"""The UK local authority register (mySociety's ``uk_la_past_current`` CSV) as councils.
+
+Columns are found by header name, never position. The product treats as councils the six
+English types that deliver services: counties, non-metropolitan and metropolitan districts,
+unitary authorities, London boroughs and the City of London (317 in the 2024 register).
+Combined authorities and the Greater London Authority are not councils here: they are not
+offered the corporate peer challenge as councils are. ``all_nations`` adds Welsh and Scottish
+unitaries and Northern Ireland districts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..domain import Council, CouncilType, Nation, Region, ValidationError
+from .problems import ImportProblem
+from .textfile import read_text
+
+REQUIRED = (
+    "local-authority-code",
+    "official-name",
+    "nice-name",
+    "gss-code",
+    "nation",
+    "region",
+    "local-authority-type",
+    "current-authority",
+    "alt-names",
+)
+ENGLISH_TYPES = {
+    "CTY": CouncilType.COUNTY,
+    "NMD": CouncilType.NON_METROPOLITAN_DISTRICT,
+    "UA": CouncilType.UNITARY,
+    "MD": CouncilType.METROPOLITAN_DISTRICT,
+    "LBO": CouncilType.LONDON_BOROUGH,
+    "CC": CouncilType.CITY_CORPORATION,
+}
+OTHER_TYPES = {
+    "WPA": CouncilType.WELSH_UNITARY,
+    "SCO": CouncilType.SCOTTISH_UNITARY,
+    "NID": CouncilType.NI_DISTRICT,
+}
+NOT_COUNCILS = {"COMB", "SRA"}
+
+
+def read_register(path: Path, all_nations: bool = False) -> list[Council]:
+    """Every current council in the file, or ImportProblem naming the first bad line."""
+    text = read_text(path)
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ImportProblem(path, f"is not valid CSV ({exc})", 1) from None
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportProblem(path, f"missing required column(s): {', '.join(missing)}", 1)
+    councils: list[Council] = []
+    seen: dict[str, int] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if None in row or any(v is None for v in row.values()):
+                raise ImportProblem(
+                    path,
+                    f"has {len(row) - 1 if None in row else len(row)} fields where the "
+                    f"header has {len(header)}",
+                    line,
+                )
+            council = _council(path, row, line, all_nations)
+            if council is None:
+                continue
+            if council.gss_code in seen:
+                raise ImportProblem(
+                    path,
+                    f"GSS code {council.gss_code} is repeated "
+                    f"(first on line {seen[council.gss_code]})",
+                    line,
+                )
+            seen[council.gss_code] = line
+            councils.append(council)
+    except csv.Error as exc:
+        raise ImportProblem(path, f"is not valid CSV ({exc})", reader.line_num) from None
+    if not councils:
+        raise ImportProblem(path, "holds no current councils")
+    return councils
+
+
+def _council(path: Path, row: dict[str, str], line: int, all_nations: bool) -> Council | None:
+    current = row["current-authority"].strip()
+    if current not in ("True", "False"):
+        raise ImportProblem(path, f"current-authority must be True or False, not {current!r}", line)
+    code = row["local-authority-type"].strip()
+    try:
+        nation = Nation(row["nation"].strip())
+    except ValueError:
+        raise ImportProblem(path, f"unknown nation {row['nation']!r}", line) from None
+    if current != "True" or code in NOT_COUNCILS:
+        return None
+    if nation is not Nation.ENGLAND and not all_nations:
+        return None
+    types = ENGLISH_TYPES if nation is Nation.ENGLAND else OTHER_TYPES
+    if code not in types:
+        raise ImportProblem(path, f"unknown local-authority-type {code!r} for {nation.value}", line)
+    region_text = row["region"].strip() or nation.value
+    try:
+        region = Region.parse(region_text)
+    except ValueError:
+        raise ImportProblem(path, f"unknown region {region_text!r}", line) from None
+    gss = row["gss-code"].strip()
+    population = _population(row.get("pop-2020", ""))
+    try:
+        return Council.build(
+            id=_id_for(gss),
+            gss_code=gss,
+            name=row["official-name"],
+            short_name=row["nice-name"].strip(),
+            la_code=row["local-authority-code"].strip(),
+            type=types[code],
+            nation=nation,
+            region=region,
+            population=population,
+            alt_names=_alt_names(row["alt-names"], row["official-name"], row["nice-name"]),
+        )
+    except ValidationError as exc:
+        raise ImportProblem(path, str(exc), line) from None
+
+
+def _id_for(gss: str) -> str:
+    from ..domain import council_id
+
+    try:
+        return council_id(gss)
+    except ValueError:
+        return gss  # the record's own validation reports the bad code with its field name
+
+
+def _population(text: str | None) -> int | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return int(float(text))
+    except ValueError:
+        return None
+
+
+def _alt_names(text: str, official: str, nice: str) -> list[str]:
+    """Distinct alternative names, case-insensitively, without repeating the main names.
+    A name holding a broken character from an old encoding mistake is kept as data."""
+    known = {official.strip().lower(), nice.strip().lower()}
+    names: dict[str, str] = {}
+    for name in text.split(","):
+        clean = " ".join(name.split())
+        if clean and clean.lower() not in known:
+            names.setdefault(clean.lower(), clean)
+    return list(names.values())

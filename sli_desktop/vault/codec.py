@@ -1,0 +1,78 @@
+"""Records to rows and back. Columns are the domain's field names, one table per record type."""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, TypeVar
+
+from ..domain import Action, Contact, Council, Engagement, Metric, Note, Record, SupportOffer
+from ..domain.records import STORED
+
+R = TypeVar("R", bound=Record)
+
+TABLES: dict[type[Record], str] = {
+    Council: "councils",
+    Contact: "contacts",
+    Note: "notes",
+    Engagement: "engagements",
+    SupportOffer: "support_offers",
+    Action: "actions",
+    Metric: "metrics",
+}
+TYPES_BY_KIND: dict[str, type[Record]] = {cls.kind: cls for cls in TABLES}
+
+
+def table(cls: type[Record]) -> str:
+    return TABLES[cls]
+
+
+@cache
+def columns(cls: type[Record]) -> tuple[str, ...]:
+    return tuple(cls.model_fields)
+
+
+@cache
+def _json_fields(cls: type[Record]) -> frozenset[str]:
+    found = set()
+    for name, info in cls.model_fields.items():
+        annotation = info.annotation
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            origin = typing.get_origin(typing.get_args(annotation)[0])
+        if origin in (list, dict, tuple):
+            found.add(name)
+    return frozenset(found)
+
+
+@cache
+def _bool_fields(cls: type[Record]) -> frozenset[str]:
+    return frozenset(n for n, i in cls.model_fields.items() if i.annotation is bool)
+
+
+def quoted(name: str) -> str:
+    return f'"{name}"'
+
+
+def encode(record: Record) -> dict[str, Any]:
+    cls = type(record)
+    data = record.model_dump(mode="json")
+    for name in _json_fields(cls):
+        data[name] = json.dumps(data[name], ensure_ascii=False, separators=(",", ":"))
+    for name in _bool_fields(cls):
+        data[name] = int(data[name])
+    return data
+
+
+def decode(cls: type[R], row: Mapping[str, Any]) -> R:
+    data = {name: row[name] for name in columns(cls)}
+    for name in _json_fields(cls):
+        data[name] = json.loads(data[name])
+    return cls.model_validate(data, context=STORED)
+
+
+def from_payload(cls: type[R], payload: Mapping[str, Any]) -> R:
+    """A record from its JSON form (outbox payloads, sync), loaded as stored data."""
+    return cls.model_validate(dict(payload), context=STORED)

@@ -1,0 +1,93 @@
+"""Opening a SQLCipher connection with the settings that keep plaintext off the disk.
+
+This is the only module that imports sqlcipher3 (tests enforce it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+import sqlcipher3
+
+from . import keys
+from .errors import VaultDamaged, VaultError, classify
+
+
+class Cursor(Protocol):
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+class Connection(Protocol):
+    """The part of a DB-API connection the vault uses (sqlcipher3 ships no type hints)."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+    def executemany(self, sql: str, parameters: Any, /) -> Cursor: ...
+    def close(self) -> None: ...
+
+
+#: The driver's base error, for ``except`` clauses outside this module.
+Error: type[Exception] = cast(type[Exception], sqlcipher3.Error)
+
+#: Compile options the vault cannot do without: encryption, full-text search, and a build that
+#: honours ``temp_store = MEMORY`` (TEMP_STORE=0 would force temp files onto the disk).
+_REQUIRED_OPTIONS = ("HAS_CODEC", "ENABLE_FTS5")
+
+
+class UnsafeBuild(VaultError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"this SQLCipher build is unsafe for a vault: {reason}")
+
+
+def open_connection(path: Path, key: bytes, *, cache_mib: int = 64) -> Connection:
+    """A connection keyed with the raw key, hardened, and checked to really be SQLCipher.
+
+    Autocommit mode (``isolation_level=None``): the vault opens every write transaction itself
+    with ``BEGIN IMMEDIATE`` so the outbox and audit rows always share the record's transaction.
+    """
+    try:
+        conn = cast(Connection, sqlcipher3.connect(str(path), isolation_level=None, timeout=5.0))
+    except Error as exc:
+        raise classify(exc, path) or VaultDamaged(path, "it cannot be opened") from None
+    try:
+        # Memory security first: once on it stays on for the process, wiping freed pages.
+        conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(keys.sqlcipher_key_pragma(key))
+        _check_build(conn)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"PRAGMA cache_size = -{cache_mib * 1024}")
+        if conn.execute("PRAGMA temp_store").fetchone()[0] != 2:
+            raise UnsafeBuild("temporary tables would be written to disk")
+    except VaultError:
+        conn.close()
+        raise
+    except Error as exc:
+        conn.close()
+        raise classify(exc, path) or VaultDamaged(path, "it cannot be read") from None
+    return conn
+
+
+def _check_build(conn: Connection) -> None:
+    version = conn.execute("PRAGMA cipher_version").fetchone()
+    if not version or not version[0]:
+        raise UnsafeBuild("it is plain SQLite without encryption")
+    options = {
+        row[0].split("=")[0]: row[0] for row in conn.execute("PRAGMA compile_options").fetchall()
+    }
+    missing = [opt for opt in _REQUIRED_OPTIONS if opt not in options]
+    if missing:
+        raise UnsafeBuild(f"it lacks {', '.join(missing)}")
+    if options.get("TEMP_STORE") == "TEMP_STORE=0":
+        raise UnsafeBuild("it always writes temporary files to disk (TEMP_STORE=0)")
+
+
+def memory_security_enabled(conn: Connection) -> bool:
+    row = conn.execute("PRAGMA cipher_memory_security").fetchone()
+    return bool(row and str(row[0]) in ("1", "ON", "on"))

@@ -1,0 +1,85 @@
+"""Vault failures a user can act on, each with one sentence to show them.
+
+Database errors are sorted into these at the boundary (``classify``); anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class VaultError(Exception):
+    """A failure the user can act on; ``str(error)`` is the sentence to show."""
+
+
+class VaultNotFound(VaultError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no vault at {path}; create one with 'sli init'")
+
+
+class VaultExists(VaultError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"a vault already exists at {path}")
+
+
+class WrongPassphrase(VaultError):
+    def __init__(self) -> None:
+        super().__init__("wrong passphrase for this vault")
+
+
+class WrongRecoveryKey(VaultError):
+    def __init__(self) -> None:
+        super().__init__("that recovery key does not open this vault")
+
+
+class VaultDamaged(VaultError):
+    def __init__(self, path: Path, detail: str = "") -> None:
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"the vault at {path} is damaged{extra}; restore it from a backup or sync a fresh copy"
+        )
+
+
+class VaultTooNew(VaultError):
+    def __init__(self, found: int, supported: int) -> None:
+        super().__init__(
+            f"this vault has schema version {found} but this app understands up to {supported}; "
+            "update SLI Desktop"
+        )
+
+
+class VaultBusy(VaultError):
+    def __init__(self) -> None:
+        super().__init__("the vault is busy in another SLI Desktop window or command; try again")
+
+
+class DiskFull(VaultError):
+    def __init__(self) -> None:
+        super().__init__("the disk is full; nothing was saved; free some space and try again")
+
+
+class VaultLocked(VaultError):
+    def __init__(self) -> None:
+        super().__init__("the vault is locked")
+
+
+class NotFound(VaultError):
+    """A record the user named is not in the vault."""
+
+
+def classify(exc: Exception, path: Path) -> VaultError | None:
+    """Map a sqlcipher3/sqlite3 error to what the user can act on, or None for a bug."""
+    text = str(exc).lower()
+    if "database or disk is full" in text or ("disk i/o error" in text and "full" in text):
+        return DiskFull()
+    if "database is locked" in text or "database is busy" in text:
+        return VaultBusy()
+    if (
+        "file is not a database" in text
+        or "malformed" in text
+        or "corrupt" in text
+        or "hmac" in text
+        or "disk i/o error" in text
+    ):
+        return VaultDamaged(path)
+    return None

@@ -1,0 +1,110 @@
+"""Where "remember on this device" keeps the raw database key: the OS keyring, or nowhere.
+
+A convenience only: the passphrase always opens the vault, so a changed, broken or missing
+keyring can never lock a user out. There is deliberately no plain-text fallback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Protocol
+
+SERVICE = "sli-desktop"
+log = logging.getLogger(__name__)
+
+
+class KeyStore(Protocol):
+    """get/set/delete a secret by vault id; ``where`` tells the user where it went."""
+
+    @property
+    def available(self) -> bool: ...
+
+    @property
+    def where(self) -> str: ...
+
+    def get(self, name: str) -> str | None: ...
+
+    def set(self, name: str, secret: str) -> bool: ...
+
+    def delete(self, name: str) -> None: ...
+
+
+class SystemKeyStore:
+    """The OS keyring through ``keyring``: Secret Service, macOS Keychain, Windows Credentials.
+
+    Every call swallows the backend's errors and reports failure instead: a keyring that
+    misbehaves must degrade to typing the passphrase, never to a crash.
+    """
+
+    def __init__(self) -> None:
+        import keyring  # imported lazily: it probes D-Bus at import on some systems
+        import keyring.errors
+
+        self._keyring = keyring
+        self._errors = keyring.errors
+        self._backend = keyring.get_keyring()
+
+    @property
+    def available(self) -> bool:
+        priority = getattr(self._backend, "priority", 0)
+        name = type(self._backend).__module__
+        return bool(priority and priority > 0) and "fail" not in name and "null" not in name
+
+    @property
+    def where(self) -> str:
+        return getattr(self._backend, "name", type(self._backend).__name__)
+
+    def get(self, name: str) -> str | None:
+        if not self.available:
+            return None
+        try:
+            value = self._keyring.get_password(SERVICE, name)
+        except Exception as exc:
+            log.warning("keyring read failed: %s", type(exc).__name__)
+            return None
+        return value if isinstance(value, str) else None
+
+    def set(self, name: str, secret: str) -> bool:
+        if not self.available:
+            return False
+        try:
+            self._keyring.set_password(SERVICE, name, secret)
+        except Exception as exc:
+            log.warning("keyring write failed: %s", type(exc).__name__)
+            return False
+        return True
+
+    def delete(self, name: str) -> None:
+        if not self.available:
+            return
+        with contextlib.suppress(Exception):
+            self._keyring.delete_password(SERVICE, name)
+
+
+class MemoryKeyStore:
+    """For tests and for a session that must remember nothing."""
+
+    def __init__(self, available: bool = True) -> None:
+        self._secrets: dict[str, str] = {}
+        self._available = available
+
+    @property
+    def available(self) -> bool:
+        return self._available
+
+    @property
+    def where(self) -> str:
+        return "memory (not kept)"
+
+    def get(self, name: str) -> str | None:
+        return self._secrets.get(name) if self._available else None
+
+    def set(self, name: str, secret: str) -> bool:
+        if not self._available:
+            return False
+        self._secrets[name] = secret
+        return True
+
+    def delete(self, name: str) -> None:
+        self._secrets.pop(name, None)

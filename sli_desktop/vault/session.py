@@ -1,0 +1,166 @@
+"""Creating, unlocking and re-keying a vault: where the header, the keyring and SQLCipher meet."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import keys
+from .connection import open_connection
+from .errors import VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey
+from .header import Header, header_path, read_header, write_header
+from .keystore import KeyStore
+from .migrations import migrate
+from .store import Vault
+
+MIN_PASSPHRASE = 10
+
+
+class PassphraseNeeded(VaultError):
+    def __init__(self) -> None:
+        super().__init__("a passphrase is needed to unlock the vault")
+
+
+class WeakPassphrase(VaultError):
+    pass
+
+
+@dataclass(frozen=True)
+class Created:
+    vault: Vault
+    recovery_key: str
+    remembered: bool
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise WeakPassphrase(f"the passphrase must be at least {MIN_PASSPHRASE} characters")
+    if len(set(passphrase)) < 4:
+        raise WeakPassphrase("the passphrase is too repetitive; use a few unrelated words")
+
+
+def create_vault(
+    path: Path,
+    passphrase: str,
+    *,
+    owner: str | None = None,
+    remember: bool = False,
+    keystore: KeyStore | None = None,
+    kdf: keys.KdfParams | None = None,
+) -> Created:
+    """A new, empty vault. The recovery key is returned once and stored nowhere in clear."""
+    if path.exists():
+        raise VaultExists(path)
+    check_passphrase(passphrase)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = keys.new_database_key()
+    recovery_raw, recovery_text = keys.new_recovery_key()
+    header = Header.new(key, passphrase, recovery_raw, kdf or keys.KdfParams())
+    # Header first: a crash before the database exists leaves an orphan header that the next
+    # init replaces, never a database without the key to open it.
+    write_header(path, header)
+    try:
+        conn = open_connection(path, key)
+    except BaseException:
+        header_path(path).unlink(missing_ok=True)
+        raise
+    os.chmod(path, 0o600)
+    migrate(conn, path)
+    vault = Vault(conn, path, owner or _os_user())
+    with vault.transaction():
+        vault.set_meta("vault_id", header.vault_id)
+        vault.set_meta("owner", vault.actor)
+        vault.set_meta("created_at", vault.now().isoformat())
+        vault.audit("vault-created")
+    remembered = bool(remember and keystore and keystore.set(header.vault_id, key.hex()))
+    return Created(vault, recovery_text, remembered)
+
+
+def unlock(
+    path: Path,
+    passphrase: str | None = None,
+    *,
+    keystore: KeyStore | None = None,
+) -> Vault:
+    """Open with the remembered key if it is right, else with the passphrase."""
+    header = read_header(path)
+    key = remembered_key(header, keystore) if passphrase is None else None
+    if key is None:
+        if passphrase is None:
+            raise PassphraseNeeded()
+        key = header.unwrap_with_passphrase(passphrase)
+        if key is None:
+            raise WrongPassphrase()
+    return _open(path, key)
+
+
+def unlock_with_recovery_key(path: Path, recovery_key: str, new_passphrase: str) -> Vault:
+    """A forgotten passphrase: the recovery key opens the vault and sets a new passphrase."""
+    header = read_header(path)
+    raw = keys.parse_recovery_key(recovery_key)
+    key = header.unwrap_with_recovery(raw) if raw else None
+    if key is None:
+        raise WrongRecoveryKey()
+    check_passphrase(new_passphrase)
+    write_header(path, header.rewrapped(key, new_passphrase))
+    vault = _open(path, key)
+    vault.audit("passphrase-reset-with-recovery-key")
+    return vault
+
+
+def change_passphrase(path: Path, old: str, new: str) -> None:
+    """Re-wrap the same database key: the vault file itself is not rewritten."""
+    header = read_header(path)
+    key = header.unwrap_with_passphrase(old)
+    if key is None:
+        raise WrongPassphrase()
+    check_passphrase(new)
+    write_header(path, header.rewrapped(key, new))
+    with _open(path, key) as vault:
+        vault.audit("passphrase-changed")
+
+
+def remember(path: Path, passphrase: str, keystore: KeyStore) -> bool:
+    header = read_header(path)
+    key = header.unwrap_with_passphrase(passphrase)
+    if key is None:
+        raise WrongPassphrase()
+    return keystore.set(header.vault_id, key.hex())
+
+
+def forget(path: Path, keystore: KeyStore) -> None:
+    keystore.delete(read_header(path).vault_id)
+
+
+def remembered_key(header: Header, keystore: KeyStore | None) -> bytes | None:
+    """The keyring's key only if it really is this vault's: a stale entry is ignored."""
+    if keystore is None:
+        return None
+    value = keystore.get(header.vault_id)
+    if not value:
+        return None
+    try:
+        key = bytes.fromhex(value)
+    except ValueError:
+        return None
+    return key if len(key) == keys.KEY_BYTES and header.matches(key) else None
+
+
+def _open(path: Path, key: bytes) -> Vault:
+    conn = open_connection(path, key)
+    try:
+        migrate(conn, path)
+        row = conn.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return Vault(conn, path, str(row[0]) if row else _os_user())
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
