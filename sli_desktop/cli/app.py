@@ -55,7 +55,10 @@ def main(
     logging.basicConfig(level=logging.WARNING, format="sli: %(message)s")
     ctx: Context | None = None
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # --help and --version print, then exit: return their code
+            return exc.code if isinstance(exc.code, int) else 0
         ctx = Context(args, keystore_factory)
         result = args.func(ctx)
         return int(result or 0)
@@ -67,7 +70,7 @@ def main(
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("SLI_DEBUG"):
             traceback.print_exc()
         _fail(f"unexpected error ({type(exc).__name__}); run with SLI_DEBUG=1 for details")

@@ -24,7 +24,7 @@ class UsageError(Exception):
 def system_keystore() -> KeyStore | None:
     try:
         return SystemKeyStore()
-    except Exception:
+    except Exception:  # noqa: BLE001 - no keyring at all is an ordinary state
         return None
 
 

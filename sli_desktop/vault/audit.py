@@ -43,6 +43,17 @@ class AuditLog:
             sql += f" LIMIT {int(limit)}"
         return [AuditEntry(*row) for row in self.vault.query(sql)][::-1]
 
+    def for_record(self, record_id: str) -> list[AuditEntry]:
+        """A record's history: who created, edited, read or briefed it, and when."""
+        return [
+            AuditEntry(*row)
+            for row in self.vault.query(
+                "SELECT seq, at, actor, action, kind, record_id, detail FROM audit "
+                "WHERE record_id = ? ORDER BY seq",
+                (record_id,),
+            )
+        ]
+
     def verify(self) -> int | None:
         """The seq of the first entry whose chain does not hold, or None if it all holds."""
         prev = GENESIS

@@ -60,7 +60,7 @@ class SystemKeyStore:
             return None
         try:
             value = self._keyring.get_password(SERVICE, name)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any backend failure means not stored
             log.warning("keyring read failed: %s", type(exc).__name__)
             return None
         return value if isinstance(value, str) else None
@@ -70,7 +70,7 @@ class SystemKeyStore:
             return False
         try:
             self._keyring.set_password(SERVICE, name, secret)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any backend failure means not stored
             log.warning("keyring write failed: %s", type(exc).__name__)
             return False
         return True

@@ -1,0 +1,275 @@
+"""A demo vault of fictional councils and intelligence, so a newcomer can look around.
+
+Every council here is invented (GSS codes in the unused E99 range) so that no made-up concern
+is ever attributed to a real council. The vault is marked as a demo in its meta table, and the
+app shows DEMO on every screen while it is open.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from .domain import (
+    Council,
+    CouncilType,
+    EngagementKind,
+    EngagementStatus,
+    Region,
+    council_id,
+)
+from .vault.actions import Actions
+from .vault.contacts import Contacts
+from .vault.councils import Councils
+from .vault.engagements import Engagements
+from .vault.keys import KdfParams
+from .vault.notes import Notes
+from .vault.session import create_vault, unlock
+from .vault.store import Vault
+
+DEMO_PASSPHRASE = "demo vault - not for real data"
+DEMO_META = "demo"
+
+_COUNCILS = [
+    (
+        "E99000001",
+        "Northmoor Borough Council",
+        "Northmoor",
+        CouncilType.METROPOLITAN_DISTRICT,
+        Region.WEST_MIDLANDS,
+        "Labour",
+    ),
+    (
+        "E99000002",
+        "Kingsbridge City Council",
+        "Kingsbridge",
+        CouncilType.UNITARY,
+        Region.WEST_MIDLANDS,
+        "No overall control",
+    ),
+    (
+        "E99000003",
+        "Saltmarsh County Council",
+        "Saltmarsh",
+        CouncilType.COUNTY,
+        Region.WEST_MIDLANDS,
+        "Conservative",
+    ),
+    (
+        "E99000004",
+        "Eastwold District Council",
+        "Eastwold",
+        CouncilType.NON_METROPOLITAN_DISTRICT,
+        Region.WEST_MIDLANDS,
+        "Liberal Democrat",
+    ),
+    (
+        "E99000005",
+        "Harrowfield Metropolitan Borough Council",
+        "Harrowfield",
+        CouncilType.METROPOLITAN_DISTRICT,
+        Region.NORTH_WEST,
+        "Labour",
+    ),
+    (
+        "E99000006",
+        "Riverside London Borough Council",
+        "Riverside",
+        CouncilType.LONDON_BOROUGH,
+        Region.LONDON,
+        "Labour",
+    ),
+    (
+        "E99000007",
+        "Highcombe Council",
+        "Highcombe",
+        CouncilType.UNITARY,
+        Region.SOUTH_WEST,
+        "Independent",
+    ),
+    (
+        "E99000008",
+        "Ashby Vale District Council",
+        "Ashby Vale",
+        CouncilType.NON_METROPOLITAN_DISTRICT,
+        Region.EAST_MIDLANDS,
+        "Conservative",
+    ),
+    (
+        "E99000009",
+        "Thornbury Borough Council",
+        "Thornbury",
+        CouncilType.UNITARY,
+        Region.NORTH_EAST,
+        "No overall control",
+    ),
+    (
+        "E99000010",
+        "Greywater District Council",
+        "Greywater",
+        CouncilType.NON_METROPOLITAN_DISTRICT,
+        Region.SOUTH_EAST,
+        "Green",
+    ),
+]
+
+_PEOPLE = [
+    ("Cllr Amara Okafor", "Leader"),
+    ("Dr Tom Hale", "Chief Executive"),
+    ("Priya Shah", "Director of Children's Services"),
+    ("Gareth Lloyd", "Director of Adult Social Services"),
+    ("Siân Pryce", "Section 151 Officer"),
+]
+
+_NOTES = [
+    (
+        "Budget gap widening",
+        "finance",
+        "high",
+        "Quarter two budget monitoring shows a forecast overspend of £11.8m, driven by children's "
+        "placements and home-to-school transport. Reserves would cover it once, not twice.",
+        ["Q2 budget monitoring report to Cabinet"],
+    ),
+    (
+        "New chief executive settling in well",
+        "leadership",
+        "none",
+        "Met the chief executive: clear priorities, a good relationship with the leader, and a "
+        "plan to refresh the corporate plan by spring.",
+        [],
+    ),
+    (
+        "SEND transport complaints rising",
+        "children's services",
+        "medium",
+        "Complaints about SEND transport have doubled since September; the service is reviewing "
+        "routes. The lead member is aware and wants peer support.",
+        ["Complaints log, Q2"],
+    ),
+    (
+        "Scrutiny challenge on housing repairs",
+        "governance",
+        "low",
+        "Scrutiny committee asked sharp questions on damp and mould cases; officers committed "
+        "to a monthly report.",
+        [],
+    ),
+    (
+        "Adult social care waiting list",
+        "adult social care",
+        "serious",
+        "Assessments waiting over six months have risen to 410. CQC assessment expected next year. "
+        "The director has asked about an adult social care peer challenge.",
+        ["ASC performance dashboard, October", "Letter from DASS"],
+    ),
+]
+
+
+def demo_path(data_dir: Path) -> Path:
+    return data_dir / "demo" / "demo-vault.sli"
+
+
+def is_demo(vault: Vault) -> bool:
+    return vault.meta(DEMO_META) == "true"
+
+
+def open_or_create_demo(path: Path, today: date | None = None) -> Vault:
+    """The demo vault at ``path``, made on first use with fictional data."""
+    if path.exists():
+        return unlock(path, DEMO_PASSPHRASE)
+    created = create_vault(
+        path, DEMO_PASSPHRASE, owner="Demo Adviser", kdf=KdfParams.fast_for_tests()
+    )
+    fill(created.vault, today or date.today())
+    return created.vault
+
+
+def fill(vault: Vault, today: date) -> None:
+    rng = random.Random(2011)
+    with vault.transaction():
+        vault.set_meta(DEMO_META, "true")
+        Councils(vault).upsert_register(
+            Council.build(
+                id=council_id(g),
+                gss_code=g,
+                name=n,
+                short_name=s,
+                type=t,
+                region=r,
+                political_control=pc,
+            )
+            for g, n, s, t, r, pc in _COUNCILS
+        )
+        councils = Councils(vault)
+        board = councils.get("E99000005")
+        vault.save(
+            board.evolve(
+                improvement_board=True,
+                improvement_board_since=today - timedelta(days=120),
+                control_changed_on=today - timedelta(days=200),
+            )
+        )
+        contacts, notes, engagements, actions = (
+            Contacts(vault),
+            Notes(vault),
+            Engagements(vault),
+            Actions(vault),
+        )
+        for index, (gss, *_rest) in enumerate(_COUNCILS):
+            slug = gss[-2:]
+            for person, role in rng.sample(_PEOPLE, 3):
+                contacts.add(
+                    council=gss,
+                    name=person,
+                    role=role,
+                    emails=[f"{person.split()[-1].lower()}.{slug}@example.org"],
+                    phones=[f"0121 496 {rng.randint(0, 999):04d}"],
+                )
+            for offset, (title, theme, concern, body, evidence) in enumerate(
+                rng.sample(_NOTES, 3 + index % 3)
+            ):
+                notes.add(
+                    council=gss,
+                    title=title,
+                    body=body,
+                    themes=[theme],
+                    concern=concern,
+                    evidence=evidence,
+                    council_aware=offset % 2 == 0,
+                    date=today - timedelta(days=7 * offset + index),
+                    marking="OFFICIAL-SENSITIVE" if concern == "serious" else "OFFICIAL",
+                )
+            status = [
+                EngagementStatus.CLOSED,
+                EngagementStatus.BOOKED,
+                EngagementStatus.DISCUSSED,
+                EngagementStatus.PROPOSED,
+            ][index % 4]
+            start = (
+                today + timedelta(days=30 + 10 * index)
+                if status is EngagementStatus.BOOKED
+                else today - timedelta(days=400 + 30 * index)
+                if status is EngagementStatus.CLOSED
+                else None
+            )
+            engagements.add(
+                council=gss,
+                type=EngagementKind.CORPORATE,
+                status=status,
+                start=start,
+                end=start + timedelta(days=3) if start else None,
+                scope="Leadership, corporate capacity, financial resilience and "
+                "the council's own focus on regeneration.",
+                team=[
+                    {"name": "Cllr Jo Marsh", "role": "lead member peer"},
+                    {"name": "Sam Osei", "role": "chief executive peer"},
+                    {"name": "Lena Novak", "role": "officer peer"},
+                ],
+            )
+            actions.add(
+                title="Follow up on the budget recovery plan",
+                owner="Demo Adviser",
+                council=gss,
+                due=today + timedelta(days=(index % 5) * 7 - 10),
+            )

@@ -1,0 +1,106 @@
+"""``sli-desktop``: start the window, or render every view to PNG files and exit.
+
+``--screenshot DIR`` unlocks the way ``sli`` does (SLI_PASSPHRASE, --passphrase-file, the OS
+keyring) and writes DIR/NAME.png at 1280×800 for each main view, for tests and the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import __version__, paths
+from ..cli.context import UsageError, read_secret_file, system_keystore
+from ..demo import DEMO_PASSPHRASE, demo_path, open_or_create_demo
+from ..vault.errors import VaultError
+from ..vault.process import disable_core_dumps
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="sli-desktop", description="SLI Desktop")
+    parser.add_argument("--vault", metavar="PATH")
+    parser.add_argument("--passphrase-file", metavar="F")
+    parser.add_argument("--demo", action="store_true", help="open the fictional demo vault")
+    parser.add_argument(
+        "--demo-if-no-vault",
+        action="store_true",
+        help="open the demo vault when there is no vault yet (make run)",
+    )
+    parser.add_argument(
+        "--screenshot", metavar="DIR", help="render each main view to DIR/NAME.png and exit"
+    )
+    parser.add_argument("--version", action="version", version=f"sli-desktop {__version__}")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    disable_core_dumps()
+    args = parse(argv)
+    vault_path = Path(args.vault).expanduser() if args.vault else paths.default_vault()
+    demo = args.demo or (args.demo_if_no_vault and not args.vault and not vault_path.exists())
+    if demo:
+        vault_path = demo_path(paths.data_dir())
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from . import theme
+    from .session import VaultSession
+    from .shell import Shell
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("SLI Desktop")
+    app.setOrganizationName("sli-desktop")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(theme.icon("../app-icon"))
+    settings = QSettings()
+    theme.apply(app, bool(settings.value("large_text", False, type=bool)))
+
+    opener = (lambda: open_or_create_demo(vault_path)) if demo else None
+    session = VaultSession(vault_path, system_keystore, opener=opener)
+    shell = Shell(session, settings)
+
+    if args.screenshot:
+        from .screenshots import capture
+
+        try:
+            passphrase = _given_passphrase(args)
+            if not demo:
+                if passphrase is not None:
+                    session.unlock(passphrase)
+                elif not session.try_automatic():
+                    raise UsageError(
+                        "a passphrase is needed: set SLI_PASSPHRASE, use "
+                        "--passphrase-file, or remember the key in the OS keyring"
+                    )
+            else:
+                session.try_automatic()
+        except (UsageError, VaultError) as exc:
+            sys.stderr.write(f"sli-desktop: {exc}\n")
+            return 2
+        written = capture(shell, Path(args.screenshot))
+        for path in written:
+            print(path)
+        return 0
+
+    shell.start()
+    shell.show()
+    if demo:
+        shell.statusBar().showMessage(f"Demo vault (passphrase: {DEMO_PASSPHRASE})", 10000)
+    return int(app.exec())
+
+
+def _given_passphrase(args: argparse.Namespace) -> str | None:
+    if os.environ.get("SLI_PASSPHRASE"):
+        return os.environ["SLI_PASSPHRASE"]
+    if args.passphrase_file:
+        return read_secret_file(Path(args.passphrase_file))
+    return None
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Global search (Ctrl+K): notes, contacts and councils as you type, ranked, by keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..vault.search import Hit, Search
+from ..vault.store import Vault
+
+_KIND_LABEL = {"council": "Council", "contact": "Contact", "note": "Note"}
+
+
+class SearchPopup(QDialog):
+    chosen = Signal(object)  # the Hit the user picked
+
+    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Search")
+        self.setAccessibleName("Search")
+        self.resize(720, 440)
+        self.search = Search(vault)
+        self.query = QLineEdit(placeholderText="Search notes, contacts and councils")
+        self.query.setAccessibleName("Search text")
+        self.results = QListWidget()
+        self.results.setAccessibleName("Search results")
+        self.status = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.query)
+        layout.addWidget(self.results)
+        layout.addWidget(self.status)
+        self.query.textChanged.connect(self.update_results)
+        self.query.installEventFilter(self)
+        self.results.itemActivated.connect(self._activate)
+        self.hits: list[Hit] = []
+
+    def update_results(self, text: str) -> None:
+        self.hits = self.search.search(text, limit=30)
+        self.results.clear()
+        for hit in self.hits:
+            item = QListWidgetItem(f"{_KIND_LABEL[hit.kind]}: {hit.title}    {hit.detail}")
+            item.setData(Qt.ItemDataRole.UserRole, hit)
+            self.results.addItem(item)
+        if self.hits:
+            self.results.setCurrentRow(0)
+        self.status.setText(f"{len(self.hits)} results" if text.strip() else "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.query
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.count():
+                step = 1 if key == Qt.Key.Key_Down else -1
+                row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
+                self.results.setCurrentRow(row)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.results.currentItem():
+                self._activate(self.results.currentItem())
+                return True
+        return super().eventFilter(watched, event)
+
+    def _activate(self, item: QListWidgetItem) -> None:
+        self.chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+        self.accept()

@@ -1,0 +1,95 @@
+"""The GUI's hold on the vault: create, unlock, lock. Locking closes the vault and drops the
+key; nothing else in the GUI keeps a reference to an open vault across a lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from ..demo import is_demo
+from ..vault import session as vault_session
+from ..vault.keystore import KeyStore
+from ..vault.store import Vault
+
+
+class VaultSession(QObject):
+    unlocked = Signal()
+    locked = Signal()
+    #: A record kind changed ("note", "council", …), so views showing it refresh.
+    changed = Signal(str)
+
+    def __init__(
+        self,
+        path: Path,
+        keystore_factory: Callable[[], KeyStore | None],
+        opener: Callable[[], Vault] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.path = path
+        self._keystore_factory = keystore_factory
+        self._keystore: KeyStore | None = None
+        self._keystore_loaded = False
+        self._opener = opener  # the demo vault opens itself, with its published passphrase
+        self.vault: Vault | None = None
+        self.demo = False
+
+    @property
+    def keystore(self) -> KeyStore | None:
+        if not self._keystore_loaded:
+            self._keystore = self._keystore_factory()
+            self._keystore_loaded = True
+        return self._keystore
+
+    @property
+    def keyring_available(self) -> bool:
+        return bool(self.keystore and self.keystore.available)
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self.vault is not None and self.vault.is_open
+
+    def needs_creation(self) -> bool:
+        return self._opener is None and not self.path.exists()
+
+    def create(self, passphrase: str, remember: bool) -> str:
+        created = vault_session.create_vault(
+            self.path, passphrase, remember=remember, keystore=self.keystore if remember else None
+        )
+        self._opened(created.vault)
+        return created.recovery_key
+
+    def try_automatic(self) -> bool:
+        """Unlock without asking: the demo vault, or a key remembered on this device."""
+        if self._opener is not None:
+            self._opened(self._opener())
+            return True
+        if self.path.exists() and self.keystore is not None:
+            try:
+                vault = vault_session.unlock(self.path, keystore=self.keystore)
+            except vault_session.PassphraseNeeded:
+                return False
+            self._opened(vault)
+            return True
+        return False
+
+    def unlock(self, passphrase: str, remember: bool = False) -> None:
+        vault = vault_session.unlock(self.path, passphrase)
+        if remember and self.keystore is not None:
+            vault_session.remember(self.path, passphrase, self.keystore)
+        self._opened(vault)
+
+    def lock(self) -> None:
+        if self.vault is None:
+            return
+        self.vault.close()
+        self.vault = None
+        self.locked.emit()
+
+    def _opened(self, vault: Vault) -> None:
+        self.vault = vault
+        self.demo = is_demo(vault)
+        vault.audit("unlock")
+        self.unlocked.emit()

@@ -1,0 +1,344 @@
+"""The main window: create or unlock, then the workspace; shortcuts, the idle lock, and the
+status bar (sync status and DEMO) that every screen shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..importers import ImportProblem
+from ..importers.register import read_register
+from ..vault.councils import Councils
+from ..vault.drafts import Drafts
+from ..vault.errors import VaultError
+from ..vault.outbox import sync_status
+from ..vault.preferences import Preferences
+from ..vault.search import Hit
+from . import theme
+from .idle import IdleWatcher
+from .quick_note import DRAFT, QuickNoteDialog
+from .search_popup import SearchPopup
+from .session import VaultSession
+from .tasks import Progress, Task
+from .unlock_page import CreateVaultPage, UnlockPage, show_recovery_key
+from .workspace import Workspace
+
+
+class Shell(QMainWindow):
+    def __init__(self, session: VaultSession, settings: QSettings) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings
+        self.workspace: Workspace | None = None
+        self.quick_note: QuickNoteDialog | None = None
+        self._saved_state: dict[str, Any] = {}
+        self.setWindowTitle("SLI Desktop")
+        self.setWindowIcon(theme.icon("../app-icon"))
+        self.resize(1280, 800)
+
+        self.banner = QLabel("DEMO VAULT — fictional councils and data; nothing here is real")
+        self.banner.setObjectName("demoBanner")
+        self.banner.setAccessibleName("Demo vault")
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.hide()
+        self.stack = QStackedWidget()
+        self.create_page = CreateVaultPage(session)
+        self.unlock_page = UnlockPage(session)
+        self.stack.addWidget(self.create_page)
+        self.stack.addWidget(self.unlock_page)
+        central = QWidget()
+        box = QVBoxLayout(central)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.banner)
+        box.addWidget(self.stack)
+        self.setCentralWidget(central)
+
+        self.status_vault = QLabel()
+        self.status_sync = QLabel()
+        self.status_sync.setAccessibleName("Sync status")
+        self.status_demo = QLabel("DEMO")
+        self.status_demo.setObjectName("demoBanner")
+        self.statusBar().addWidget(self.status_vault, 1)
+        self.statusBar().addPermanentWidget(self.status_sync)
+        self.statusBar().addPermanentWidget(self.status_demo)
+
+        self.idle = IdleWatcher(5 * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+
+        self._build_actions()
+        session.unlocked.connect(self._on_unlocked)
+        session.locked.connect(self._on_locked)
+        session.changed.connect(self._on_changed)
+        self.recovery_box: QMessageBox | None = None
+        self.create_page.created.connect(self._show_recovery_key)
+
+    def _show_recovery_key(self, key: str) -> None:
+        self.recovery_box = show_recovery_key(self, key)
+
+    # -- actions and menus -----------------------------------------------------------------
+    def _action(
+        self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Any, icon: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        if icon:
+            action.setIcon(theme.icon(icon))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.lock_action = self._action("&Lock", "Ctrl+L", self.lock, "lock")
+        self.note_action = self._action(
+            "&Quick note…", "Ctrl+Shift+N", self.open_quick_note, "note-add"
+        )
+        self.search_action = self._action("&Search…", "Ctrl+K", self.open_search, "search")
+        self.import_action = self._action("Import council &register…", None, self.import_register)
+        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(quit_action)
+        notes_menu = self.menuBar().addMenu("&Notes")
+        notes_menu.addAction(self.note_action)
+        go_menu = self.menuBar().addMenu("&Go")
+        go_menu.addAction(self.search_action)
+        from .workspace import NAVIGATION
+
+        for number, (key, label) in enumerate(NAVIGATION, start=1):
+            go_menu.addAction(
+                self._action(label, f"Ctrl+{number}", lambda _=False, k=key: self.go(k))
+            )
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&About SLI Desktop", None, self.about))
+        self._set_unlocked_actions(False)
+
+    def _set_unlocked_actions(self, on: bool) -> None:
+        for action in (self.lock_action, self.note_action, self.search_action, self.import_action):
+            action.setEnabled(on)
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Show the right first screen: unlock automatically if possible."""
+        try:
+            if self.session.try_automatic():
+                return
+        except VaultError as exc:
+            self.unlock_page.show_message(str(exc))
+        if self.session.needs_creation():
+            self.create_page.prepare()
+            self.stack.setCurrentWidget(self.create_page)
+        else:
+            self.unlock_page.prepare()
+            self.stack.setCurrentWidget(self.unlock_page)
+        self._update_status()
+
+    def _on_unlocked(self) -> None:
+        vault = self.session.vault
+        assert vault is not None
+        self.workspace = Workspace(vault, self.settings)
+        self.workspace.new_note.connect(self.open_quick_note)
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        demo = self.session.demo
+        self.banner.setVisible(demo)
+        self.status_demo.setVisible(demo)
+        self.setWindowTitle("SLI Desktop — DEMO" if demo else "SLI Desktop")
+        self._set_unlocked_actions(True)
+        self.workspace.settings_view.idle_changed.connect(
+            lambda minutes: self.idle.set_interval(minutes * 60_000)
+        )
+        self.workspace.settings_view.large_text_changed.connect(self._large_text)
+        self.idle.set_interval(Preferences(vault).idle_minutes * 60_000)
+        self.idle.start()
+        if self._saved_state:
+            self.workspace.restore(self._saved_state)
+        self._update_status()
+        if Drafts(vault).load(DRAFT) is not None:
+            self.open_quick_note()
+
+    def lock(self) -> None:
+        if not self.session.is_unlocked:
+            return
+        if self.quick_note is not None:
+            self.quick_note.close_for_lock()
+            self.quick_note = None
+        for widget in QApplication.topLevelWidgets():
+            if (
+                widget is not self
+                and widget.isWindow()
+                and widget.isVisible()
+                and hasattr(widget, "reject")
+            ):
+                widget.reject()
+        if self.workspace is not None:
+            self._saved_state = self.workspace.state()
+        self.session.lock()
+
+    def _on_locked(self) -> None:
+        self.idle.stop()
+        if self.workspace is not None:
+            self.stack.removeWidget(self.workspace)
+            self.workspace.deleteLater()
+            self.workspace = None
+        self._set_unlocked_actions(False)
+        self.unlock_page.prepare()
+        self.unlock_page.ui.message.setText("Locked. Unlock to return to where you were.")
+        self.stack.setCurrentWidget(self.unlock_page)
+        self._update_status()
+
+    def _on_changed(self, _kind: str) -> None:
+        if self.workspace is not None:
+            self.workspace.refresh_current()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        vault = self.session.vault
+        if vault is None or not vault.is_open:
+            self.status_vault.setText(f"Locked · {self.session.path.name}")
+            self.status_sync.setText("")
+            self.status_demo.setVisible(self.session.demo)
+            return
+        status = sync_status(vault)
+        waiting, last = status.waiting, status.last_synced
+        self.status_vault.setText(f"Unlocked · {self.session.path}")
+        self.status_sync.setText(
+            f"Last synced: {last[:16].replace('T', ' ') if last else 'never'}"
+            f" · {waiting} changes waiting"
+        )
+
+    # -- commands --------------------------------------------------------------------------
+    def go(self, key: str) -> None:
+        if self.workspace is not None:
+            self.workspace.go(key)
+
+    def open_quick_note(self, council: str | None = None) -> None:
+        vault = self.session.vault
+        if vault is None:
+            return
+        if self.quick_note is not None and self.quick_note.isVisible():
+            self.quick_note.raise_()
+            self.quick_note.activateWindow()
+            return
+        if (
+            not council
+            and self.workspace is not None
+            and self.workspace.stack.currentWidget() is self.workspace.council_page
+        ):
+            council = self.workspace.council_page.gss
+        self.quick_note = QuickNoteDialog(vault, council or None, self)
+        self.quick_note.saved.connect(self._note_saved)
+        self.quick_note.finished.connect(self._quick_note_closed)
+        self.quick_note.show()
+
+    def _quick_note_closed(self) -> None:
+        self.quick_note = None
+
+    def _note_saved(self, note_id: str) -> None:
+        self.statusBar().showMessage(f"Note saved ({note_id[:8]})", 5000)
+        self.session.changed.emit("note")
+
+    def open_search(self) -> None:
+        vault = self.session.vault
+        if vault is None:
+            return
+        popup = SearchPopup(vault, self)
+        popup.chosen.connect(self._open_hit)
+        popup.show()
+        popup.query.setFocus()
+        self.search_popup = popup
+
+    def _open_hit(self, hit: Hit) -> None:
+        if self.workspace is None:
+            return
+        if hit.kind == "council":
+            self.workspace.open_council(hit.council or "")
+        elif hit.kind == "note":
+            self.workspace.open_note(hit.id)
+        elif hit.council:
+            self.workspace.open_council(hit.council)
+            self.workspace.council_page.tabs.setCurrentIndex(1)
+
+    def import_register(self, path: str | None = None) -> None:
+        vault = self.session.vault
+        if vault is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Import the council register", "", "CSV files (*.csv)"
+            )
+            if not path:
+                return
+        file = Path(path)
+
+        def work(progress: Progress) -> Any:
+            progress.report(0, 0, f"Reading {file.name}…")
+            councils = read_register(file)
+            progress.check()
+            return councils
+
+        def done(councils: Any) -> None:
+            try:
+                result = Councils(vault).upsert_register(councils)
+                vault.audit("import", "council", detail={"file": file.name, "added": result.added})
+            except VaultError as exc:
+                QMessageBox.warning(self, "Import", str(exc))
+                return
+            self.statusBar().showMessage(
+                f"{len(councils)} councils: {result.added} added, {result.updated} updated, "
+                f"{result.unchanged} unchanged",
+                8000,
+            )
+            self.session.changed.emit("council")
+
+        def failed(exc: BaseException) -> None:
+            message = (
+                str(exc)
+                if isinstance(exc, ImportProblem | VaultError)
+                else (f"The import failed unexpectedly ({type(exc).__name__}).")
+            )
+            QMessageBox.warning(self, "Import", message)
+
+        self.import_task = (
+            Task(self, f"Importing {file.name}", work).success(done).failure(failed).run()
+        )
+
+    def _large_text(self, on: bool) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, on)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About SLI Desktop",
+            f"SLI Desktop {__version__}\nEncrypted, offline-first support for "
+            "sector-led improvement.",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.quick_note is not None:
+            self.quick_note.close_for_lock()
+        self.session.lock()
+        super().closeEvent(event)

@@ -1,0 +1,149 @@
+"""The first screen: create a vault on first run, otherwise unlock it."""
+
+from __future__ import annotations
+
+import string
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ..vault.errors import VaultError
+from ..vault.session import check_passphrase
+from .forms import Form
+from .session import VaultSession
+
+
+def strength(passphrase: str) -> tuple[int, str]:
+    """A rough 0–4 score with advice; length matters most for passphrases."""
+    if not passphrase:
+        return 0, ""
+    classes = sum(
+        any(c in group for c in passphrase)
+        for group in (
+            string.ascii_lowercase,
+            string.ascii_uppercase,
+            string.digits,
+            string.punctuation + " ",
+        )
+    )
+    words = len(passphrase.split())
+    score = 0
+    score += len(passphrase) >= 10
+    score += len(passphrase) >= 16
+    score += classes >= 3 or words >= 3
+    score += len(passphrase) >= 24 or (words >= 4 and len(passphrase) >= 20)
+    advice = [
+        "Too short",
+        "Weak: add more words",
+        "Fair: another word would help",
+        "Good",
+        "Strong",
+    ][score]
+    return score, advice
+
+
+class UnlockPage(QWidget):
+    """Passphrase entry; a wrong passphrase says so and lets the user try again."""
+
+    def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.ui = Form("unlock.ui", self)
+        self.ui.title.setObjectName("pageTitle")
+        self.ui.unlockButton.clicked.connect(self.submit)
+        self.ui.passphrase.returnPressed.connect(self.submit)
+
+    def prepare(self) -> None:
+        self.ui.vaultLabel.setText(f"Vault: {self.session.path}")
+        self.ui.remember.setEnabled(self.session.keyring_available)
+        if not self.session.keyring_available:
+            self.ui.remember.setToolTip("No OS keyring is available on this device")
+        self.ui.passphrase.clear()
+        self.ui.passphrase.setFocus()
+
+    def show_message(self, text: str) -> None:
+        self.ui.message.setProperty("role", "error")
+        self.ui.message.setText(text)
+
+    def submit(self) -> None:
+        passphrase = self.ui.passphrase.text()
+        if not passphrase:
+            self.show_message("Type your passphrase to unlock.")
+            return
+        try:
+            self.session.unlock(passphrase, remember=self.ui.remember.isChecked())
+        except VaultError as exc:
+            self.ui.passphrase.selectAll()
+            self.show_message(f"{str(exc)[0].upper()}{str(exc)[1:]}. Try again.")
+            return
+        self.ui.passphrase.clear()
+        self.ui.message.clear()
+
+
+class CreateVaultPage(QWidget):
+    """First run: passphrase twice with its strength shown, the keyring offered, and the
+    recovery key shown once."""
+
+    created = Signal(str)
+
+    def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.ui = Form("create_vault.ui", self)
+        self.ui.title.setObjectName("pageTitle")
+        self.ui.passphrase.textChanged.connect(self._update_strength)
+        self.ui.createButton.clicked.connect(self.submit)
+        self.ui.repeat.returnPressed.connect(self.submit)
+        self.recovery_key = ""
+
+    def prepare(self) -> None:
+        self.ui.remember.setEnabled(self.session.keyring_available)
+        self.ui.remember.setChecked(False)
+        self.ui.passphrase.setFocus()
+
+    def _update_strength(self, text: str) -> None:
+        score, advice = strength(text)
+        self.ui.strength.setValue(score)
+        self.ui.strengthText.setText(advice)
+
+    def submit(self) -> None:
+        first, second = self.ui.passphrase.text(), self.ui.repeat.text()
+        try:
+            check_passphrase(first)
+        except VaultError as exc:
+            self._error(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+            return
+        if first != second:
+            self._error("The two passphrases differ.")
+            return
+        try:
+            self.recovery_key = self.session.create(first, self.ui.remember.isChecked())
+        except VaultError as exc:
+            self._error(str(exc))
+            return
+        self.ui.passphrase.clear()
+        self.ui.repeat.clear()
+        self.created.emit(self.recovery_key)
+
+    def _error(self, text: str) -> None:
+        self.ui.message.setProperty("role", "error")
+        self.ui.message.setText(text)
+
+
+def show_recovery_key(parent: QWidget, key: str) -> QMessageBox:
+    """Window-modal but not blocking: the key is shown once, selectable to copy."""
+    box = QMessageBox(parent)
+    box.setObjectName("recoveryKeyBox")
+    box.setWindowTitle("Your recovery key")
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setText(
+        "Write this recovery key down and keep it apart from this laptop. It is shown "
+        "only now, and it opens the vault if you forget your passphrase."
+    )
+    box.setInformativeText(key)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.button(QMessageBox.StandardButton.Ok).setText("I have written it down")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

@@ -1,0 +1,78 @@
+"""What every main view shares: a title, a refresh, and a table helper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+
+from ...vault.store import Vault
+
+
+class View(QWidget):
+    """A page in the main window. ``state``/``restore`` bring the user back to the same place
+    after a lock."""
+
+    title = ""
+
+    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vault = vault
+
+    def refresh(self) -> None:
+        """Reload from the vault (called when shown and when its records change)."""
+
+    def state(self) -> dict[str, Any]:
+        return {}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Return to a state from ``state()``."""
+
+
+def page_title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("pageTitle")
+    label.setAccessibleName(text)
+    return label
+
+
+def table_view(
+    name: str, model: Any, sortable: bool = True, stretch: int | None = None
+) -> QTableView:
+    """A read-only, row-selecting table; ``stretch`` is the column that takes spare width
+    (by default the last)."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setAccessibleName(name)
+    if sortable:
+        proxy = QSortFilterProxyModel(view)
+        proxy.setSourceModel(model)
+        proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        view.setModel(proxy)
+        view.setSortingEnabled(True)
+    else:
+        view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(stretch is None)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    view.setWordWrap(False)
+    return view
+
+
+def source_row(view: QTableView, row: int | None = None) -> int | None:
+    """The model row behind the view's current (or given proxy) row."""
+    index = view.currentIndex() if row is None else view.model().index(row, 0)
+    if not index.isValid():
+        return None
+    model = view.model()
+    if isinstance(model, QSortFilterProxyModel):
+        index = model.mapToSource(index)
+    return index.row()

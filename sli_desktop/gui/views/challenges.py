@@ -1,0 +1,211 @@
+"""Peer challenges: the schedule as a list and as a month-by-month timeline across regions,
+the status workflow, and corporate peer challenge coverage by region."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import Engagement, EngagementStatus, Region, ValidationError
+from ...vault.councils import Councils
+from ...vault.engagements import PROGRAMME_START, Engagements, RegionCoverage
+from ...vault.errors import VaultError
+from ...vault.store import Vault
+from ..models import Column, RowsModel
+from .base import View, page_title, source_row, table_view
+
+MONTHS = 12
+
+
+def month_starts(today: date, count: int = MONTHS) -> list[date]:
+    """From two months back, so what just happened shows beside what is booked."""
+    year, month = today.year, today.month - 2
+    starts = []
+    for _ in range(count):
+        while month < 1:
+            month += 12
+            year -= 1
+        while month > 12:
+            month -= 12
+            year += 1
+        starts.append(date(year, month, 1))
+        month += 1
+    return starts
+
+
+class ChallengesView(View):
+    title = "Peer challenges"
+
+    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+        super().__init__(vault, parent)
+        self.names: dict[str, str] = {}
+        self.regions: dict[str, str] = {}
+        self.model: RowsModel[Engagement] = RowsModel(
+            [
+                Column("Council", lambda e: self.names.get(e.council, e.council)),
+                Column("Region", lambda e: self.regions.get(e.council, "")),
+                Column("Kind", lambda e: e.type.label),
+                Column("Status", lambda e: e.status.value),
+                Column("On site from", lambda e: e.start),
+                Column("to", lambda e: e.end),
+                Column("Team", lambda e: [f"{p.name} ({p.role.value})" for p in e.team]),
+            ]
+        )
+        self.table = table_view("Schedule table", self.model)
+        self.table.selectionModel().currentRowChanged.connect(self._selection)
+
+        self.move_to = QComboBox()
+        self.move_to.setAccessibleName("Move to status")
+        self.start = QDateEdit()
+        self.start.setCalendarPopup(True)
+        self.start.setAccessibleName("On-site start")
+        self.end = QDateEdit()
+        self.end.setCalendarPopup(True)
+        self.end.setAccessibleName("On-site end")
+        self.move_button = QPushButton("&Move")
+        self.move_button.clicked.connect(self.move_selected)
+        self.message = QLabel()
+        self.message.setAccessibleName("Schedule message")
+        bar = QHBoxLayout()
+        for widget in (
+            QLabel("Move selected to"),
+            self.move_to,
+            QLabel("on site"),
+            self.start,
+            QLabel("to"),
+            self.end,
+            self.move_button,
+        ):
+            bar.addWidget(widget)
+        bar.addStretch()
+        schedule = QWidget()
+        box = QVBoxLayout(schedule)
+        box.addWidget(self.table)
+        box.addLayout(bar)
+        box.addWidget(self.message)
+
+        self.timeline = QTableWidget()
+        self.timeline.setObjectName("Timeline")
+        self.timeline.setAccessibleName("Timeline by region and month")
+        self.timeline.setWordWrap(True)
+        self.coverage: RowsModel[RegionCoverage] = RowsModel(
+            [
+                Column("Region", lambda r: r.region),
+                Column("Councils", lambda r: r.councils),
+                Column("Had one", lambda r: r.had),
+                Column("Booked", lambda r: r.booked),
+                Column("Discussing", lambda r: r.discussing),
+                Column("None yet", lambda r: r.none),
+            ]
+        )
+        self.coverage_total = QLabel()
+        self.coverage_total.setAccessibleName("Coverage total")
+        cover = QWidget()
+        cbox = QVBoxLayout(cover)
+        cbox.addWidget(
+            QLabel(
+                f"Corporate peer challenges since {PROGRAMME_START:%B %Y}, "
+                "each council counted once at its furthest stage"
+            )
+        )
+        cbox.addWidget(table_view("Coverage table", self.coverage))
+        cbox.addWidget(self.coverage_total)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(schedule, "&Schedule")
+        self.tabs.addTab(self.timeline, "&Timeline")
+        self.tabs.addTab(cover, "&Coverage by region")
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("Peer challenges"))
+        layout.addWidget(self.tabs)
+
+    def refresh(self) -> None:
+        councils = Councils(self.vault).list()
+        self.names = {c.gss_code: c.display_name for c in councils}
+        self.regions = {c.gss_code: c.region.value for c in councils}
+        engagements = Engagements(self.vault).list()
+        self.model.set_rows(engagements)
+        self._fill_timeline(engagements)
+        rows = Engagements(self.vault).coverage()
+        self.coverage.set_rows(rows)
+        had = sum(r.had for r in rows)
+        booked = sum(r.booked for r in rows)
+        self.coverage_total.setText(
+            f"All England: {had} councils have had one, {booked} booked, "
+            f"{sum(r.discussing for r in rows)} discussing, of {sum(r.councils for r in rows)}."
+        )
+
+    def _fill_timeline(self, engagements: list[Engagement]) -> None:
+        months = month_starts(date.today())
+        regions = [r.value for r in Region.english()]
+        self.timeline.clear()
+        self.timeline.setRowCount(len(regions))
+        self.timeline.setColumnCount(len(months))
+        self.timeline.setVerticalHeaderLabels(regions)
+        self.timeline.setHorizontalHeaderLabels([f"{m:%b %Y}" for m in months])
+        cells: dict[tuple[int, int], list[str]] = {}
+        for e in engagements:
+            if e.start is None or e.status is EngagementStatus.CANCELLED:
+                continue
+            region = self.regions.get(e.council)
+            key = (e.start.year, e.start.month)
+            col = next((i for i, m in enumerate(months) if (m.year, m.month) == key), None)
+            if region in regions and col is not None:
+                cells.setdefault((regions.index(region), col), []).append(
+                    f"{self.names.get(e.council, e.council)}: {e.type.value}, {e.status.value}"
+                )
+        for (row, col), items in cells.items():
+            item = QTableWidgetItem("\n".join(items))
+            item.setToolTip("\n".join(items))
+            self.timeline.setItem(row, col, item)
+        self.timeline.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.timeline.horizontalHeader().setMinimumSectionSize(80)
+        self.timeline.resizeRowsToContents()
+
+    def _selection(self) -> None:
+        row = source_row(self.table)
+        self.move_to.clear()
+        if row is None:
+            return
+        engagement = self.model.row(row)
+        for status in EngagementStatus:
+            if engagement.can_move_to(status):
+                self.move_to.addItem(status.value)
+        today = date.today()
+        self.start.setDate(QDate(engagement.start or today))
+        self.end.setDate(QDate(engagement.end or engagement.start or today))
+
+    def move_selected(self) -> None:
+        row = source_row(self.table)
+        if row is None or not self.move_to.currentText():
+            self.message.setText("Select a peer challenge and the status to move it to.")
+            return
+        engagement = self.model.row(row)
+        status = EngagementStatus(self.move_to.currentText())
+        changes: dict[str, Any] = {}
+        if status in (EngagementStatus.BOOKED, EngagementStatus.ON_SITE):
+            changes = {"start": self.start.date().toPython(), "end": self.end.date().toPython()}
+        try:
+            Engagements(self.vault).move(engagement.id, status, **changes)
+        except (ValidationError, VaultError) as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText(f"Moved to {status.value}.")
+        self.refresh()

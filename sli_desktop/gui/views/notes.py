@@ -1,0 +1,119 @@
+"""All notes, newest first, read lazily; the selected note in full with its edit history."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
+
+from ...domain import Note
+from ...vault.audit import AuditLog
+from ...vault.councils import Councils
+from ...vault.errors import NotFound
+from ...vault.notes import Notes
+from ...vault.store import Vault
+from ..models import Column, LazyNotesModel, concern_colour
+from .base import View, page_title, table_view
+
+
+class NotesView(View):
+    title = "Notes"
+
+    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+        super().__init__(vault, parent)
+        self.names: dict[str, str] = {}
+        columns: list[Column[Note]] = [
+            Column("Date", lambda n: n.date),
+            Column("Council", lambda n: self.names.get(n.council, n.council)),
+            Column("Concern", lambda n: n.concern.value, lambda n: concern_colour(n.concern.value)),
+            Column("Marking", lambda n: n.marking.value),
+            Column("Title", lambda n: n.title),
+        ]
+        self.model = LazyNotesModel(Notes(vault), columns, parent=self)
+        self.table = table_view("Notes table", self.model, sortable=False)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("Note detail")
+        self.detail.setOpenLinks(False)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([420, 300])
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("Notes"))
+        layout.addWidget(splitter)
+        self._shown: str | None = None
+
+    def refresh(self) -> None:
+        self.names = Councils(self.vault).names()
+        self.model.reload()
+
+    def show_note(self, note_id: str) -> None:
+        """Select the note if it is loaded, and show it in full either way."""
+        for row in range(self.model.rowCount()):
+            if self.model.row(row).id == note_id:
+                self.table.selectRow(row)
+                return
+        self._render(Notes(self.vault).get(note_id))
+
+    def _selected(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            self._render(self.model.row(indexes[0].row()))
+
+    def _render(self, note: Note) -> None:
+        if self._shown != note.id:
+            self.vault.audit("read", note.kind, note.id)
+            self._shown = note.id
+        e = html.escape
+        colour = concern_colour(note.concern.value) or "inherit"
+        aware = (
+            f"yes, on {note.council_aware_on}"
+            if note.council_aware_on
+            else "yes"
+            if note.council_aware
+            else "not yet"
+        )
+        parts = [
+            f"<p><b>{e(note.marking.value)}</b>{' · PRIVATE' if note.private else ''}</p>",
+            f"<h2>{e(note.title)}</h2>",
+            f"<p>{e(self.names.get(note.council, note.council))} · {note.date} · "
+            f"<b style='color:{colour}'>concern {e(note.concern.value)}</b> · "
+            f"source {e(note.source.value)} · council aware: {aware}</p>",
+        ]
+        if note.themes:
+            parts.append(f"<p>Themes: {e(', '.join(note.themes))}</p>")
+        if note.evidence:
+            parts.append(
+                "<p>Evidence:</p><ul>"
+                + "".join(f"<li>{e(item)}</li>" for item in note.evidence)
+                + "</ul>"
+            )
+        parts.append("<p>" + e(note.body).replace("\n", "<br>") + "</p>")
+        history = AuditLog(self.vault).for_record(note.id)
+        rows = []
+        for entry in history:
+            if entry.action == "read":
+                continue
+            detail = json.loads(entry.detail)
+            fields = ", ".join(detail.get("fields", []))
+            rows.append(
+                f"<li>{e(entry.at[:16].replace('T', ' '))} — {e(entry.action)} by "
+                f"{e(entry.actor)} (version {detail.get('version', '?')})"
+                f"{': ' + e(fields) if fields else ''}</li>"
+            )
+        parts.append("<h3>Edit history</h3><ul>" + "".join(rows) + "</ul>")
+        self.detail.setHtml("".join(parts))
+
+    def state(self) -> dict[str, Any]:
+        return {"note": self._shown}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        if state.get("note"):
+            self._shown = None
+            with contextlib.suppress(NotFound):  # deleted meanwhile: show the list
+                self.show_note(state["note"])

@@ -1,0 +1,127 @@
+"""The unlocked app: navigation on the left, the chosen view on the right.
+
+Built on unlock and thrown away on lock, so no widget keeps vault data while locked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
+
+from ..vault.store import Vault
+from . import theme
+from .views.base import View
+from .views.challenges import ChallengesView
+from .views.council_page import CouncilPage
+from .views.councils import CouncilsView
+from .views.lists import ActionsView, AuditView, ContactsView
+from .views.notes import NotesView
+from .views.settings import SettingsView
+
+NAVIGATION = [
+    ("councils", "Councils"),
+    ("contacts", "Contacts"),
+    ("notes", "Notes"),
+    ("challenges", "Peer challenges"),
+    ("actions", "Actions"),
+    ("audit", "Audit log"),
+    ("settings", "Settings"),
+]
+
+
+class Workspace(QWidget):
+    new_note = Signal(str)
+
+    def __init__(self, vault: Vault, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Navigation")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        self.views: dict[str, View] = {
+            "councils": CouncilsView(vault),
+            "contacts": ContactsView(vault),
+            "notes": NotesView(vault),
+            "challenges": ChallengesView(vault),
+            "actions": ActionsView(vault),
+            "audit": AuditView(vault),
+            "settings": SettingsView(vault, settings),
+        }
+        self.council_page = CouncilPage(vault)
+        for key, label in NAVIGATION:
+            item = QListWidgetItem(theme.icon(key), label)
+            item.setData(256, key)
+            self.nav.addItem(item)
+            self.stack.addWidget(self.views[key])
+        self.stack.addWidget(self.council_page)
+        self.nav.currentRowChanged.connect(self._navigate)
+        self.councils_view.open_council.connect(self.open_council)
+        self.council_page.new_note.connect(self.new_note)
+        self.council_page.open_note.connect(self.open_note)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.nav.setCurrentRow(0)
+
+    @property
+    def councils_view(self) -> CouncilsView:
+        view = self.views["councils"]
+        assert isinstance(view, CouncilsView)
+        return view
+
+    @property
+    def settings_view(self) -> SettingsView:
+        view = self.views["settings"]
+        assert isinstance(view, SettingsView)
+        return view
+
+    def current(self) -> View:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, View)
+        return widget
+
+    def go(self, key: str) -> View:
+        row = [k for k, _ in NAVIGATION].index(key)
+        if self.nav.currentRow() == row:
+            self._navigate(row)
+        self.nav.setCurrentRow(row)
+        return self.views[key]
+
+    def _navigate(self, row: int) -> None:
+        if row < 0:
+            return
+        view = self.views[NAVIGATION[row][0]]
+        view.refresh()
+        self.stack.setCurrentWidget(view)
+
+    def open_council(self, gss: str) -> None:
+        self.council_page.show_council(gss)
+        self.stack.setCurrentWidget(self.council_page)
+        self.council_page.tabs.setFocus()
+
+    def open_note(self, note_id: str) -> None:
+        notes = self.go("notes")
+        assert isinstance(notes, NotesView)
+        notes.show_note(note_id)
+
+    def refresh_current(self) -> None:
+        self.current().refresh()
+
+    def state(self) -> dict[str, Any]:
+        if self.stack.currentWidget() is self.council_page:
+            return {"page": "council", "council": self.council_page.state()}
+        key = NAVIGATION[max(self.nav.currentRow(), 0)][0]
+        return {"page": key, "view": self.views[key].state()}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        if state.get("page") == "council":
+            self.council_page.restore(state.get("council", {}))
+            self.stack.setCurrentWidget(self.council_page)
+        elif state.get("page") in self.views:
+            view = self.go(state["page"])
+            view.restore(state.get("view", {}))

@@ -1,0 +1,88 @@
+"""What a council page and the councils list show, gathered in a few queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..domain import (
+    Action,
+    ConcernLevel,
+    Contact,
+    Council,
+    Engagement,
+    EngagementStatus,
+    Metric,
+    Note,
+    SupportOffer,
+)
+from .actions import Actions
+from .contacts import Contacts
+from .councils import Councils
+from .engagements import Engagements
+from .notes import Notes
+from .store import Vault
+
+#: Roles that make a contact "key": the people an adviser asks for first.
+KEY_ROLES = ("leader", "chief executive", "mayor", "director", "section 151")
+CONCERN_WINDOW = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class CouncilOverview:
+    council: Council
+    contacts: list[Contact]
+    key_contacts: list[Contact]
+    recent_notes: list[Note]
+    engagements: list[Engagement]
+    next_engagement: Engagement | None
+    open_actions: list[Action]
+    overdue_actions: list[Action]
+    support: list[SupportOffer]
+    metrics: list[Metric]
+    concern: ConcernLevel
+
+
+def concern_levels(vault: Vault, today: date) -> dict[str, ConcernLevel]:
+    """Each council's current concern: the highest among its notes of the last year."""
+    ranks = {level.value: level.rank for level in ConcernLevel}
+    rows = vault.query(
+        "SELECT council, concern FROM notes WHERE deleted = 0 AND date >= ? "
+        "GROUP BY council, concern",
+        ((today - CONCERN_WINDOW).isoformat(),),
+    )
+    best: dict[str, ConcernLevel] = {}
+    for gss, concern in rows:
+        level = ConcernLevel(concern)
+        if gss not in best or ranks[level.value] > best[gss].rank:
+            best[gss] = level
+    return best
+
+
+def overview(vault: Vault, gss: str, today: date) -> CouncilOverview:
+    council = Councils(vault).get(gss)
+    contacts = Contacts(vault).list(council.gss_code)
+    key = [c for c in contacts if any(r in c.role.lower() for r in KEY_ROLES)]
+    engagements = Engagements(vault).list(council=council.gss_code)
+    upcoming = [
+        e
+        for e in engagements
+        if not e.status.is_terminal and e.status.step <= EngagementStatus.ON_SITE.step
+    ]
+    actions = Actions(vault).list("open", council.gss_code)
+    support = vault.records(SupportOffer, "deleted = 0 AND council = ?", (council.gss_code,))
+    return CouncilOverview(
+        council=council,
+        contacts=contacts,
+        key_contacts=key or contacts[:3],
+        recent_notes=Notes(vault).list(council.gss_code, limit=5),
+        engagements=engagements,
+        next_engagement=upcoming[0] if upcoming else None,
+        open_actions=actions,
+        overdue_actions=[a for a in actions if a.is_overdue(today)],
+        support=support,
+        metrics=vault.records(
+            Metric, "deleted = 0 AND council = ?", (council.gss_code,), order="metric_id, period"
+        ),
+        concern=concern_levels(vault, today).get(council.gss_code, ConcernLevel.NONE),
+    )
