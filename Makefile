@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 ## run: set up and start the app (a labelled demo vault when you have none)
 run: $(STAMP)
-	$(BIN)/sli-demo
+	$(BIN)/sli-desktop --demo-if-no-vault
 
 ## test: set up, lint, type-check and run the whole suite
 test: $(STAMP) lint typecheck unit

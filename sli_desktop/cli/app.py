@@ -33,11 +33,21 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
+    # SUPPRESS: these options may stand before or after the command words; a nested parser
+    # must not overwrite a value given at another level with its own default.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--vault", metavar="PATH", help="vault file (default: SLI_VAULT or the platform data dir)"
+        "--vault",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="vault file (default: SLI_VAULT or the platform data dir)",
     )
-    common.add_argument("--passphrase-file", metavar="F", help="read the passphrase from F")
+    common.add_argument(
+        "--passphrase-file",
+        metavar="F",
+        default=argparse.SUPPRESS,
+        help="read the passphrase from F",
+    )
     parser = Parser(prog="sli", description="SLI Desktop from the command line.", parents=[common])
     parser.add_argument("--version", action="version", version=f"sli {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)

@@ -9,7 +9,7 @@ import email_validator
 import phonenumbers
 from pydantic import AfterValidator, Field
 
-_GSS = re.compile(r"^[ENSWK]\d{8}$")
+_GSS = re.compile(r"^[ENSWK][0-9]{8}$")
 
 
 def _gss(value: str) -> str:

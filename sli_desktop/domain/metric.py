@@ -17,6 +17,6 @@ class Metric(Record):
     period: Text
     metric_id: Text
     name: Text
-    value: float
+    value: float = Field(allow_inf_nan=False)
     unit: str = Field(default="", max_length=50)
     source: str = Field(default="", max_length=300)

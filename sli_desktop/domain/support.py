@@ -23,8 +23,8 @@ class SupportOffer(Record):
     status: SupportStatus = SupportStatus.OFFERED
     offered_on: date | None = None
     year: int | None = Field(default=None, ge=2000, le=2100)
-    days_offered: float = Field(default=0, ge=0)
-    days_used: float = Field(default=0, ge=0)
+    days_offered: float = Field(default=0, ge=0, allow_inf_nan=False)
+    days_used: float = Field(default=0, ge=0, allow_inf_nan=False)
     details: str = Field(default="", max_length=20_000)
 
     @model_validator(mode="after")

@@ -32,6 +32,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot", metavar="DIR", help="render each main view to DIR/NAME.png and exit"
     )
+    parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"sli-desktop {__version__}")
     return parser.parse_args(argv)
 
@@ -89,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     shell.start()
     shell.show()
+    if args.quit_when_ready:  # cold-start benchmark: the first view is populated by now
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, app.quit)
     if demo:
         shell.statusBar().showMessage(f"Demo vault (passphrase: {DEMO_PASSPHRASE})", 10000)
     return int(app.exec())

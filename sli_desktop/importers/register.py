@@ -58,13 +58,15 @@ def read_register(path: Path, all_nations: bool = False) -> list[Council]:
         raise ImportProblem(path, f"missing required column(s): {', '.join(missing)}", 1)
     councils: list[Council] = []
     seen: dict[str, int] = {}
+    line = reader.line_num
     try:
         for row in reader:
             line = reader.line_num
             if None in row or any(v is None for v in row.values()):
+                found = sum(v is not None for k, v in row.items() if k is not None)
                 raise ImportProblem(
                     path,
-                    f"has {len(row) - 1 if None in row else len(row)} fields where the "
+                    f"has {found + len(row.get(None) or [])} fields where the "
                     f"header has {len(header)}",
                     line,
                 )
@@ -81,7 +83,9 @@ def read_register(path: Path, all_nations: bool = False) -> list[Council]:
             seen[council.gss_code] = line
             councils.append(council)
     except csv.Error as exc:
-        raise ImportProblem(path, f"is not valid CSV ({exc})", reader.line_num) from None
+        # DictReader.line_num is only updated after a good row: the bad record starts on the
+        # line after the last good one.
+        raise ImportProblem(path, f"is not valid CSV ({exc})", line + 1) from None
     if not councils:
         raise ImportProblem(path, "holds no current councils")
     return councils
@@ -141,7 +145,7 @@ def _population(text: str | None) -> int | None:
         return None
     try:
         return int(float(text))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 

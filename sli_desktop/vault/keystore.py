@@ -44,12 +44,21 @@ class SystemKeyStore:
         self._keyring = keyring
         self._errors = keyring.errors
         self._backend = keyring.get_keyring()
+        self._available: bool | None = None
 
     @property
     def available(self) -> bool:
-        priority = getattr(self._backend, "priority", 0)
-        name = type(self._backend).__module__
-        return bool(priority and priority > 0) and "fail" not in name and "null" not in name
+        """Decided once: asking Secret Service for its priority is a D-Bus round trip."""
+        if self._available is None:
+            try:
+                priority = getattr(self._backend, "priority", 0)
+                name = type(self._backend).__module__
+                self._available = (
+                    bool(priority and priority > 0) and "fail" not in name and "null" not in name
+                )
+            except Exception:  # noqa: BLE001 - a keyring that cannot say is not available
+                self._available = False
+        return self._available
 
     @property
     def where(self) -> str:

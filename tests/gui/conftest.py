@@ -42,51 +42,16 @@ def make_shell(qtbot, settings: QSettings) -> Iterator:
         shell.session.lock()
 
 
-_BULK_LOAD = """
-import random, sys
-from datetime import date, timedelta
-from pathlib import Path
-from sli_desktop.domain import Note
-from sli_desktop.vault import codec
-from sli_desktop.vault.connection import open_connection
-from sli_desktop.vault.header import read_header
-
-path, passphrase, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-key = read_header(path).unwrap_with_passphrase(passphrase)
-conn = open_connection(path, key, memory_security=False)
-rng = random.Random(5)
-words = "budget finance leadership scrutiny housing children adults reserves".split()
-names = codec.columns(Note)
-sql = (f"INSERT INTO notes ({', '.join(codec.quoted(n) for n in names)}) "
-       f"VALUES ({', '.join('?' for _ in names)})")
-rows = []
-for i in range(count):
-    note = Note.build(council="E08000025", date=date(2020, 1, 1) + timedelta(days=i % 2000),
-                      title=f"Note {i}", body=" ".join(rng.choices(words, k=40)), version=1)
-    data = codec.encode(note)
-    rows.append([data[n] for n in names])
-conn.execute("BEGIN")
-conn.executemany(sql, rows)
-conn.execute("COMMIT")
-conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-conn.close()
-"""
-
-
 @pytest.fixture(scope="session")
 def big_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 100,000-note vault, bulk-loaded once per session in a process of its own (memory
     security off there: it costs 10x on bulk writes and this is a fixture, not the app)."""
-    import subprocess
-    import sys
-
     from sli_desktop.vault.keys import KdfParams
     from sli_desktop.vault.session import create_vault
+    from tests.bulkload import bulk_load
     from tests.conftest import PASSPHRASE
 
     path = tmp_path_factory.mktemp("big") / "big.sli"
     create_vault(path, PASSPHRASE, kdf=KdfParams.fast_for_tests()).vault.close()
-    subprocess.run(
-        [sys.executable, "-c", _BULK_LOAD, str(path), PASSPHRASE, "100000"], check=True, timeout=600
-    )
+    bulk_load(path, PASSPHRASE, 100_000)
     return path
