@@ -49,7 +49,8 @@ def simple_notes(count: int):  # type: ignore[no-untyped-def]
     from sli_desktop.domain import Note
 
     rng = random.Random(5)
-    words = "budget finance leadership scrutiny housing children adults reserves".split()
+    words = ["budget", "finance", "leadership", "scrutiny"]
+    words += ["housing", "children", "adults", "reserves"]
     for i in range(count):
         yield Note.build(
             council="E08000025",

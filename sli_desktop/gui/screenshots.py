@@ -8,7 +8,10 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from .shell import Shell
-from .workspace import NAVIGATION
+from .views.base import View
+from .views.council_page import CouncilPage
+from .views.notes import NotesView
+from .workspace import NAVIGATION, Workspace
 
 SIZE = (1280, 800)
 
@@ -55,6 +58,7 @@ def capture(shell: Shell, folder: Path) -> list[Path]:
         shell.quick_note.resize(640, 620)
         written.append(_save(shell.quick_note, folder / "quick-note.png"))
         shell.quick_note.reject()
+    written.extend(_forms(workspace, folder))
     shell.open_search()
     popup = shell.search_popup
     popup.query.setText("budget")
@@ -62,4 +66,44 @@ def capture(shell: Shell, folder: Path) -> list[Path]:
     popup.reject()
     shell.lock()
     written.append(_save(shell, folder / "locked.png"))
+    return written
+
+
+def _form(view: View, folder: Path, name: str) -> list[Path]:
+    """The form the view just opened, as it first appears; then closed unsaved."""
+    dialog = view.dialog
+    if dialog is None or not dialog.isVisible():
+        return []
+    path = _save(dialog, folder / f"{name}.png")
+    dialog.reject()
+    return [path]
+
+
+def _forms(workspace: Workspace, folder: Path) -> list[Path]:
+    """Each create/edit form, opened from where an adviser would open it."""
+    written: list[Path] = []
+    notes = workspace.go("notes")
+    assert isinstance(notes, NotesView)
+    if notes.model.rowCount():
+        notes.table.selectRow(0)
+        notes.edit_note()
+        written += _form(notes, folder, "form-note-edit")
+        notes.new_action()
+        written += _form(notes, folder, "form-action")
+    page: CouncilPage = workspace.council_page
+    if not page.gss:
+        return written
+    workspace.open_council(page.gss)
+    page.edit_details()
+    written += _form(page, folder, "form-council-details")
+    page.new_contact()
+    written += _form(page, folder, "form-contact")
+    page.new_challenge()
+    written += _form(page, folder, "form-peer-challenge")
+    page.tabs.setCurrentIndex(page.CHALLENGES)
+    if page.engagements.rowCount():
+        page.engagements_table.selectRow(0)
+        page.edit_team()
+        written += _form(page, folder, "form-team")
+    page.tabs.setCurrentIndex(page.OVERVIEW)
     return written

@@ -87,6 +87,7 @@ class Shell(QMainWindow):
         session.unlocked.connect(self._on_unlocked)
         session.locked.connect(self._on_locked)
         session.changed.connect(self._on_changed)
+        session.unlocked.connect(self._connect_forms)  # after _on_unlocked built the workspace
         self.recovery_box: QMessageBox | None = None
         self.create_page.created.connect(self._show_recovery_key)
 
@@ -207,6 +208,16 @@ class Shell(QMainWindow):
         self.unlock_page.ui.message.setText("Locked. Unlock to return to where you were.")
         self.stack.setCurrentWidget(self.unlock_page)
         self._update_status()
+
+    def _connect_forms(self) -> None:
+        if self.workspace is not None:
+            self.workspace.changed.connect(self._record_saved)
+
+    def _record_saved(self, kind: str) -> None:
+        """A form in the workspace saved a record: say so, and refresh what shows that kind."""
+        words = {"engagement": "peer challenge", "support_offer": "support offer"}
+        self.statusBar().showMessage(f"Saved the {words.get(kind, kind)}.", 5000)
+        self.session.changed.emit(kind)
 
     def _on_changed(self, _kind: str) -> None:
         if self.workspace is not None:

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
 
+from ..vault.engagements import Engagements
 from ..vault.store import Vault
 from . import theme
 from .views.base import View
@@ -33,6 +34,8 @@ NAVIGATION = [
 
 class Workspace(QWidget):
     new_note = Signal(str)
+    #: A form saved a record of this kind (the shell passes it on as ``session.changed``).
+    changed = Signal(str)
 
     def __init__(self, vault: Vault, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +65,15 @@ class Workspace(QWidget):
         self.councils_view.open_council.connect(self.open_council)
         self.council_page.new_note.connect(self.new_note)
         self.council_page.open_note.connect(self.open_note)
+        for view in [*self.views.values(), self.council_page]:
+            view.changed.connect(self.changed)
+        actions = self.views["actions"]
+        assert isinstance(actions, ActionsView)
+        actions.open_note.connect(self.open_note)
+        actions.open_challenge.connect(self.open_challenge)
+        actions.open_council_actions.connect(
+            lambda gss: self.open_council(gss, CouncilPage.ACTIONS)
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
@@ -99,10 +111,18 @@ class Workspace(QWidget):
         view.refresh()
         self.stack.setCurrentWidget(view)
 
-    def open_council(self, gss: str) -> None:
+    def open_council(self, gss: str, tab: int | None = None) -> None:
         self.council_page.show_council(gss)
+        if tab is not None:
+            self.council_page.tabs.setCurrentIndex(tab)
         self.stack.setCurrentWidget(self.council_page)
         self.council_page.tabs.setFocus()
+
+    def open_challenge(self, engagement_id: str) -> None:
+        """The council page's Peer challenges tab, with this challenge selected."""
+        engagement = Engagements(self.vault).get(engagement_id)
+        self.open_council(engagement.council)
+        self.council_page.show_challenge(engagement.id)
 
     def open_note(self, note_id: str) -> None:
         notes = self.go("notes")

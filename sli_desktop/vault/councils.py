@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from ..domain import Council, Region
 from .errors import NotFound
@@ -59,6 +60,29 @@ class Councils:
                 else:
                     unchanged += 1
         return UpsertResult(added, updated, unchanged)
+
+    def set_details(
+        self,
+        gss_code: str,
+        *,
+        political_control: str,
+        control_changed_on: date | None,
+        improvement_board: bool,
+        improvement_board_since: date | None,
+    ) -> Council:
+        """Record the advisers' own knowledge of a council (never a register field, which the
+        next import would overwrite). Only changed fields are written, and the audit names them."""
+        current = self.get(gss_code)
+        wanted = {
+            "political_control": political_control,
+            "control_changed_on": control_changed_on,
+            "improvement_board": improvement_board,
+            "improvement_board_since": improvement_board_since,
+        }
+        changes = {k: v for k, v in wanted.items() if getattr(current, k) != v}
+        if not changes:
+            return current
+        return self.vault.save(current.evolve(**changes), audit_detail={"fields": sorted(changes)})
 
     def list(self, region: Region | None = None) -> list[Council]:
         if region is None:

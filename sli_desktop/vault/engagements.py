@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..domain import Engagement, EngagementKind, EngagementStatus, Region
+from ..domain import Engagement, EngagementKind, EngagementStatus, Peer, Region
 from .councils import Councils
 from .errors import NotFound
 from .store import Vault
@@ -59,6 +60,11 @@ class Engagements:
             current = current.evolve(**changes)
         moved = current.move_to(status, on or self.vault.now().date())
         return self.vault.save(moved, audit_detail={"status": status.value})
+
+    def set_team(self, engagement_id: str, team: Sequence[Peer]) -> Engagement:
+        """Replace the team: peers join and drop out at any stage, so this is not a status move."""
+        current = self.get(engagement_id)
+        return self.vault.save(current.evolve(team=list(team)), audit_detail={"fields": ["team"]})
 
     def get(self, engagement_id: str) -> Engagement:
         text = engagement_id.strip().lower()

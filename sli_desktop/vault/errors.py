@@ -74,6 +74,11 @@ def classify(exc: Exception, path: Path) -> VaultError | None:
         return DiskFull()
     if "database is locked" in text or "database is busy" in text:
         return VaultBusy()
+    # SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), whatever the message: damage met inside an
+    # FTS index reads "vtable constructor failed", not "malformed".
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in (11, 26):
+        return VaultDamaged(path)
     if (
         "file is not a database" in text
         or "malformed" in text

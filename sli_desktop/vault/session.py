@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import keys
-from .connection import open_connection
-from .errors import VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey
+from .connection import Error, open_connection
+from .errors import VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey, classify
 from .header import Header, header_path, read_header, write_header
 from .keystore import KeyStore
 from .migrations import migrate
@@ -153,6 +153,9 @@ def _open(path: Path, key: bytes) -> Vault:
     try:
         migrate(conn, path)
         row = conn.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()
+    except Error as exc:
+        conn.close()
+        raise classify(exc, path) or exc from None
     except BaseException:
         conn.close()
         raise

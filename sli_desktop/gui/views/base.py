@@ -1,13 +1,24 @@
-"""What every main view shares: a title, a refresh, and a table helper."""
+"""What every main view shares: a title, a refresh, forms it opens, and table helpers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...vault.store import Vault
+from ..dialogs.base import FormDialog
 
 
 class View(QWidget):
@@ -15,10 +26,24 @@ class View(QWidget):
     after a lock."""
 
     title = ""
+    #: A record kind ("note", "contact"…) was saved here; the window refreshes what shows it.
+    changed = Signal(str)
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vault = vault
+        self.dialog: FormDialog | None = None
+
+    def open_dialog(self, dialog: FormDialog) -> FormDialog:
+        """Show a create/edit form over the window without blocking it; its save is announced
+        as ``changed``. The last one is kept (tests and the screenshots reach it there)."""
+        if self.dialog is not None and not self.dialog.isVisible():
+            self.dialog.deleteLater()
+        self.dialog = dialog
+        kind = dialog.KIND
+        dialog.saved.connect(lambda _id: self.changed.emit(kind))
+        dialog.open()
+        return dialog
 
     def refresh(self) -> None:
         """Reload from the vault (called when shown and when its records change)."""
@@ -76,3 +101,25 @@ def source_row(view: QTableView, row: int | None = None) -> int | None:
     if isinstance(model, QSortFilterProxyModel):
         index = model.mapToSource(index)
     return index.row()
+
+
+def button(text: str, slot: Callable[[], Any], name: str = "") -> QPushButton:
+    """A push button named for screen readers without its mnemonic's ampersand."""
+    widget = QPushButton(text)
+    widget.setAccessibleName(name or text.replace("&", "").rstrip("…"))
+    widget.setAutoDefault(False)
+    widget.clicked.connect(lambda _=False: slot())
+    return widget
+
+
+def with_buttons(table: QWidget, *buttons: QPushButton) -> QWidget:
+    """A tab page: a row of buttons for the records in the table below them."""
+    page = QWidget()
+    bar = QHBoxLayout()
+    for widget in buttons:
+        bar.addWidget(widget)
+    bar.addStretch()
+    box = QVBoxLayout(page)
+    box.addLayout(bar)
+    box.addWidget(table)
+    return page

@@ -1,5 +1,6 @@
 """Peer challenges: the schedule as a list and as a month-by-month timeline across regions,
-the status workflow, and corporate peer challenge coverage by region."""
+the status workflow, new challenges and their teams, and corporate peer challenge coverage by
+region."""
 
 from __future__ import annotations
 
@@ -26,8 +27,11 @@ from ...vault.councils import Councils
 from ...vault.engagements import PROGRAMME_START, Engagements, RegionCoverage
 from ...vault.errors import VaultError
 from ...vault.store import Vault
+from ..dialogs.action import ActionDialog
+from ..dialogs.engagement import EngagementDialog
+from ..dialogs.team import TeamDialog
 from ..models import Column, RowsModel
-from .base import View, page_title, source_row, table_view
+from .base import View, button, page_title, source_row, table_view
 
 MONTHS = 12
 
@@ -81,6 +85,13 @@ class ChallengesView(View):
         self.move_button.clicked.connect(self.move_selected)
         self.message = QLabel()
         self.message.setAccessibleName("Schedule message")
+        self.new_button = button("Ne&w peer challenge…", self.new_challenge)
+        self.team_button = button("Edit t&eam…", self.edit_team, "Edit team of selected")
+        self.action_button = button("Follow-up act&ion…", self.new_action)
+        top = QHBoxLayout()
+        for command in (self.new_button, self.team_button, self.action_button):
+            top.addWidget(command)
+        top.addStretch()
         bar = QHBoxLayout()
         for widget in (
             QLabel("Move selected to"),
@@ -95,6 +106,7 @@ class ChallengesView(View):
         bar.addStretch()
         schedule = QWidget()
         box = QVBoxLayout(schedule)
+        box.addLayout(top)
         box.addWidget(self.table)
         box.addLayout(bar)
         box.addWidget(self.message)
@@ -139,7 +151,10 @@ class ChallengesView(View):
         self.names = {c.gss_code: c.display_name for c in councils}
         self.regions = {c.gss_code: c.region.value for c in councils}
         engagements = Engagements(self.vault).list()
+        selected = self.selected()
         self.model.set_rows(engagements)
+        if selected is not None:
+            self.select(selected.id)
         self._fill_timeline(engagements)
         rows = Engagements(self.vault).coverage()
         self.coverage.set_rows(rows)
@@ -191,6 +206,39 @@ class ChallengesView(View):
         today = date.today()
         self.start.setDate(QDate(engagement.start or today))
         self.end.setDate(QDate(engagement.end or engagement.start or today))
+
+    def selected(self) -> Engagement | None:
+        row = source_row(self.table)
+        return None if row is None else self.model.row(row)
+
+    def select(self, engagement_id: str) -> None:
+        """Select a challenge again after the schedule reloads (a move, a team change)."""
+        model = self.table.model()
+        for row in range(model.rowCount()):
+            found = source_row(self.table, row)
+            if found is not None and self.model.row(found).id == engagement_id:
+                self.table.selectRow(row)
+                return
+
+    def _need_selection(self) -> Engagement | None:
+        engagement = self.selected()
+        if engagement is None:
+            self.message.setText("Select a peer challenge in the schedule first.")
+            self.table.setFocus()
+        return engagement
+
+    def new_challenge(self) -> None:
+        self.open_dialog(EngagementDialog(self.vault, parent=self))
+
+    def edit_team(self) -> None:
+        engagement = self._need_selection()
+        if engagement is not None:
+            self.open_dialog(TeamDialog(self.vault, engagement.id, self))
+
+    def new_action(self) -> None:
+        engagement = self._need_selection()
+        if engagement is not None:
+            self.open_dialog(ActionDialog(self.vault, engagement=engagement, parent=self))
 
     def move_selected(self) -> None:
         row = source_row(self.table)

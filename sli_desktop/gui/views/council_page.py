@@ -1,4 +1,5 @@
-"""One council: overview, contacts, notes, peer challenges, support, actions and metrics."""
+"""One council: overview, contacts, notes, peer challenges, support, actions and metrics, with
+the forms to add to each and to edit what advisers know about the council."""
 
 from __future__ import annotations
 
@@ -20,9 +21,15 @@ from ...domain import Action, Contact, Engagement, Metric, Note, SupportOffer
 from ...vault.notes import Notes
 from ...vault.overview import overview
 from ...vault.store import Vault
+from ..dialogs.action import ActionDialog
+from ..dialogs.contact import ContactDialog
+from ..dialogs.council_details import CouncilDetailsDialog
+from ..dialogs.engagement import EngagementDialog
+from ..dialogs.note_edit import NoteEditDialog
+from ..dialogs.team import TeamDialog
 from ..models import Column, LazyNotesModel, RowsModel, concern_colour, text
 from ..theme import CONCERN_COLOURS
-from .base import View, page_title, table_view
+from .base import View, button, page_title, source_row, table_view, with_buttons
 
 NOTE_COLUMNS: list[Column[Note]] = [
     Column("Date", lambda n: n.date),
@@ -46,6 +53,7 @@ class CouncilPage(View):
     title = "Council"
     new_note = Signal(str)
     open_note = Signal(str)
+    OVERVIEW, CONTACTS, NOTES, CHALLENGES, SUPPORT, ACTIONS, METRICS = range(7)
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(vault, parent)
@@ -56,9 +64,11 @@ class CouncilPage(View):
         add = QPushButton("New note for this council")
         add.setAccessibleName("New note for this council")
         add.clicked.connect(lambda: self.new_note.emit(self.gss))
+        details = button("Council &details…", self.edit_details, "Edit council details")
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch()
+        top.addWidget(details)
         top.addWidget(add)
 
         self.tabs = QTabWidget()
@@ -119,21 +129,52 @@ class CouncilPage(View):
         self.notes_table = table_view("Council notes", RowsModel(NOTE_COLUMNS), sortable=False)
         self.notes_table.activated.connect(self._note_activated)
 
+        self.engagements_table = table_view("Council peer challenges", self.engagements)
+        # Tab mnemonics are O C N P S A M; the buttons on the tabs use other letters.
         self.tabs.addTab(self.overview_box, "&Overview")
-        self.tabs.addTab(table_view("Council contacts", self.contacts), "&Contacts")
-        self.tabs.addTab(self.notes_table, "&Notes")
         self.tabs.addTab(
-            table_view("Council peer challenges", self.engagements), "&Peer challenges"
+            with_buttons(
+                table_view("Council contacts", self.contacts),
+                button("Ne&w contact…", self.new_contact),
+            ),
+            "&Contacts",
+        )
+        self.tabs.addTab(
+            with_buttons(
+                self.notes_table,
+                button("&Edit note…", self.edit_note, "Edit selected note"),
+                button("Follow-up act&ion…", self.note_action, "Follow-up action for note"),
+            ),
+            "&Notes",
+        )
+        self.tabs.addTab(
+            with_buttons(
+                self.engagements_table,
+                button("Ne&w peer challenge…", self.new_challenge),
+                button("Edit t&eam…", self.edit_team, "Edit team of selected"),
+                button("Follow-up act&ion…", self.challenge_action, "Follow-up action"),
+            ),
+            "&Peer challenges",
         )
         self.tabs.addTab(table_view("Council support offers", self.support), "&Support offers")
-        self.tabs.addTab(table_view("Council actions", self.actions_model), "&Actions")
+        self.tabs.addTab(
+            with_buttons(
+                table_view("Council actions", self.actions_model),
+                button("Ne&w action…", self.new_action),
+            ),
+            "&Actions",
+        )
         self.tabs.addTab(table_view("Council metrics", self.metrics), "&Metrics")
+        self.tab_message = QLabel()
+        self.tab_message.setAccessibleName("Council page message")
+        self.tab_message.hide()
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.subtitle)
         layout.addLayout(self.flags)
         layout.addWidget(self.tabs)
+        layout.addWidget(self.tab_message)
 
     def show_council(self, gss: str) -> None:
         self.gss = gss
@@ -142,6 +183,7 @@ class CouncilPage(View):
     def refresh(self) -> None:
         if not self.gss:
             return
+        self.tab_message.hide()
         today = date.today()
         info = overview(self.vault, self.gss, today)
         council = info.council
@@ -224,6 +266,69 @@ class CouncilPage(View):
         self.metrics.set_rows(info.metrics)
         self.notes_model = LazyNotesModel(Notes(self.vault), NOTE_COLUMNS, council.gss_code, self)
         self.notes_table.setModel(self.notes_model)
+
+    # -- forms -----------------------------------------------------------------------------
+    def _selected_note(self) -> Note | None:
+        index = self.notes_table.currentIndex()
+        if self.notes_model is None or not index.isValid():
+            self._ask("Select a note in the list first.", self.notes_table)
+            return None
+        return self.notes_model.row(index.row())
+
+    def _selected_challenge(self) -> Engagement | None:
+        row = source_row(self.engagements_table)
+        if row is None:
+            self._ask("Select a peer challenge in the list first.", self.engagements_table)
+            return None
+        return self.engagements.row(row)
+
+    def _ask(self, text: str, table: QWidget) -> None:
+        self.tab_message.setText(text)
+        self.tab_message.show()
+        table.setFocus()
+
+    def edit_details(self) -> None:
+        self.open_dialog(CouncilDetailsDialog(self.vault, self.gss, self))
+
+    def new_contact(self) -> None:
+        self.open_dialog(ContactDialog(self.vault, self.gss, self))
+
+    def edit_note(self) -> None:
+        note = self._selected_note()
+        if note is not None:
+            self.open_dialog(NoteEditDialog(self.vault, note.id, self))
+
+    def note_action(self) -> None:
+        note = self._selected_note()
+        if note is not None:
+            self.open_dialog(ActionDialog(self.vault, note=note, parent=self))
+
+    def new_challenge(self) -> None:
+        self.open_dialog(EngagementDialog(self.vault, self.gss, self))
+
+    def edit_team(self) -> None:
+        engagement = self._selected_challenge()
+        if engagement is not None:
+            self.open_dialog(TeamDialog(self.vault, engagement.id, self))
+
+    def challenge_action(self) -> None:
+        engagement = self._selected_challenge()
+        if engagement is not None:
+            self.open_dialog(ActionDialog(self.vault, engagement=engagement, parent=self))
+
+    def new_action(self) -> None:
+        self.open_dialog(ActionDialog(self.vault, self.gss, parent=self))
+
+    def show_challenge(self, engagement_id: str) -> None:
+        """The Peer challenges tab with this challenge selected (from an action it led to)."""
+        self.tabs.setCurrentIndex(self.CHALLENGES)
+        model = self.engagements_table.model()
+        for row in range(model.rowCount()):
+            found = source_row(self.engagements_table, row)
+            if found is not None and self.engagements.row(found).id == engagement_id:
+                self.engagements_table.selectRow(row)
+                break
+        self.engagements_table.setFocus()
 
     def _note_activated(self) -> None:
         if self.notes_model is not None:

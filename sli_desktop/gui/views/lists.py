@@ -1,10 +1,12 @@
-"""Contacts, actions and the audit log: simple tables over their services."""
+"""Contacts, actions and the audit log: simple tables over their services. An action leads
+back to where it came from: Enter opens its note, peer challenge or council."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import ClassVar
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from ...domain import Action, Contact
@@ -12,10 +14,15 @@ from ...vault.actions import Actions
 from ...vault.audit import AuditEntry, AuditLog
 from ...vault.contacts import Contacts
 from ...vault.councils import Councils
+from ...vault.engagements import Engagements
+from ...vault.errors import NotFound
+from ...vault.notes import Notes
 from ...vault.store import Vault
+from ..dialogs.action import ActionDialog
+from ..dialogs.contact import ContactDialog
 from ..models import Column, RowsModel
 from ..theme import CONCERN_COLOURS
-from .base import View, page_title, source_row, table_view
+from .base import View, button, page_title, source_row, table_view
 
 
 class ContactsView(View):
@@ -34,17 +41,28 @@ class ContactsView(View):
                 Column("Last contacted", lambda c: c.last_contacted),
             ]
         )
+        self.new_button = button("Ne&w contact…", self.new_contact)
+        top = QHBoxLayout()
+        top.addWidget(page_title("Contacts"))
+        top.addStretch()
+        top.addWidget(self.new_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(page_title("Contacts"))
+        layout.addLayout(top)
         layout.addWidget(table_view("Contacts table", self.model))
 
     def refresh(self) -> None:
         self.names = Councils(self.vault).names()
         self.model.set_rows(Contacts(self.vault).list())
 
+    def new_contact(self) -> None:
+        self.open_dialog(ContactDialog(self.vault, parent=self))
+
 
 class ActionsView(View):
     title = "Actions"
+    open_note = Signal(str)
+    open_challenge = Signal(str)
+    open_council_actions = Signal(str)
     FILTERS: ClassVar[list[tuple[str, str | None]]] = [
         ("Open", "open"),
         ("Overdue", "overdue"),
@@ -79,10 +97,13 @@ class ActionsView(View):
         self.filter.currentIndexChanged.connect(self.refresh)
         self.done_button = QPushButton("Mark &done")
         self.done_button.clicked.connect(self.mark_done)
+        self.new_button = button("Ne&w action…", self.new_action)
         self.table = table_view("Actions table", self.model)
+        self.table.activated.connect(lambda _index: self.open_source())
         bar = QHBoxLayout()
         bar.addWidget(self.filter)
         bar.addStretch()
+        bar.addWidget(self.new_button)
         bar.addWidget(self.done_button)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Actions"))
@@ -101,6 +122,27 @@ class ActionsView(View):
             return
         Actions(self.vault).done(self.model.row(row).id)
         self.refresh()
+
+    def new_action(self) -> None:
+        self.open_dialog(ActionDialog(self.vault, parent=self))
+
+    def open_source(self) -> None:
+        """Where the action came from: its note, its peer challenge, or else its council."""
+        row = source_row(self.table)
+        if row is None:
+            return
+        action = self.model.row(row)
+        try:
+            if action.note_id:
+                self.open_note.emit(Notes(self.vault).get(action.note_id).id)
+            elif action.engagement_id:
+                self.open_challenge.emit(Engagements(self.vault).get(action.engagement_id).id)
+            elif action.council:
+                self.open_council_actions.emit(action.council)
+        except NotFound:
+            QMessageBox.information(
+                self, "Actions", "What this action came from has since been deleted."
+            )
 
 
 class AuditView(View):

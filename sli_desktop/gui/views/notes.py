@@ -1,4 +1,5 @@
-"""All notes, newest first, read lazily; the selected note in full with its edit history."""
+"""All notes, newest first, read lazily; the selected note in full with its edit history.
+Enter or a double-click edits the note; a follow-up action can be raised from it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt
-from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from ...domain import Note
 from ...vault.audit import AuditLog
@@ -16,8 +17,10 @@ from ...vault.councils import Councils
 from ...vault.errors import NotFound
 from ...vault.notes import Notes
 from ...vault.store import Vault
+from ..dialogs.action import ActionDialog
+from ..dialogs.note_edit import NoteEditDialog
 from ..models import Column, LazyNotesModel, concern_colour
-from .base import View, page_title, table_view
+from .base import View, button, page_title, table_view
 
 
 class NotesView(View):
@@ -36,6 +39,7 @@ class NotesView(View):
         self.model = LazyNotesModel(Notes(vault), columns, parent=self)
         self.table = table_view("Notes table", self.model, sortable=False)
         self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.table.activated.connect(lambda _index: self.edit_note())
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Note detail")
         self.detail.setOpenLinks(False)
@@ -43,14 +47,44 @@ class NotesView(View):
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
         splitter.setSizes([420, 300])
+        self.edit_button = button("&Edit note…", self.edit_note)
+        self.action_button = button("Follow-up act&ion…", self.new_action)
+        top = QHBoxLayout()
+        top.addWidget(page_title("Notes"))
+        top.addStretch()
+        top.addWidget(self.edit_button)
+        top.addWidget(self.action_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(page_title("Notes"))
+        layout.addLayout(top)
         layout.addWidget(splitter)
         self._shown: str | None = None
+        self._enable(False)
+
+    def _enable(self, on: bool) -> None:
+        """Editing needs a note: the buttons wait until one is shown."""
+        self.edit_button.setEnabled(on)
+        self.action_button.setEnabled(on)
 
     def refresh(self) -> None:
         self.names = Councils(self.vault).names()
         self.model.reload()
+        if self._shown:  # show the note again as it now is (an edit, with its history)
+            with contextlib.suppress(NotFound):
+                self.show_note(self._shown)
+
+    def _chosen(self) -> Note | None:
+        """The note in the detail pane: selected in the list, or opened from search."""
+        return Notes(self.vault).get(self._shown) if self._shown else None
+
+    def edit_note(self) -> None:
+        note = self._chosen()
+        if note is not None:
+            self.open_dialog(NoteEditDialog(self.vault, note.id, self))
+
+    def new_action(self) -> None:
+        note = self._chosen()
+        if note is not None:
+            self.open_dialog(ActionDialog(self.vault, note=note, parent=self))
 
     def show_note(self, note_id: str) -> None:
         """Select the note if it is loaded, and show it in full either way."""
@@ -108,6 +142,7 @@ class NotesView(View):
             )
         parts.append("<h3>Edit history</h3><ul>" + "".join(rows) + "</ul>")
         self.detail.setHtml("".join(parts))
+        self._enable(True)
 
     def state(self) -> dict[str, Any]:
         return {"note": self._shown}

@@ -1,0 +1,156 @@
+"""A peer challenge team: the editor both the new-challenge form and the schedule use, and the
+dialog that changes the team of a challenge already planned."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHeaderView, QTableWidgetItem, QWidget
+
+from ...domain import Engagement, Peer, PeerRole, ValidationError
+from ...domain.records import validated
+from ...vault.councils import Councils
+from ...vault.engagements import Engagements
+from ...vault.store import Vault
+from ..forms import Form
+from .base import FormDialog, chain, describe, embed
+from .council_choice import CouncilChoice
+
+_PEER_FIELDS = {
+    "name": ("peerName", "Peer name"),
+    "role": ("peerRole", "Peer role"),
+    "organisation": ("peerOrganisation", "Organisation"),
+    "council": ("peerCouncil", "Works at"),
+}
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class TeamEditor(QWidget):
+    """Peers added one at a time, each checked by the domain as it is added, so a mistake is
+    caught beside the peer rather than at Save. Enter in a peer field adds the peer; Delete in
+    the list removes one."""
+
+    problem = Signal(str)
+
+    def __init__(self, names: dict[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.names = names
+        self.ui = Form("team_editor.ui", self)
+        self.peers: list[Peer] = []
+        for role in PeerRole:
+            self.ui.peerRole.addItem(role.value.capitalize(), role.value)
+        self.council = CouncilChoice(self.ui.peerCouncil, names)
+        self.ui.peerTable.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.ui.addPeer.clicked.connect(self.add_peer)
+        self.ui.removePeer.clicked.connect(self.remove_peer)
+        for widget in (self.ui.peerName, self.ui.peerOrganisation, self.ui.peerTable):
+            widget.installEventFilter(self)
+        self.ui.peerCouncil.lineEdit().installEventFilter(self)
+
+    def focus_chain(self) -> list[QWidget]:
+        ui = self.ui
+        return [
+            ui.peerTable,
+            ui.peerName,
+            ui.peerRole,
+            ui.peerOrganisation,
+            ui.peerCouncil,
+            ui.addPeer,
+            ui.removePeer,
+        ]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if watched is self.ui.peerTable and event.key() == Qt.Key.Key_Delete:
+                self.remove_peer()
+                return True
+            if watched is not self.ui.peerTable and event.key() in _ENTER:
+                self.add_peer()
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- the team --------------------------------------------------------------------------
+    def team(self) -> list[Peer]:
+        return list(self.peers)
+
+    def set_team(self, peers: list[Peer]) -> None:
+        self.peers = list(peers)
+        self._fill()
+
+    def pending(self) -> bool:
+        """A peer typed in but not yet added: Save adds it rather than dropping it."""
+        return bool(self.ui.peerName.text().strip())
+
+    def add_peer(self) -> bool:
+        council = self.council.resolve()
+        data = {
+            "name": self.ui.peerName.text(),
+            "role": self.ui.peerRole.currentData(),
+            "organisation": self.ui.peerOrganisation.text(),
+            "council": council or None,
+        }
+        try:
+            peer = validated(Peer, data)
+        except ValidationError as exc:
+            text, field = describe(exc, {k: label for k, (_w, label) in _PEER_FIELDS.items()})
+            self.problem.emit(text)
+            getattr(self.ui, _PEER_FIELDS.get(field, ("peerName", ""))[0]).setFocus()
+            return False
+        self.peers.append(peer)
+        self._fill()
+        self.ui.peerName.clear()
+        self.ui.peerOrganisation.clear()
+        self.council.set_code(None)
+        self.ui.peerName.setFocus()
+        self.problem.emit("")
+        return True
+
+    def remove_peer(self) -> None:
+        row = self.ui.peerTable.currentRow()
+        if not 0 <= row < len(self.peers):
+            self.problem.emit("Select the peer to remove in the team list.")
+            self.ui.peerTable.setFocus()
+            return
+        del self.peers[row]
+        self._fill()
+        if self.peers:
+            self.ui.peerTable.selectRow(min(row, len(self.peers) - 1))
+
+    def _fill(self) -> None:
+        table = self.ui.peerTable
+        table.setRowCount(len(self.peers))
+        for row, peer in enumerate(self.peers):
+            council = self.names.get(peer.council, peer.council) if peer.council else ""
+            for col, value in enumerate(
+                (peer.name, peer.role.value.capitalize(), peer.organisation, council or "")
+            ):
+                table.setItem(row, col, QTableWidgetItem(value))
+
+
+class TeamDialog(FormDialog):
+    """Change the team of a challenge already on the schedule."""
+
+    KIND = "engagement"
+
+    def __init__(self, vault: Vault, engagement_id: str, parent: QWidget | None = None) -> None:
+        super().__init__("team.ui", "Peer challenge team", parent)
+        self.vault = vault
+        self.resize(640, 420)
+        self.engagement: Engagement = Engagements(vault).get(engagement_id)
+        names = Councils(vault).names()
+        e = self.engagement
+        when = f", on site from {e.start:%d %B %Y}" if e.start else ""
+        self.ui.heading.setText(
+            f"<b>{names.get(e.council, e.council)}</b>: {e.type.label}, {e.status.value}{when}"
+        )
+        self.editor = TeamEditor(names)
+        embed(self.ui.teamHost, self.editor)
+        self.editor.problem.connect(self.show_message)
+        self.editor.set_team(e.team)
+        chain(*self.editor.focus_chain(), self.ui.buttons)
+        self.editor.ui.peerName.setFocus()
+
+    def store(self) -> Engagement | None:
+        if self.editor.pending() and not self.editor.add_peer():
+            return None
+        return Engagements(self.vault).set_team(self.engagement.id, self.editor.team())
