@@ -31,6 +31,7 @@ from ..vault.search import Hit
 from . import theme
 from .idle import IdleWatcher
 from .quick_note import DRAFT, QuickNoteDialog
+from .screen_lock import ScreenLockWatcher
 from .search_popup import SearchPopup
 from .session import VaultSession
 from .tasks import Progress, Task
@@ -82,6 +83,9 @@ class Shell(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+
+        self.screen_lock = ScreenLockWatcher(self)
+        self.screen_lock.locked.connect(self.lock)
 
         self._build_actions()
         session.unlocked.connect(self._on_unlocked)
