@@ -26,7 +26,7 @@ class ScreenLockWatcher(QObject):
         for path, interface in _SOURCES:
             # Any sender: the screensaver's well-known name differs between desktops.
             if bus.connect(
-                "", path, interface, "ActiveChanged", self, SLOT("active_changed(bool)")
+                "", path, interface, "ActiveChanged", self, SLOT("active_changed(bool)").encode()
             ):
                 self.connected += 1
 
