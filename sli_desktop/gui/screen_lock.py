@@ -25,9 +25,9 @@ class ScreenLockWatcher(QObject):
             return
         for path, interface in _SOURCES:
             # Any sender: the screensaver's well-known name differs between desktops.
-            if bus.connect(
-                "", path, interface, "ActiveChanged", self, SLOT("active_changed(bool)").encode()
-            ):
+            # The stubs want bytes for the slot; PySide6 itself takes SLOT()'s str.
+            slot = SLOT("active_changed(bool)")
+            if bus.connect("", path, interface, "ActiveChanged", self, slot):  # type: ignore[call-overload]
                 self.connected += 1
 
     @Slot(bool)
