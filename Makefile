@@ -3,9 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint typecheck unit bench demo clean
+.PHONY: run test lint typecheck unit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,12 +30,12 @@ typecheck: $(STAMP)
 
 # pytest exits 5 when it collected no tests: that is a failure here, not a pass.
 unit: $(STAMP)
-	@$(BIN)/python -m pytest; rc=$$?; \
+	@QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: no tests ran" >&2; exit 1; fi; exit $$rc
 
 ## bench: benchmarks (minutes; not part of make test)
 bench: $(STAMP)
-	$(BIN)/python -m pytest tests/bench -p no:cacheprovider -s -o addopts="" --timeout=3600
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -p no:cacheprovider -s -o addopts="" --timeout=3600
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
