@@ -43,8 +43,13 @@ class SearchPopup(QDialog):
         self.results.itemActivated.connect(self._activate)
         self.hits: list[Hit] = []
 
+    #: One typed letter matches a large share of any vault and tells nothing; wait for two.
+    MIN_CHARS = 2
+
     def update_results(self, text: str) -> None:
-        self.hits = self.search.search(text, limit=30)
+        self.hits = (
+            self.search.search(text, limit=30) if len(text.strip()) >= self.MIN_CHARS else []
+        )
         self.results.clear()
         for hit in self.hits:
             item = QListWidgetItem(f"{_KIND_LABEL[hit.kind]}: {hit.title}    {hit.detail}")
