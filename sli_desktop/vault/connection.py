@@ -68,6 +68,8 @@ def open_connection(
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA foreign_keys = ON")
+        # REPLACE must fire delete triggers too, or INSERT OR REPLACE could rewrite audit rows.
+        conn.execute("PRAGMA recursive_triggers = ON")
         conn.execute("PRAGMA journal_mode = WAL").fetchone()
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute(f"PRAGMA cache_size = -{cache_mib * 1024}")

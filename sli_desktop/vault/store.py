@@ -111,12 +111,23 @@ class Vault:
     # -- writing ---------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Vault]:
-        """One write transaction; nested uses join the outer one."""
+        """One write transaction. A nested use is a savepoint: if it fails and the caller
+        carries on, none of its row, outbox or audit writes survive half-done."""
         conn = self.conn
         if self._depth:
+            name = f"sp{self._depth}"
+            conn.execute(f"SAVEPOINT {name}")
             self._depth += 1
             try:
                 yield self
+            except BaseException:
+                self._audit_head = None
+                with contextlib.suppress(Error):
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                conn.execute(f"RELEASE {name}")
             finally:
                 self._depth -= 1
             return
@@ -176,6 +187,20 @@ class Vault:
             self.audit(action, saved.kind, saved.id, detail)
             return saved
 
+    def apply_remote(self, records: Sequence[Record], detail: dict[str, Any] | None = None) -> None:
+        """Write records as the sync server sent them: the rows and one audit entry for the lot,
+        but no outbox rows (they came from the server, they must not go back)."""
+        with self.transaction():
+            by_type: dict[type[Record], dict[str, Record]] = {}
+            for record in records:
+                by_type.setdefault(type(record), {})[record.id] = record  # the last one wins
+            for cls, latest in by_type.items():
+                self._write_rows(cls, list(latest.values()))
+            kinds = sorted({r.kind for r in records})
+            self.audit(
+                "sync-received", detail={"records": len(records), "kinds": kinds, **(detail or {})}
+            )
+
     def delete(self, record: R) -> R:
         """Tombstone the record; sync propagates the deletion before anything is purged."""
         return self.save(record.model_copy(update={"deleted": True}))
@@ -207,6 +232,58 @@ class Vault:
             f"SELECT version FROM {codec.table(cls)} WHERE id = ?", (record_id,)
         ).fetchone()
         return None if row is None else int(row[0])
+
+    def _write_rows(self, cls: type[Record], records: Sequence[Record]) -> None:
+        """Many rows of one type: the full-text triggers, which cost most per row, are dropped
+        and re-created inside the transaction and the index is updated once per batch."""
+        conn = self.conn
+        table = codec.table(cls)
+        triggers = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+            "AND name LIKE ? ESCAPE '\\'",
+            (table, f"{table}\\_fts\\_%"),
+        ).fetchall()
+        if len(records) < 20 or not triggers:
+            for record in records:
+                self._write_row(record)
+            return
+        fts = f"{table}_fts"
+        cols = ", ".join(str(r[1]) for r in conn.execute(f"PRAGMA table_info({fts})").fetchall())
+        ids = [r.id for r in records]
+        chunks = [ids[i : i + 500] for i in range(0, len(ids), 500)]
+        last_seq = int(conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0])
+        for name, _sql in triggers:
+            conn.execute(f'DROP TRIGGER "{name}"')
+        for chunk in chunks:  # out of the index: the live rows about to be replaced
+            marks = ",".join("?" * len(chunk))
+            conn.execute(
+                f"INSERT INTO {fts}({fts}, rowid, {cols}) SELECT 'delete', seq, {cols} "
+                f"FROM {table} WHERE deleted = 0 AND id IN ({marks})",
+                chunk,
+            )
+        names = codec.columns(cls)
+        updates = ", ".join(
+            f"{codec.quoted(n)} = excluded.{codec.quoted(n)}" for n in names if n != "id"
+        )
+        conn.executemany(
+            f"INSERT INTO {table} ({', '.join(codec.quoted(n) for n in names)}) "
+            f"VALUES ({', '.join('?' for _ in names)}) ON CONFLICT(id) DO UPDATE SET {updates}",
+            [[row[n] for n in names] for row in map(codec.encode, records)],
+        )
+        conn.execute(  # into the index: new rows (after last_seq) and replaced ones
+            f"INSERT INTO {fts}(rowid, {cols}) SELECT seq, {cols} FROM {table} "
+            "WHERE deleted = 0 AND seq > ?",
+            (last_seq,),
+        )
+        for chunk in chunks:
+            marks = ",".join("?" * len(chunk))
+            conn.execute(
+                f"INSERT INTO {fts}(rowid, {cols}) SELECT seq, {cols} FROM {table} "
+                f"WHERE deleted = 0 AND seq <= ? AND id IN ({marks})",
+                [last_seq, *chunk],
+            )
+        for _name, sql in triggers:
+            conn.execute(sql)
 
     def _write_row(self, record: Record) -> None:
         cls = type(record)

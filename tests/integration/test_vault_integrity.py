@@ -413,3 +413,41 @@ def test_the_cli_reports_a_broken_audit_chain(audited: Vault, cli) -> None:
     result = cli("audit", "--verify")
     assert result.code == 2
     assert result.err == f"sli: the audit chain breaks at entry {tampered}\n"
+
+
+def test_insert_or_replace_cannot_rewrite_the_audit_log(councils_vault) -> None:
+    """With recursive triggers on, REPLACE fires the append-only delete trigger."""
+    import pytest as _pytest
+
+    seq = councils_vault.scalar("SELECT min(seq) FROM audit")
+    with _pytest.raises(Exception, match="append-only"), councils_vault.transaction():
+        councils_vault.conn.execute(
+            "INSERT OR REPLACE INTO audit(seq, at, actor, action, prev_hash, hash) "
+            "VALUES (?, 'x', 'x', 'x', 'x', 'x')",
+            (seq,),
+        )
+    assert councils_vault.scalar("SELECT action FROM audit WHERE seq = ?", (seq,)) != "x"
+
+
+def test_a_failed_nested_save_leaves_no_trace(councils_vault) -> None:
+    """A save that fails inside an outer transaction, caught by the caller, is undone whole."""
+    from sli_desktop.domain import Note
+    from sli_desktop.vault.notes import Notes
+
+    before = [
+        councils_vault.scalar(f"SELECT count(*) FROM {t}") for t in ("notes", "outbox", "audit")
+    ]
+    note = Note.build(council="E08000025", date="2026-01-01", title="Kept")
+    with councils_vault.transaction():
+        Notes(councils_vault).add(council="E08000025", date="2026-01-02", title="First")
+        try:
+            with councils_vault.transaction():
+                councils_vault.save(note)
+                raise RuntimeError("fails after writing row, outbox and audit")
+        except RuntimeError:
+            pass
+    after = [
+        councils_vault.scalar(f"SELECT count(*) FROM {t}") for t in ("notes", "outbox", "audit")
+    ]
+    assert after == [before[0] + 1, before[1] + 1, before[2] + 1]
+    assert councils_vault.get(Note, note.id) is None

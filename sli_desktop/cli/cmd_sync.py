@@ -1,0 +1,107 @@
+"""sli enroll · sli sync · sli conflicts list|resolve"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..sync import conflicts as conflict_service
+from ..vault.syncstate import SyncState
+from .context import Context
+from .output import emit_json, say, table
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    c = sub.add_parser("enroll", parents=[common], help="enrol this vault with a sync server")
+    c.add_argument("--server", required=True, metavar="URL")
+    c.add_argument("--code", required=True, metavar="CODE")
+    c.add_argument("--name", default="", metavar="DEVICE", help="this device's name")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=enroll)
+
+    c = sub.add_parser("sync", parents=[common], help="push local changes, pull colleagues'")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=sync)
+
+    p = sub.add_parser("conflicts", parents=[common], help="edits that met on the server")
+    csub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    c = csub.add_parser("list", parents=[common], help="open conflicts")
+    c.add_argument("--all", action="store_true", help="include resolved ones")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=list_conflicts)
+    c = csub.add_parser("resolve", parents=[common], help="settle a conflict")
+    c.add_argument("id", metavar="ID")
+    c.add_argument("--keep", required=True, choices=["mine", "theirs", "merged"])
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=resolve)
+
+
+def enroll(ctx: Context) -> None:
+    from ..sync.client import SyncClient
+
+    a = ctx.args
+    done = SyncClient(ctx.vault(), ctx.keystore).enroll(a.server, a.code, a.name)
+    if a.json:
+        emit_json(
+            {
+                "device_id": done.device_id,
+                "user": done.user,
+                "role": done.role,
+                "regions": done.regions,
+            }
+        )
+    else:
+        regions = ", ".join(done.regions) or "all regions"
+        say(f"Enrolled this device ({done.device_id[:8]}) as {done.user}, {done.role}: {regions}.")
+
+
+def sync(ctx: Context) -> None:
+    from ..sync.client import SyncClient
+
+    vault = ctx.vault()
+    interactive = not ctx.args.json and sys.stderr.isatty()
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if interactive:
+            sys.stderr.write(f"\r{phase}: {done}/{total or '?'}   ")
+            sys.stderr.flush()
+
+    result = SyncClient(vault, ctx.keystore, progress=progress).sync()
+    if interactive:
+        sys.stderr.write("\r" + " " * 40 + "\r")
+    if ctx.args.json:
+        emit_json({"pushed": result.pushed, "pulled": result.pulled, "conflicts": result.conflicts})
+        return
+    line = f"Pushed {result.pushed}, pulled {result.pulled}."
+    if result.rejected:
+        line += f" The server refused {result.rejected} change(s) (see sli audit)."
+    if result.conflicts:
+        line += f" {result.conflicts} new conflict(s): see sli conflicts list."
+    say(line)
+
+
+def list_conflicts(ctx: Context) -> None:
+    vault = ctx.vault()
+    state = SyncState(vault)
+    device = state.get("device_id")
+    found = [conflict_service.describe(c, device) for c in state.conflicts(ctx.args.all)]
+    if ctx.args.json:
+        emit_json(found)
+        return
+    table(
+        ["id", "kind", "record", "fields", "resolved"],
+        [
+            [c["id"][:8], c["kind"], c["record_id"][:8], sorted(c["fields"]), c["resolved"]]
+            for c in found
+        ],
+        empty="no conflicts",
+    )
+
+
+def resolve(ctx: Context) -> None:
+    record = conflict_service.resolve(ctx.vault(), ctx.args.id, ctx.args.keep)
+    if ctx.args.json:
+        emit_json(record.to_json() if record else None)
+    else:
+        say(f"Resolved: kept {ctx.args.keep}. The choice goes to the server at the next sync.")

@@ -1,0 +1,64 @@
+"""Three-way, per-field merge of record payloads. Pure functions, decided once by the server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Bookkeeping fields, never merged field by field.
+META = frozenset({"id", "version", "created_at", "updated_at", "author"})
+_MISSING = object()
+
+
+@dataclass
+class Merged:
+    payload: dict[str, Any]
+    #: field -> (value kept, value set aside)
+    conflicts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    #: True when the incoming side's values are the result as they stand (a fast-forward).
+    fast_forward: bool = False
+
+
+def merge(
+    base: dict[str, Any] | None, theirs: dict[str, Any], mine: dict[str, Any], mine_wins: bool
+) -> Merged:
+    """Merge ``mine`` (the incoming change) into ``theirs`` (the server's current state), both
+    derived from ``base``. A field changed on one side only takes that side's value; a field
+    changed on both sides to different values takes the winner's and keeps the other as a
+    conflict. Deleting a record that the other side edited keeps the edit (and says so)."""
+    old = base or {}
+    names = [n for n in dict.fromkeys([*theirs, *mine]) if n not in META]
+    out: dict[str, Any] = {}
+    conflicts: dict[str, tuple[Any, Any]] = {}
+    for name in names:
+        b = old.get(name, _MISSING)
+        t = theirs.get(name, _MISSING)
+        m = mine.get(name, _MISSING)
+        if m == t or t == b:
+            value = m
+        elif m == b:
+            value = t
+        else:
+            winner, loser = (m, t) if mine_wins else (t, m)
+            conflicts[name] = (winner, loser)
+            value = winner
+        if value is not _MISSING:
+            out[name] = value
+    if out.get("deleted"):
+        edited = [
+            side
+            for side in (theirs, mine)
+            if not side.get("deleted")
+            and any(side.get(n) != old.get(n) for n in side if n not in META and n != "deleted")
+        ]
+        if edited:
+            out["deleted"] = False
+            conflicts["deleted"] = (False, True)
+    out["id"] = theirs.get("id", mine.get("id"))
+    out["created_at"] = theirs.get("created_at", mine.get("created_at"))
+    out["author"] = theirs.get("author", mine.get("author", ""))
+    out["updated_at"] = max(str(theirs.get("updated_at", "")), str(mine.get("updated_at", "")))
+    fast_forward = not conflicts and all(
+        out.get(n, _MISSING) == mine.get(n, _MISSING) for n in names
+    )
+    return Merged(out, conflicts, fast_forward)

@@ -1,0 +1,93 @@
+"""Conflicts the server kept: listing them from this device's point of view and resolving them.
+
+The server decided the winner once, so every vault holds the same record and the same kept
+conflict. "mine" is the side this device pushed (the winner's values if it pushed neither);
+"theirs" is the other side; "merged" joins both texts (and both lists) and keeps the winner for
+anything else. Resolving saves the record like any edit (so it syncs) and tells the server the
+conflict is settled at the next sync.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from ..domain import Record
+from ..vault import codec
+from ..vault.errors import VaultError
+from ..vault.store import Vault
+from ..vault.syncstate import StoredConflict, SyncState
+
+Keep = Literal["mine", "theirs", "merged"]
+
+
+class ConflictNotFound(VaultError):
+    def __init__(self, wanted: str) -> None:
+        super().__init__(f"no open conflict {wanted!r} (see sli conflicts list)")
+
+
+def sides(conflict: StoredConflict, device_id: str | None) -> dict[str, dict[str, Any]]:
+    """field -> {"mine", "theirs", "winner", "loser"} as this device sees it."""
+    i_lost = bool(device_id) and conflict.detail.get("loser_device") == device_id
+    out: dict[str, dict[str, Any]] = {}
+    for name, pair in dict(conflict.detail.get("fields", {})).items():
+        winner, loser = pair.get("winner"), pair.get("loser")
+        mine, theirs = (loser, winner) if i_lost else (winner, loser)
+        out[name] = {"mine": mine, "theirs": theirs, "winner": winner, "loser": loser}
+    return out
+
+
+def describe(conflict: StoredConflict, device_id: str | None) -> dict[str, Any]:
+    return {
+        "id": conflict.id,
+        "kind": conflict.kind,
+        "record_id": conflict.record_id,
+        "rev": conflict.rev,
+        "fields": sides(conflict, device_id),
+        "resolved": conflict.resolved,
+        "resolution": conflict.resolution,
+        "received_at": conflict.received_at,
+    }
+
+
+def find(vault: Vault, wanted: str) -> StoredConflict:
+    """An open conflict by id or by an unambiguous prefix of at least 8 characters."""
+    found = [
+        c
+        for c in SyncState(vault).conflicts()
+        if c.id == wanted or (len(wanted) >= 8 and c.id.startswith(wanted))
+    ]
+    if len(found) != 1:
+        raise ConflictNotFound(wanted)
+    return found[0]
+
+
+def merged_value(winner: Any, loser: Any) -> Any:
+    if isinstance(winner, str) and isinstance(loser, str):
+        if not winner or not loser or loser in winner:
+            return winner or loser
+        return f"{winner}\n\n---\n\n{loser}"
+    if isinstance(winner, list) and isinstance(loser, list):
+        return winner + [v for v in loser if v not in winner]
+    return winner
+
+
+def resolve(vault: Vault, wanted: str, keep: Keep) -> Record | None:
+    """Settle a conflict; returns the record as saved (None if it no longer exists here)."""
+    state = SyncState(vault)
+    conflict = find(vault, wanted)
+    cls = codec.TYPES_BY_KIND.get(conflict.kind)
+    current = vault.get(cls, conflict.record_id) if cls else None
+    with vault.transaction():
+        saved: Record | None = current
+        if current is not None:
+            values: dict[str, Any] = {}
+            for name, side in sides(conflict, state.get("device_id")).items():
+                if keep == "merged":
+                    values[name] = merged_value(side["winner"], side["loser"])
+                else:
+                    values[name] = side[keep]
+            now = current.to_json()
+            if any(now.get(k) != v for k, v in values.items()):
+                saved = vault.save(current.evolve(**values), audit_detail={"conflict": keep})
+        state.mark_resolved(conflict.id, keep)
+    return saved

@@ -1,0 +1,212 @@
+"""What sync keeps in the vault: the outbox to push, the server revision of each record, the
+feed cursor, the device's enrolment and the conflicts the server reported. SQL lives here so the
+sync client stays plain Python."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .header import header_path, read_header
+from .keystore import KeyStore
+from .store import Vault
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    seq: int
+    change_id: str
+    kind: str
+    record_id: str
+    op: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredConflict:
+    id: str
+    kind: str
+    record_id: str
+    rev: int
+    detail: dict[str, Any]
+    resolved: bool
+    resolution: str | None
+    received_at: str
+
+
+class SyncState:
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+
+    # -- enrolment ---------------------------------------------------------------------------
+    def get(self, key: str) -> str | None:
+        return self.vault.meta(f"sync_{key}")
+
+    def put(self, key: str, value: str) -> None:
+        self.vault.set_meta(f"sync_{key}", value)
+
+    def forget(self, key: str) -> None:
+        with self.vault.transaction():
+            self.vault.conn.execute("DELETE FROM meta WHERE key = ?", (f"sync_{key}",))
+
+    def restart(self) -> None:
+        """Forget the server revisions and the cursor (a device moving to another server)."""
+        with self.vault.transaction():
+            self.vault.conn.execute("DELETE FROM sync_records")
+            self.set_cursor(0)
+
+    # -- outbox ------------------------------------------------------------------------------
+    def outbox(self) -> list[OutboxRow]:
+        rows = self.vault.query(
+            "SELECT seq, change_id, kind, record_id, op, payload FROM outbox ORDER BY seq"
+        )
+        return [OutboxRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
+
+    def acknowledge(self, seqs: Sequence[int]) -> None:
+        with self.vault.transaction():
+            self.vault.conn.executemany("DELETE FROM outbox WHERE seq = ?", [(s,) for s in seqs])
+
+    def has_pending(self, kind: str, record_id: str) -> bool:
+        return bool(
+            self.vault.scalar(
+                "SELECT 1 FROM outbox WHERE kind = ? AND record_id = ? LIMIT 1", (kind, record_id)
+            )
+        )
+
+    # -- revisions and cursor ----------------------------------------------------------------
+    def rev(self, kind: str, record_id: str) -> int:
+        value = self.vault.scalar(
+            "SELECT rev FROM sync_records WHERE kind = ? AND record_id = ?", (kind, record_id)
+        )
+        return int(value or 0)
+
+    def set_rev(self, kind: str, record_id: str, rev: int) -> None:
+        with self.vault.transaction():
+            self.vault.conn.execute(
+                "INSERT INTO sync_records(kind, record_id, rev) VALUES (?, ?, ?) "
+                "ON CONFLICT(kind, record_id) DO UPDATE SET rev = excluded.rev",
+                (kind, record_id, rev),
+            )
+
+    def set_revs(self, revs: Sequence[tuple[str, str, int]]) -> None:
+        with self.vault.transaction():
+            self.vault.conn.executemany(
+                "INSERT INTO sync_records(kind, record_id, rev) VALUES (?, ?, ?) "
+                "ON CONFLICT(kind, record_id) DO UPDATE SET rev = excluded.rev",
+                revs,
+            )
+
+    def pending(self) -> set[tuple[str, str]]:
+        """Records with local edits waiting to be pushed."""
+        return {
+            (r[0], r[1]) for r in self.vault.query("SELECT DISTINCT kind, record_id FROM outbox")
+        }
+
+    @property
+    def cursor(self) -> int:
+        return int(self.get("cursor") or 0)
+
+    def set_cursor(self, cursor: int) -> None:
+        self.put("cursor", str(cursor))
+
+    # -- conflicts ---------------------------------------------------------------------------
+    def put_conflict(
+        self,
+        conflict_id: str,
+        kind: str,
+        record_id: str,
+        rev: int,
+        detail: dict[str, Any],
+        resolved: bool,
+    ) -> bool:
+        """Store a conflict the server reported; True if it is new to this vault."""
+        with self.vault.transaction():
+            known = self.vault.scalar(
+                "SELECT resolved FROM sync_conflicts WHERE id = ?", (conflict_id,)
+            )
+            if known is None:
+                self.vault.conn.execute(
+                    "INSERT INTO sync_conflicts(id, kind, record_id, rev, detail, resolved, "
+                    "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        conflict_id,
+                        kind,
+                        record_id,
+                        rev,
+                        json.dumps(detail, ensure_ascii=False),
+                        int(resolved),
+                        self.vault.now().isoformat(),
+                    ),
+                )
+                self.vault.audit("sync-conflict", kind, record_id, {"conflict": conflict_id})
+                return True
+            if resolved and not known:
+                self.vault.conn.execute(
+                    "UPDATE sync_conflicts SET resolved = 1, resolution = 'elsewhere' WHERE id = ?",
+                    (conflict_id,),
+                )
+            return False
+
+    def conflicts(self, include_resolved: bool = False) -> list[StoredConflict]:
+        where = "1" if include_resolved else "resolved = 0"
+        rows = self.vault.query(
+            "SELECT id, kind, record_id, rev, detail, resolved, resolution, received_at "
+            f"FROM sync_conflicts WHERE {where} ORDER BY received_at, id"
+        )
+        return [
+            StoredConflict(r[0], r[1], r[2], int(r[3]), json.loads(r[4]), bool(r[5]), r[6], r[7])
+            for r in rows
+        ]
+
+    def mark_resolved(self, conflict_id: str, resolution: str) -> None:
+        with self.vault.transaction():
+            self.vault.conn.execute(
+                "UPDATE sync_conflicts SET resolved = 1, resolution = ?, to_push = 1 WHERE id = ?",
+                (resolution, conflict_id),
+            )
+            self.vault.audit(
+                "conflict-resolved", detail={"conflict": conflict_id, "keep": resolution}
+            )
+
+    def resolutions_to_push(self) -> list[str]:
+        return [
+            str(r[0])
+            for r in self.vault.query("SELECT id FROM sync_conflicts WHERE to_push = 1 ORDER BY id")
+        ]
+
+    def resolutions_pushed(self, ids: Sequence[str]) -> None:
+        with self.vault.transaction():
+            self.vault.conn.executemany(
+                "UPDATE sync_conflicts SET to_push = 0 WHERE id = ?", [(i,) for i in ids]
+            )
+
+
+def wipe(vault: Vault, keystore: KeyStore | None, token_name: str | None = None) -> list[Path]:
+    """Destroy this device's vault: the database, its -wal/-shm, the header and any key or token
+    remembered for it. Returns the files removed."""
+    path = vault.path
+    try:
+        vault_id: str | None = read_header(path).vault_id
+    except Exception:  # noqa: BLE001 - a damaged header must not stop the wipe
+        vault_id = None
+    vault.close()
+    removed: list[Path] = []
+    for target in (
+        path,
+        path.with_name(path.name + "-wal"),
+        path.with_name(path.name + "-shm"),
+        path.with_name(path.name + "-journal"),
+        header_path(path),
+    ):
+        if target.exists():
+            target.unlink()
+            removed.append(target)
+    if keystore is not None:
+        if vault_id:
+            keystore.delete(vault_id)
+        if token_name:
+            keystore.delete(token_name)
+    return removed

@@ -1,0 +1,251 @@
+"""Sync benchmark (make bench; never part of make test).
+
+A real uvicorn server on 127.0.0.1, on SQLite and (when SLI_TEST_POSTGRES_URL is set) on
+PostgreSQL:
+
+1. seed: RECORDS notes pushed through the API, 500 per request (the server's push rate);
+2. initial pull: a fresh SQLCipher vault enrolled and synced: all RECORDS notes plus the register;
+3. incremental: 100 changes made elsewhere pulled, then 100 local edits pushed (one sync each);
+4. concurrent: 50 clients in threads, each pushing 1,000 new notes in batches of 100 and then
+   retrying one batch whose answer it "lost": none lost, none doubled (this part asserts).
+
+Bytes on the wire are what httpx counted (gzip-compressed answers as received). Results go to
+bench-results/sync.json and a table on stdout. Timings never fail the test; the aims (initial
+100,000 under 20 s, incremental 100 under 0.5 s) are printed as met or missed.
+SLI_BENCH_SYNC_RECORDS makes a smaller run for a quick look.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from sli_desktop.domain import Council, CouncilType, Note, Region, council_id
+from sli_desktop.server.app import BackgroundServer
+from sli_desktop.server.storage import Storage, records
+from sli_desktop.sync import protocol as p
+from sli_desktop.sync.client import SyncClient
+from sli_desktop.vault.keys import KdfParams
+from sli_desktop.vault.keystore import MemoryKeyStore
+from sli_desktop.vault.session import create_vault
+from sli_desktop.vault.store import Vault
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench-results" / "sync.json"
+RECORDS = int(os.environ.get("SLI_BENCH_SYNC_RECORDS", "100000"))
+CLIENTS, PER_CLIENT, BATCH = 50, 1000, 100
+GSS = "E09000033"
+AIMS = {"initial_100k_s": 20.0, "incremental_100_s": 0.5}
+
+
+class Counting(httpx.HTTPTransport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = 0
+        self.received = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += len(request.content)
+        response = super().handle_request(request)
+        response.read()
+        self.received += response.num_bytes_downloaded
+        return response
+
+
+def _backends(tmp: Path) -> list[tuple[str, str]]:
+    found = [("sqlite", f"sqlite:///{tmp / 'bench.sqlite'}")]
+    if os.environ.get("SLI_TEST_POSTGRES_URL"):
+        found.append(("postgresql", os.environ["SLI_TEST_POSTGRES_URL"]))
+    return found
+
+
+def _note_payload(i: int, author: str) -> dict[str, Any]:
+    body = f"Note {i}: " + "Finance and governance observations from the visit. " * 18
+    note = Note.build(council=GSS, date="2026-01-05", title=f"Visit note {i}", body=body)
+    return {**note.to_json(), "author": author}
+
+
+def _push_notes(http: httpx.Client, count: int, start: int, batch: int) -> list[p.PushRequest]:
+    sent = []
+    for first in range(start, start + count, batch):
+        changes = [
+            p.Change(
+                change_id=str(uuid.uuid4()),
+                kind="note",
+                record_id=(payload := _note_payload(i, "seed"))["id"],
+                base_rev=0,
+                op="upsert",
+                payload=payload,
+            )
+            for i in range(first, min(first + batch, start + count))
+        ]
+        request = p.PushRequest(changes=changes)
+        answer = http.post("/push", json=request.model_dump(mode="json"))
+        answer.raise_for_status()
+        assert all(
+            r.status == "applied"
+            for r in p.PushResponse.model_validate_json(answer.content).results
+        )
+        sent.append(request)
+    return sent
+
+
+def _token(storage: Storage, server: BackgroundServer, name: str, role: str = "admin") -> str:
+    code = storage.add_user(name, role, ["London"])
+    answer = httpx.post(f"{server.url}/v1/enroll", json={"code": code, "device_name": name})
+    answer.raise_for_status()
+    return str(answer.json()["token"])
+
+
+def _client(
+    server: BackgroundServer, token: str, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
+    return httpx.Client(
+        base_url=server.url + p.API,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=600,
+        transport=transport,
+    )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Storage]]:
+    found = dict(_backends(tmp_path))
+    if request.param not in found:
+        pytest.skip("no PostgreSQL configured (SLI_TEST_POSTGRES_URL is not set)")
+    storage = Storage(found[request.param])
+    storage.reset()
+    storage.import_councils(
+        [
+            Council.build(
+                id=council_id(GSS),
+                gss_code=GSS,
+                name="Westminster City Council",
+                type=CouncilType.LONDON_BOROUGH,
+                region=Region.LONDON,
+            ).to_json()
+        ]
+    )
+    yield request.param, storage
+    storage.close()
+
+
+def test_sync_benchmark(backend: tuple[str, Storage], tmp_path: Path) -> None:
+    name, storage = backend
+    server = BackgroundServer(storage).start()
+    results: dict[str, Any] = {"backend": name, "records": RECORDS}
+    try:
+        seeder = _client(server, _token(storage, server, "seeder"))
+        t0 = time.perf_counter()
+        _push_notes(seeder, RECORDS, 0, 500)
+        results["seed_push_per_s"] = RECORDS / (time.perf_counter() - t0)
+
+        created = create_vault(
+            tmp_path / "device" / "v.sli",
+            "bench passphrase 1",
+            owner="bench",
+            kdf=KdfParams.fast_for_tests(),
+        )
+        vault: Vault = created.vault
+        wire = Counting()
+        client = SyncClient(vault, MemoryKeyStore(), transport=wire)
+        code = storage.add_user("bench", "adviser", ["London"])
+        client.enroll(server.url, code)
+        wire.sent = wire.received = 0
+        t0 = time.perf_counter()
+        first = client.sync()
+        elapsed = time.perf_counter() - t0
+        assert first.pulled == RECORDS + 1
+        results["initial_pull_s"] = elapsed
+        results["initial_pull_per_s"] = first.pulled / elapsed
+        results["initial_pull_bytes_per_record"] = wire.received / first.pulled
+
+        # Incremental: 100 changes from elsewhere come down, then 100 local edits go up.
+        _push_notes(seeder, 100, RECORDS, 100)
+        wire.sent = wire.received = 0
+        t0 = time.perf_counter()
+        down = client.sync()
+        results["incremental_pull_100_s"] = time.perf_counter() - t0
+        results["incremental_pull_bytes_per_change"] = wire.received / max(down.pulled, 1)
+        assert down.pulled == 100
+        from sli_desktop.vault.notes import Notes
+
+        notes = vault.records(Note, limit=100)
+        for n in notes:
+            Notes(vault).edit(n.id, title=n.title + " (edited)")
+        wire.sent = wire.received = 0
+        t0 = time.perf_counter()
+        up = client.sync()
+        results["incremental_push_100_s"] = time.perf_counter() - t0
+        results["incremental_push_bytes_per_change"] = wire.sent / max(up.pushed, 1)
+        assert up.pushed == 100
+        vault.close()
+
+        # 50 concurrent clients, 1,000 new notes each, and one retried batch each.
+        tokens = [_token(storage, server, f"c{i}") for i in range(CLIENTS)]
+        with storage.engine.connect() as conn:
+            before = conn.execute(sa.select(sa.func.count()).select_from(records)).scalar() or 0
+        errors: list[BaseException] = []
+
+        def one(i: int) -> None:
+            try:
+                with _client(server, tokens[i]) as http:
+                    sent = _push_notes(http, PER_CLIENT, 10_000_000 * (i + 1), BATCH)
+                    again = http.post("/push", json=sent[0].model_dump(mode="json"))
+                    again.raise_for_status()
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(CLIENTS)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - t0
+        assert not errors, errors[:3]
+        with storage.engine.connect() as conn:
+            after = conn.execute(sa.select(sa.func.count()).select_from(records)).scalar() or 0
+            doubled = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(records)
+                .where(records.c.rev != 1, records.c.owner.like("c%"))
+            ).scalar()
+        assert after - before == CLIENTS * PER_CLIENT, "changes lost or doubled"
+        assert doubled == 0
+        results["concurrent_clients"] = CLIENTS
+        results["concurrent_changes_per_s"] = CLIENTS * PER_CLIENT / elapsed
+    finally:
+        server.stop()
+
+    results["aims"] = {
+        "initial_100k_under_20s": (results["initial_pull_s"] * 100_000 / RECORDS)
+        < AIMS["initial_100k_s"],
+        "incremental_100_under_0.5s": max(
+            results["incremental_pull_100_s"], results["incremental_push_100_s"]
+        )
+        < AIMS["incremental_100_s"],
+    }
+    results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count()}
+    RESULTS.parent.mkdir(exist_ok=True)
+    existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    existing[name] = results
+    RESULTS.write_text(json.dumps(existing, indent=2) + "\n")
+    print()
+    for key, value in results.items():
+        print(
+            f"{name:10} {key:38} {value:.3f}"
+            if isinstance(value, float)
+            else f"{name:10} {key:38} {value}"
+        )
