@@ -1,0 +1,283 @@
+"""Flowables every kind of briefing shares: cover, summary box, tables, and a note as read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TypeAlias
+from xml.sax.saxutils import escape
+
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ..domain import (
+    Action,
+    ConcernLevel,
+    Contact,
+    Council,
+    Engagement,
+    Note,
+    SupportOffer,
+)
+from . import fonts
+from .dates import long_date as long_date
+from .dates import short_date as short_date
+from .document import CONTENT_WIDTH
+from .styles import CONCERN_COLOURS, MUTED, PANEL, RULE, Sheet
+
+#: Tables set a cell font even when every cell is a paragraph; without this it is Helvetica,
+#: which would sit in the PDF unembedded.
+FONT_ALL = ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR)
+
+
+def text(value: object) -> str:
+    """User text made safe for reportlab's paragraph mark-up."""
+    return escape(str(value))
+
+
+def concern_mark(level: ConcernLevel) -> str:
+    colour = CONCERN_COLOURS[level.value].hexval()[2:]
+    label = "No concern" if level is ConcernLevel.NONE else level.value.capitalize()
+    return f'<font color="#{colour}"><b>{label}</b></font>'
+
+
+def cover(
+    s: Sheet,
+    kind: str,
+    heading: str,
+    subheading: str,
+    marking: str,
+    facts: Sequence[tuple[str, str]],
+) -> list[Flowable]:
+    """The first page: what this is, about whom, for whom, and how to handle it."""
+    handling = (
+        f"This briefing is marked <b>{text(marking)}</b>. It was prepared for the named "
+        "recipient only. Do not copy or forward it, and destroy it securely when it is no "
+        "longer needed. Information in it was shared in confidence by councils and partners."
+    )
+    rows = [[Paragraph(text(k), s.label), Paragraph(v, s.body)] for k, v in facts]
+    table = Table(rows, colWidths=[CONTENT_WIDTH * 0.3, CONTENT_WIDTH * 0.7], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                FONT_ALL,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), s.body_size * 0.45),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), s.body_size * 0.2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    gap = 12.0 if s.body_size > 12 else s.body_size * 3
+    return [
+        Spacer(1, gap * 1.3),
+        Paragraph(text(kind).upper(), s.label),
+        Spacer(1, s.body_size * 0.6),
+        Paragraph(text(heading), s.title),
+        Paragraph(subheading, s.subtitle),
+        Spacer(1, gap),
+        table,
+        Spacer(1, gap),
+        panel(s, [Paragraph(handling, s.body)]),
+    ]
+
+
+def panel(s: Sheet, content: list[Flowable], width: float = CONTENT_WIDTH) -> Table:
+    box = Table([[content]], colWidths=[width], hAlign="LEFT")
+    pad = s.body_size * 0.9
+    box.setStyle(
+        TableStyle(
+            [
+                FONT_ALL,
+                ("BACKGROUND", (0, 0), (-1, -1), PANEL),
+                ("LINEBEFORE", (0, 0), (0, -1), 4, MUTED),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.5),
+            ]
+        )
+    )
+    return box
+
+
+def summary_box(s: Sheet, rows: Sequence[tuple[str, str]]) -> Table:
+    inner = Table(
+        [[Paragraph(text(k), s.label), Paragraph(v, s.body)] for k, v in rows],
+        colWidths=[CONTENT_WIDTH * 0.28, CONTENT_WIDTH * 0.62],
+        hAlign="LEFT",
+    )
+    inner.setStyle(
+        TableStyle(
+            [
+                FONT_ALL,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return panel(s, [inner])
+
+
+def grid(
+    s: Sheet, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+) -> Table:
+    """A ruled table with a repeating header; cells are paragraph mark-up."""
+    data = [[Paragraph(text(h), s.cell_bold) for h in header]]
+    data += [[Paragraph(cell, s.cell) for cell in row] for row in rows]
+    table = Table(data, colWidths=[CONTENT_WIDTH * w for w in widths], repeatRows=1, hAlign="LEFT")
+    pad = max(3.0, s.body_size * 0.3)
+    table.setStyle(
+        TableStyle(
+            [
+                FONT_ALL,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 1, MUTED),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad * 1.5),
+                ("TOPPADDING", (0, 0), (-1, -1), pad),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ]
+        )
+    )
+    return table
+
+
+def none_recorded(s: Sheet, what: str) -> Paragraph:
+    return Paragraph(f"<i>{text(what)}</i>", s.small)
+
+
+Block: TypeAlias = "Flowable | list[Flowable]"
+
+
+def section(s: Sheet, title: str, content: Sequence[Block]) -> list[Flowable]:
+    """A heading kept on the same page as the first thing under it. A list in ``content``
+    is a block kept together (KeepTogethers do not nest well, so blocks are flattened)."""
+    blocks = [item if isinstance(item, list) else [item] for item in content]
+    first, *rest = blocks
+    return [
+        CondPageBreak(s.body_size * 8),
+        KeepTogether([Paragraph(text(title), s.h2), *first]),
+        *(KeepTogether(block) for block in rest),
+    ]
+
+
+def contacts_table(s: Sheet, contacts: Sequence[Contact]) -> Flowable:
+    if not contacts:
+        return none_recorded(s, "No contacts recorded.")
+    return grid(
+        s,
+        ["Name", "Role", "Phone", "Email"],
+        [
+            [
+                f"<b>{text(c.name)}</b>",
+                text(c.role or c.organisation or "—"),
+                text(", ".join(c.phones) or "—"),
+                text(", ".join(c.emails) or "—"),
+            ]
+            for c in contacts
+        ],
+        [0.26, 0.28, 0.2, 0.26],
+    )
+
+
+def note_block(s: Sheet, note: Note, council: Council | None = None) -> list[Flowable]:
+    """One piece of intelligence as an adviser reads it: title, when and how serious, the
+    text, its themes and evidence, and whether the council knows it is being shared."""
+    meta = [short_date(note.date), text(note.source.value)]
+    if council is not None:
+        meta.insert(0, text(council.display_name))
+    if note.concern is not ConcernLevel.NONE:
+        meta.append(f"Concern: {concern_mark(note.concern)}")
+    meta.append(text(note.marking.value))
+    parts: list[Flowable] = [
+        Paragraph(text(note.title), s.h3),
+        Paragraph(" · ".join(meta), s.small),
+        Spacer(1, s.body_size * 0.3),
+    ]
+    for para in [p for p in note.body.split("\n\n") if p.strip()]:
+        parts.append(Paragraph(text(para.strip()).replace("\n", "<br/>"), s.body))
+    # One paragraph, not a table: a regional briefing sets hundreds of these.
+    details = []
+    if note.themes:
+        details.append(f"<b>Themes:</b> {text(', '.join(note.themes))}")
+    if note.evidence:
+        details.append(f"<b>Evidence:</b> {text('; '.join(note.evidence))}")
+    aware = "yes" + (f", on {short_date(note.council_aware_on)}" if note.council_aware_on else "")
+    details.append(f"<b>Council aware:</b> {aware if note.council_aware else 'no'}")
+    parts += [Paragraph("<br/>".join(details), s.small), Spacer(1, s.body_size * 0.6)]
+    return parts  # kept together by ``section``; a note taller than a page still breaks
+
+
+def engagements_table(
+    s: Sheet, engagements: Sequence[Engagement], names: dict[str, str] | None = None
+) -> Flowable:
+    if not engagements:
+        return none_recorded(s, "No peer challenges or reviews recorded.")
+    header = ["Peer challenge or review", "On site", "Status", "Report"]
+    widths = [0.42, 0.26, 0.16, 0.16]
+    rows = []
+    for e in engagements:
+        label = text(e.type.label)
+        if names is not None:
+            label = f"<b>{text(names.get(e.council, e.council))}</b><br/>{label}"
+        when = short_date(e.start) + (f" – {short_date(e.end)}" if e.end else "")
+        rows.append([label, when, text(e.status.value), short_date(e.report_date)])
+    return grid(s, header, rows, widths)
+
+
+def support_table(s: Sheet, offers: Sequence[SupportOffer]) -> Flowable:
+    if not offers:
+        return none_recorded(s, "No support offers taken up.")
+    return grid(
+        s,
+        ["Support", "Status", "Offered", "Days used"],
+        [
+            [
+                text(o.type.value.capitalize())
+                + (
+                    f"<br/><font color='#505a5f'>{text(o.details[:300])}</font>"
+                    if o.details
+                    else ""
+                ),
+                text(o.status.value),
+                short_date(o.offered_on) if o.offered_on else text(o.year or "—"),
+                f"{o.days_used:g} of {o.days_offered:g}" if o.days_offered else "—",
+            ]
+            for o in offers
+        ],
+        [0.46, 0.16, 0.2, 0.18],
+    )
+
+
+def actions_table(s: Sheet, actions: Sequence[Action], today: date) -> Flowable:
+    if not actions:
+        return none_recorded(s, "No open actions.")
+    return grid(
+        s,
+        ["Action", "Owner", "Due"],
+        [
+            [
+                text(a.title),
+                text(a.owner or "—"),
+                (
+                    f"<font color='#d4351c'><b>{short_date(a.due)} (overdue)</b></font>"
+                    if a.is_overdue(today)
+                    else short_date(a.due)
+                ),
+            ]
+            for a in actions
+        ],
+        [0.58, 0.2, 0.22],
+    )

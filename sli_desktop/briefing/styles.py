@@ -1,0 +1,97 @@
+"""Paragraph styles: one sheet, in ordinary or large print (body at 16 pt and above)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+
+from . import fonts
+
+INK = colors.HexColor("#0b0c0c")
+MUTED = colors.HexColor("#505a5f")
+RULE = colors.HexColor("#b1b4b6")
+PANEL = colors.HexColor("#f3f2f1")
+ACCENT = colors.HexColor("#1d4f91")
+ACCENT_LIGHT = colors.HexColor("#9bb4d6")
+CONCERN_COLOURS = {
+    "serious": colors.HexColor("#b10e1e"),
+    "high": colors.HexColor("#d4351c"),
+    "medium": colors.HexColor("#f47738"),
+    "low": colors.HexColor("#00703c"),
+    "none": colors.HexColor("#505a5f"),
+}
+ORDINARY_BODY = 10.5
+LARGE_BODY = 16.0
+
+
+@dataclass(frozen=True)
+class Sheet:
+    body_size: float
+    body: ParagraphStyle
+    small: ParagraphStyle
+    label: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    bullet: ParagraphStyle
+
+    @property
+    def scale(self) -> float:
+        return self.body_size / ORDINARY_BODY
+
+
+def sheet(large_print: bool = False) -> Sheet:
+    fonts.register()
+    size = LARGE_BODY if large_print else ORDINARY_BODY
+    # Large print keeps every reading size at or above the body size; ordinary print allows
+    # smaller labels.
+    small = size if large_print else 9.0
+    lead = 1.38
+    title = 34.0 if large_print else 27.0
+
+    def style(name: str, font: str, sz: float, **kw: object) -> ParagraphStyle:
+        base: dict[str, object] = {"leading": sz * lead, "textColor": INK}
+        return ParagraphStyle(name, fontName=font, fontSize=sz, **{**base, **kw})
+
+    return Sheet(
+        body_size=size,
+        body=style("body", fonts.REGULAR, size, spaceAfter=size * 0.5, alignment=TA_LEFT),
+        small=style("small", fonts.REGULAR, small, textColor=MUTED),
+        label=style("label", fonts.SEMIBOLD, small, textColor=MUTED),
+        title=style("title", fonts.BOLD, title, leading=title * 1.18, spaceAfter=size * 0.8),
+        subtitle=style("subtitle", fonts.REGULAR, size * 1.45, textColor=MUTED),
+        h1=style(
+            "h1",
+            fonts.BOLD,
+            size * 1.75,
+            spaceBefore=size * 0.6,
+            spaceAfter=size * 0.7,
+            textColor=ACCENT,
+        ),
+        h2=style(
+            "h2",
+            fonts.BOLD,
+            size * 1.3,
+            spaceBefore=size * 1.2,
+            spaceAfter=size * 0.5,
+            keepWithNext=1,
+        ),
+        h3=style(
+            "h3",
+            fonts.BOLD,
+            size * 1.05,
+            spaceBefore=size * 0.8,
+            spaceAfter=size * 0.2,
+            keepWithNext=1,
+        ),
+        cell=style("cell", fonts.REGULAR, small),
+        cell_bold=style("cell_bold", fonts.SEMIBOLD, small),
+        bullet=style("bullet", fonts.REGULAR, size, leftIndent=size * 1.2, bulletIndent=size * 0.3),
+    )

@@ -1,0 +1,295 @@
+"""Briefings: choose the kind, scope and options, preview the PDF in the window, save it.
+
+The vault is read and the briefing audited on the GUI thread (the vault's thread); rendering,
+the slow part, runs on a worker through ``Task``. The PDF stays in memory until the user saves
+it, and is written only to the file they choose.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...briefing import (
+    Briefing,
+    BriefingOptions,
+    Draft,
+    encrypt,
+    prepare_challenge,
+    prepare_council,
+    prepare_region,
+    record,
+    render_draft,
+    write_pdf,
+)
+from ...briefing.protect import MIN_PASSPHRASE
+from ...domain import Marking, Region
+from ...vault.councils import Councils
+from ...vault.engagements import Engagements
+from ...vault.errors import VaultError
+from ...vault.store import Vault
+from ..tasks import Progress, Task
+from .base import View, button, page_title
+
+KINDS = [
+    ("council", "Council briefing"),
+    ("region", "Regional briefing"),
+    ("challenge", "Peer challenge team pack"),
+]
+
+
+class BriefingsView(View):
+    title = "Briefings"
+
+    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+        super().__init__(vault, parent)
+        self.briefing: Briefing | None = None
+        self.task: Task | None = None
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind of briefing")
+        for key, label in KINDS:
+            self.kind.addItem(label, key)
+        self.scope = QComboBox()
+        self.scope.setAccessibleName("Briefing scope")
+        self.scope.setEditable(False)
+        self.recipient = QLineEdit()
+        self.recipient.setAccessibleName("Prepared for")
+        self.recipient.setPlaceholderText("Named on every page and as a watermark")
+        self.marking = QComboBox()
+        self.marking.setAccessibleName("Protective marking")
+        self.marking.addItem("Highest of what is included", None)
+        for marking in Marking:
+            self.marking.addItem(marking.value, marking.value)
+        self.use_since = QCheckBox("Intelligence since")
+        self.since = QDateEdit(QDate.currentDate().addYears(-1))
+        self.since.setCalendarPopup(True)
+        self.since.setDisplayFormat("d MMM yyyy")
+        self.since.setEnabled(False)
+        self.use_since.toggled.connect(self.since.setEnabled)
+        self.large_print = QCheckBox("Large print (16 pt)")
+        self.encrypt = QCheckBox("Encrypt when saving (AES-256)")
+        since_row = QHBoxLayout()
+        since_row.addWidget(self.use_since)
+        since_row.addWidget(self.since)
+        since_row.addStretch()
+        form = QFormLayout()
+        form.addRow("Kind", self.kind)
+        form.addRow("For", self.scope)
+        form.addRow("Prepared for", self.recipient)
+        form.addRow("Marking", self.marking)
+        form.addRow("", _wrap(since_row))
+        form.addRow("", self.large_print)
+        form.addRow("", self.encrypt)
+        self.generate_button = button("&Preview", self.generate, "Preview the briefing")
+        self.save_button = button("&Save…", self.save, "Save the briefing")
+        self.save_button.setEnabled(False)
+        self.status = QLabel("Choose what to brief on, then preview it.")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Briefing status")
+        bar = QHBoxLayout()
+        bar.addWidget(self.generate_button)
+        bar.addWidget(self.save_button)
+        bar.addStretch()
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addLayout(bar)
+        side.addWidget(self.status)
+        side.addStretch()
+        self.document = QPdfDocument(self)
+        self.preview = QPdfView(self)
+        self.preview.setAccessibleName("Briefing preview")
+        self.preview.setDocument(self.document)
+        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
+        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self._buffer: QBuffer | None = None
+        columns = QHBoxLayout()
+        left = QWidget()
+        left.setLayout(side)
+        left.setMaximumWidth(420)
+        columns.addWidget(left)
+        columns.addWidget(self.preview, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title(self.title))
+        layout.addLayout(columns, 1)
+        self.kind.currentIndexChanged.connect(lambda _i: self._fill_scope())
+        self._fill_scope()
+
+    # -- choosing ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._fill_scope()
+
+    def _fill_scope(self) -> None:
+        kind = self.kind.currentData()
+        current = self.scope.currentData()
+        self.scope.clear()
+        if kind == "council":
+            for council in Councils(self.vault).list():
+                self.scope.addItem(f"{council.name} ({council.gss_code})", council.gss_code)
+        elif kind == "region":
+            for region in Region:
+                self.scope.addItem(region.value, region.value)  # Qt stores the text
+        else:
+            names = Councils(self.vault).names()
+            for e in Engagements(self.vault).list():
+                when = e.start.isoformat() if e.start else "dates to be agreed"
+                label = f"{names.get(e.council, e.council)}: {e.type.label}, {when}"
+                self.scope.addItem(label, e.id)
+        index = self.scope.findData(current)
+        if index >= 0:
+            self.scope.setCurrentIndex(index)
+
+    def options(self) -> BriefingOptions:
+        chosen = self.since.date()
+        since = date(chosen.year(), chosen.month(), chosen.day())
+        return BriefingOptions(
+            prepared_by=self.vault.actor,
+            recipient=self.recipient.text().strip(),
+            marking=Marking(self.marking.currentData()) if self.marking.currentData() else None,
+            since=since if self.use_since.isChecked() else None,
+            large_print=self.large_print.isChecked(),
+        )
+
+    # -- generating ----------------------------------------------------------------------
+    def generate(self) -> None:
+        """Lay the briefing out from the vault here, render it on a worker, then audit it and
+        show it. Nothing is written to disk."""
+        target = self.scope.currentData()
+        if target is None:
+            self.status.setText("There is nothing to brief on yet.")
+            return
+        kind = self.kind.currentData()
+        if kind == "region":
+            target = Region(target)
+        prepare = {
+            "council": prepare_council,
+            "region": prepare_region,
+            "challenge": prepare_challenge,
+        }[kind]
+        try:
+            draft: Draft = prepare(self.vault, target, self.options())
+        except VaultError as exc:
+            QMessageBox.warning(self, "Briefing", str(exc))
+            return
+        self.generate_button.setEnabled(False)
+        self.status.setText("Preparing the briefing…")
+
+        def work(progress: Progress) -> tuple[bytes, int]:
+            progress.report(0, 0, "Typesetting the briefing…")
+            return render_draft(draft)
+
+        def done(result: Any) -> None:
+            pdf, pages = result
+            self.generate_button.setEnabled(True)
+            try:
+                self.briefing = record(self.vault, draft, pdf, pages, encrypted=False)
+            except VaultError as exc:  # not audited, so not shown
+                self.status.setText(str(exc))
+                return
+            self._show(self.briefing)
+            self.changed.emit("briefing")
+
+        def failed(exc: BaseException) -> None:
+            self.generate_button.setEnabled(True)
+            self.status.setText(f"The briefing could not be made ({type(exc).__name__}).")
+
+        self.task = Task(self, "Preparing the briefing", work).success(done).failure(failed).run()
+
+    def _show(self, briefing: Briefing) -> None:
+        self.document.close()
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(briefing.pdf))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(buffer)
+        if self._buffer is not None:
+            self._buffer.close()
+            self._buffer.deleteLater()
+        self._buffer = buffer
+        self.save_button.setEnabled(True)
+        withheld = (
+            f" {briefing.withheld} notes above the marking were left out."
+            if briefing.withheld
+            else ""
+        )
+        self.status.setText(
+            f"{briefing.title}: {briefing.pages} pages, {briefing.marking.value}, "
+            f"{briefing.notes} notes.{withheld} Recorded in the audit log."
+        )
+
+    # -- saving --------------------------------------------------------------------------
+    def save(self) -> None:
+        if self.briefing is None:
+            return
+        passphrase = self._ask_passphrase() if self.encrypt.isChecked() else None
+        if self.encrypt.isChecked() and passphrase is None:
+            return
+        name = self.briefing.title.replace(":", " -").replace("/", "-") + ".pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Save the briefing", name, "PDF (*.pdf)")
+        if path:
+            self.save_to(Path(path), passphrase)
+
+    def save_to(self, path: Path, passphrase: str | None = None) -> None:
+        """Write the previewed briefing to ``path`` (encrypted with ``passphrase`` if given)
+        and note in the audit log that it left the app, and how."""
+        if self.briefing is None:
+            return
+        data = self.briefing.pdf if passphrase is None else encrypt(self.briefing.pdf, passphrase)
+        try:
+            write_pdf(path, data)
+        except OSError as exc:
+            QMessageBox.warning(self, "Save the briefing", f"Cannot write {path}: {exc}")
+            return
+        self.vault.audit(
+            "save",
+            "briefing",
+            self.briefing.audit_id,
+            {"file": path.name, "encrypted": passphrase is not None},
+        )
+        self.status.setText(f"Saved to {path}" + (", encrypted." if passphrase else "."))
+        self.changed.emit("briefing")
+
+    def _ask_passphrase(self) -> str | None:
+        first, ok = QInputDialog.getText(
+            self, "Encrypt the briefing", "Passphrase for the PDF:", QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return None
+        if len(first) < MIN_PASSPHRASE:
+            QMessageBox.warning(
+                self, "Encrypt the briefing", f"Use at least {MIN_PASSPHRASE} characters."
+            )
+            return None
+        again, ok = QInputDialog.getText(
+            self, "Encrypt the briefing", "Repeat the passphrase:", QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return None
+        if again != first:
+            QMessageBox.warning(self, "Encrypt the briefing", "The two passphrases differ.")
+            return None
+        return first
+
+
+def _wrap(layout: QHBoxLayout) -> QWidget:
+    widget = QWidget()
+    layout.setContentsMargins(0, 0, 0, 0)
+    widget.setLayout(layout)
+    return widget
