@@ -1,12 +1,15 @@
-"""sli challenge add|list|move|coverage"""
+"""sli challenge add|list|move|coverage|export"""
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from ..domain import EngagementKind, EngagementStatus, PeerRole
+from ..domain import EngagementKind, EngagementStatus, Marking, PeerRole
+from ..importers.calendar import schedule_ics
+from ..importers.contacts import write_export
 from ..vault.councils import Councils
 from ..vault.engagements import PROGRAMME_START, Engagements
 from .cmd_councils import region_arg
@@ -81,6 +84,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument("--since", type=date_arg, default=PROGRAMME_START)
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=coverage)
+    c = csub.add_parser("export", parents=[common], help="the schedule as an iCalendar file")
+    c.add_argument("--ics", type=Path, required=True, metavar="FILE")
+    c.add_argument("--region", type=region_arg)
+    c.add_argument("--marking", choices=[m.value for m in Marking], default=Marking.OFFICIAL.value)
+    c.set_defaults(func=export_ics)
 
 
 def add(ctx: Context) -> None:
@@ -173,3 +181,16 @@ def coverage(ctx: Context) -> None:
         + [("All England", *totals)],
         empty="no councils; import the register first",
     )
+
+
+def export_ics(ctx: Context) -> None:
+    a = ctx.args
+    vault = ctx.vault()
+    engagements = Engagements(vault).list(a.region)
+    marking = Marking(a.marking)
+    title = f"Peer challenges — {a.region.value}" if a.region else "Peer challenges"
+    data = schedule_ics(engagements, Councils(vault).names(), marking, title)
+    write_export(a.ics, data.decode("utf-8"))
+    events = sum(e.start is not None for e in engagements)
+    vault.audit("export", "engagement", "", {"format": "ics", "events": events})
+    say(f"Wrote {events} event(s) to {a.ics}.")

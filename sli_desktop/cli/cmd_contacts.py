@@ -1,13 +1,19 @@
-"""sli contact add|list"""
+"""sli contact add|list|import|export"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
+from ..importers import contacts as contact_files
 from ..vault.contacts import Contacts
+from ..vault.councils import Councils
 from .context import Context
 from .output import emit_json, say, table
+
+#: Rows of an import listed by name; --json lists them all.
+LISTED = 50
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -27,6 +33,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument("--council", metavar="GSS")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=list_contacts)
+    c = csub.add_parser(
+        "import", parents=[common], help="import contacts from Outlook/Excel CSV or vCard"
+    )
+    c.add_argument("file", type=Path, metavar="FILE")
+    c.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    c.add_argument("--skip-bad", action="store_true", help="import the good rows, skip bad ones")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=import_contacts)
+    c = csub.add_parser("export", parents=[common], help="export contacts as CSV or vCard")
+    c.add_argument("--format", choices=["csv", "vcf"], default=None)
+    c.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    c.add_argument("--council", metavar="GSS")
+    c.set_defaults(func=export_contacts)
 
 
 def add(ctx: Context) -> None:
@@ -56,3 +75,43 @@ def list_contacts(ctx: Context) -> None:
         [(c.name, c.role, c.council, c.phones[:1], c.emails[:1]) for c in contacts],
         empty="no contacts",
     )
+
+
+def import_contacts(ctx: Context) -> int:
+    a = ctx.args
+    parsed = contact_files.read_contacts(a.file)
+    vault = ctx.vault()
+    if a.dry_run:
+        preview = contact_files.preview_contacts(vault, parsed)
+    else:
+        preview = contact_files.import_contacts(vault, parsed, skip_bad=a.skip_bad)
+    if a.json:
+        emit_json(preview.to_json())
+        return 0
+    verb = "Imported" if preview.written else "Would import (dry run; nothing written)"
+    say(f"{verb} from {a.file.name}: {preview.summary}.")
+    notes = [
+        f"  line {c.line}: {c.action} {c.contact.name}: {c.reason}"
+        for c in preview.changes
+        if c.action != "add"
+    ]
+    notes += [f"  {p} ({'skipped' if preview.written else 'bad row'})" for p in preview.problems]
+    for note in notes[:LISTED]:
+        say(note)
+    if len(notes) > LISTED:
+        say(f"  … and {len(notes) - LISTED} more (--json lists every row)")
+    return 0
+
+
+def export_contacts(ctx: Context) -> None:
+    a = ctx.args
+    fmt = a.format or ("vcf" if a.output.suffix.lower() in (".vcf", ".vcard") else "csv")
+    vault = ctx.vault()
+    contacts = Contacts(vault).list(a.council)
+    if fmt == "vcf":
+        contact_files.write_export(a.output, contact_files.contacts_vcf(contacts))
+    else:
+        names = Councils(vault).names()
+        contact_files.write_export(a.output, contact_files.contacts_csv(contacts, names), bom=True)
+    vault.audit("export", "contact", "", {"format": fmt, "count": len(contacts)})
+    say(f"Exported {len(contacts)} contact(s) to {a.output}.")

@@ -11,15 +11,19 @@ from .problems import ImportProblem
 MAX_BYTES = 200 * 1024 * 1024
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise ImportProblem(path, "no such file") from None
     except OSError as exc:
         raise ImportProblem(path, f"cannot be read ({exc.strerror})") from None
-    if size > MAX_BYTES:
-        raise ImportProblem(path, f"is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    if size > max_bytes:
+        raise ImportProblem(
+            path,
+            f"is {size / (1024 * 1024):.0f} MB, "
+            f"larger than the {max_bytes // (1024 * 1024)} MB limit for this kind of file",
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -1,0 +1,240 @@
+"""Performance figures from a long-format CSV (one figure per row), the shape of the sector
+data service's exports: area code, area name, period, metric id, metric name, value, unit.
+
+Figures are upserted by (council, metric id, period): a re-import of the same file changes
+nothing, a corrected figure updates the one already held. Rows for areas that are not councils
+(England, regions, combined authorities) and suppressed or missing values are skipped and
+counted; an area code the vault does not know is a bad row.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..domain import Metric, ValidationError
+from ..vault.bulk import save_many
+from ..vault.councils import Councils
+from ..vault.metrics import Metrics
+from ..vault.store import Vault
+from .problems import ImportProblem
+from .tabular import Parsed, open_table
+from .textfile import read_text
+
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "area_code": (
+        "Area code",
+        "Area_code",
+        "GSS code",
+        "ONS code",
+        "Geography code",
+        "Local authority code",
+        "Code",
+    ),
+    "area_name": ("Area name", "Area", "Geography name", "Local authority", "Geography"),
+    "period": ("Period", "Time period", "Period label", "Year", "Date"),
+    "metric_id": (
+        "Metric id",
+        "Metric type id",
+        "Indicator id",
+        "Measure id",
+        "Metric code",
+        "Indicator code",
+    ),
+    "metric_name": (
+        "Metric name",
+        "Metric",
+        "Metric type",
+        "Indicator name",
+        "Indicator",
+        "Measure name",
+        "Measure",
+    ),
+    "value": ("Value", "Data value", "Figure", "Amount"),
+    "unit": ("Unit", "Units", "Unit of measure", "Measure unit"),
+}
+REQUIRED = ("area_code", "period", ("metric_id", "metric_name"), "value")
+#: Codes of areas that are not councils: country, regions, combined authorities and the like.
+NOT_COUNCILS = ("E92", "E12", "E13", "E15", "E47", "E61", "K02", "K03", "K04", "E40")
+#: How statistical releases write "no figure": suppressed, not available, not applicable.
+NO_VALUE = frozenset(
+    ["", "-", "–", ".", "..", ":", "*", "x", "[x]", "c", "[c]", "z", "[z]", "n/a", "na", "~"]
+)
+_GSS = re.compile(r"^[ENSWK][0-9]{8}$")
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    council: str
+    period: str
+    metric_id: str
+    name: str
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    line: int
+    reason: str
+
+
+@dataclass
+class MetricsParsed(Parsed[MetricRow]):
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def read_metrics(path: Path) -> MetricsParsed:
+    text = read_text(path)
+    table = open_table(path, text, SPELLINGS, REQUIRED)
+    parsed = MetricsParsed(path)
+    for line, row in table.rows():
+        if isinstance(row, ImportProblem):
+            parsed.problems.append(row)
+            continue
+        code = row["area_code"].upper()
+        if code.startswith(NOT_COUNCILS):
+            parsed.skipped.append(Skipped(line, f"{code} is not a council"))
+            continue
+        if row["value"].strip().lower() in NO_VALUE:
+            parsed.skipped.append(Skipped(line, "no figure (missing or suppressed)"))
+            continue
+        try:
+            parsed.rows.append((line, _row(row, table.header, table.columns)))
+        except ValueError as exc:
+            parsed.problems.append(ImportProblem(path, str(exc), line))
+    if not parsed.rows and not parsed.problems and not parsed.skipped:
+        raise ImportProblem(path, "holds no figures")
+    return parsed
+
+
+def _row(row: dict[str, str], header: list[str], columns: dict[str, int]) -> MetricRow:
+    def label(name: str) -> str:
+        return header[columns[name]].strip()
+
+    code = row["area_code"].upper()
+    if not _GSS.match(code):
+        raise ValueError(f"{label('area_code')}: {row['area_code']!r} is not a GSS code")
+    text = row["value"].replace(",", "").replace("£", "").removesuffix("%").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{label('value')}: {row['value']!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{label('value')}: {row['value']!r} is not a finite number")
+    metric_id = row.get("metric_id") or row.get("metric_name", "")
+    name = row.get("metric_name") or metric_id
+    if not metric_id:
+        raise ValueError("the row names no metric")
+    if not row["period"]:
+        raise ValueError(f"{label('period')}: is empty")
+    if len(metric_id) > 500 or len(name) > 500 or len(row["period"]) > 500:
+        raise ValueError("a metric id, name or period is longer than 500 characters")
+    unit = row.get("unit", "")
+    if len(unit) > 50:
+        raise ValueError(f"{label('unit')}: is longer than 50 characters")
+    return MetricRow(code, row["period"], metric_id, name, value, unit)
+
+
+@dataclass
+class MetricsResult:
+    path: Path
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def summary(self) -> str:
+        bad = f", {len(self.problems)} bad" if self.problems else ""
+        verbs = ("added", "updated") if self.written else ("to add", "to update")
+        return (
+            f"{self.added} {verbs[0]}, {self.updated} {verbs[1]}, {self.unchanged} unchanged, "
+            f"{len(self.skipped)} skipped{bad}"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path),
+            "written": self.written,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": [{"line": s.line, "reason": s.reason} for s in self.skipped],
+            "bad": [{"line": p.line, "reason": p.reason} for p in self.problems],
+        }
+
+
+def import_metrics(
+    vault: Vault, parsed: MetricsParsed, *, skip_bad: bool = False, dry_run: bool = False
+) -> MetricsResult:
+    """Upsert by (council, metric id, period) in one transaction; with any bad row and no
+    ``skip_bad``, raise the first problem and write nothing. ``dry_run`` counts only."""
+    result = MetricsResult(parsed.path, skipped=list(parsed.skipped))
+    result.problems = list(parsed.problems)
+    with vault.transaction():
+        known = {c.gss_code for c in Councils(vault).list()}
+        held = Metrics(vault).keyed()
+        seen: dict[tuple[str, str, str], tuple[int, float]] = {}
+        writes: list[Metric] = []
+        for line, row in parsed.rows:
+            if row.council not in known:
+                reason = f"council {row.council} is not in the vault; import the register first"
+                result.problems.append(ImportProblem(parsed.path, reason, line))
+                continue
+            key = (row.council, row.metric_id, row.period)
+            if key in seen:
+                first, value = seen[key]
+                if value != row.value:
+                    reason = (
+                        f"repeats {row.metric_id} for {row.council} {row.period} "
+                        f"(line {first}) with a different value"
+                    )
+                    result.problems.append(ImportProblem(parsed.path, reason, line))
+                else:
+                    result.skipped.append(Skipped(line, f"repeats line {first}"))
+                continue
+            seen[key] = (line, row.value)
+            current = held.get(key)
+            fields = {"name": row.name, "value": row.value, "unit": row.unit}
+            try:
+                if current is None:
+                    writes.append(
+                        Metric.build(
+                            council=row.council,
+                            period=row.period,
+                            metric_id=row.metric_id,
+                            source=parsed.path.name[:300],
+                            **fields,
+                        )
+                    )
+                    result.added += 1
+                elif current[1:] != (row.name, row.value, row.unit):
+                    record = Metrics(vault).get(current[0])
+                    if record is None:  # pragma: no cover - read in this same transaction
+                        raise ImportProblem(parsed.path, "the vault changed during the import")
+                    writes.append(record.evolve(source=parsed.path.name[:300], **fields))
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+            except ValidationError as exc:
+                result.problems.append(ImportProblem(parsed.path, str(exc), line))
+        result.problems.sort(key=lambda p: p.line or 0)
+        if result.problems and not skip_bad and not dry_run:
+            raise Parsed(parsed.path, [], result.problems).first_problem()
+        if dry_run:
+            return result
+        save_many(vault, writes, audit_each=False)
+        vault.audit(
+            "import",
+            "metric",
+            "",
+            {"file": parsed.path.name, "added": result.added, "updated": result.updated},
+        )
+    result.written = True
+    return result

@@ -1,0 +1,109 @@
+"""CSV files whose columns are found by header name, however a tool happens to spell it.
+
+A header cell is compared without case, spaces or punctuation ("E-mail Address" is
+"emailaddress"), against a list of accepted spellings per field. Rows come back with the line
+they start on; a row with the wrong number of fields is a row problem, not the end of the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from .problems import ImportProblem
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+#: A sane limit on one cell: a field larger than this is a broken quote, not a contact.
+FIELD_LIMIT = 1_000_000
+
+T = TypeVar("T")
+
+
+def header_key(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.strip().lower())
+
+
+@dataclass
+class Parsed(Generic[T]):
+    """What an importer made of a file: good rows with their lines, and the bad rows' reasons."""
+
+    path: Path
+    rows: list[tuple[int, T]] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    def first_problem(self) -> ImportProblem:
+        first = self.problems[0]
+        more = len(self.problems) - 1
+        reason = first.reason.rstrip(". ")
+        if more:
+            reason += f" (and {more} more bad row{'s' if more > 1 else ''})"
+        reason += "; nothing was imported (--skip-bad imports only the good rows)"
+        return ImportProblem(first.path, reason, first.line)
+
+
+@dataclass(frozen=True)
+class Table:
+    """An open CSV file: which column each wanted field is in, and its rows."""
+
+    path: Path
+    header: list[str]
+    columns: dict[str, int]
+    text: str
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str] | ImportProblem]]:
+        """(line, {field: value}) for each non-blank row, or (line, problem) for a bad one."""
+        reader = csv.reader(io.StringIO(self.text, newline=""), strict=True)
+        next(reader)  # the header, already read by open_table
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                # The reader cannot find the next record after a broken quote: stop here.
+                yield start, ImportProblem(self.path, f"is not valid CSV ({exc})", start)
+                return
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(self.header):
+                reason = f"has {len(cells)} fields where the header has {len(self.header)}"
+                yield start, ImportProblem(self.path, reason, start)
+                continue
+            yield start, {name: cells[i].strip() for name, i in self.columns.items()}
+
+
+def open_table(
+    path: Path,
+    text: str,
+    spellings: Mapping[str, Sequence[str]],
+    required: Sequence[str | tuple[str, ...]],
+) -> Table:
+    """Find each field's column by header name. ``required`` holds field names, or tuples of
+    which at least one must be present. A missing required column is a problem on line 1."""
+    csv.field_size_limit(FIELD_LIMIT)
+    try:
+        header = next(csv.reader(io.StringIO(text, newline=""), strict=True), [])
+    except csv.Error as exc:
+        raise ImportProblem(path, f"is not valid CSV ({exc})", 1) from None
+    keys = [header_key(h) for h in header]
+    columns: dict[str, int] = {}
+    for name, accepted in spellings.items():
+        wanted = [header_key(a) for a in accepted]
+        for spelling in wanted:
+            if spelling in keys:
+                columns[name] = keys.index(spelling)
+                break
+    missing = []
+    for need in required:
+        options = need if isinstance(need, tuple) else (need,)
+        if not any(o in columns for o in options):
+            missing.append(" or ".join(f'"{spellings[o][0]}"' for o in options))
+    if missing:
+        raise ImportProblem(path, f"missing required column(s): {', '.join(missing)}", 1)
+    return Table(path, header, columns, text)

@@ -1,0 +1,225 @@
+"""A whole vault in one file, and back; and a plain JSON copy of everything the user can see.
+
+The backup is a zip of three members: ``manifest.json`` (format, vault id, schema version, a
+SHA-256 of the database), ``header.json`` (the key header as it stood, so the key is wrapped
+by the passphrase of that day) and ``vault.db`` (a fresh SQLCipher copy made by
+``sqlcipher_export`` under the same key). Nothing in it is readable without the passphrase.
+
+Restore checks everything before touching the vault in place: the passphrase unwraps the key,
+the database's hash matches, every page authenticates and the vault id inside matches the
+header. Only then is the old vault moved aside, the header and database put in place (header
+first, as at creation), and the old files removed. A failure at any step leaves the vault
+that was there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..domain import RECORD_TYPES
+from .audit import AuditLog
+from .connection import Error, open_connection
+from .errors import VaultDamaged, VaultError, VaultExists, WrongPassphrase
+from .header import Header, _fsync_dir, header_path, read_header, write_header
+from .migrations import schema_version
+from .store import Vault
+
+FORMAT = "sli-backup/1"
+EXPORT_FORMAT = "sli-export/1"
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+class BackupUnreadable(VaultError):
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"{path.name} is not a usable SLI backup ({detail})")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    vault_id: str
+    schema_version: int
+    size: int
+
+
+def _partial(path: Path, suffix: str) -> Path:
+    return path.with_name(f".{path.name}.{suffix}.partial")
+
+
+def _remove(path: Path) -> None:
+    for p in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
+        p.unlink(missing_ok=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def backup(vault: Vault, dest: Path) -> BackupInfo:
+    """Write the backup to ``dest`` (whole or not at all) and audit it."""
+    header = read_header(vault.path)
+    tmp_db = _partial(dest, "db")
+    tmp_zip = _partial(dest, "zip")
+    _remove(tmp_db)
+    conn = vault.conn
+    version = schema_version(conn)
+    try:
+        # Without a KEY clause the attached database takes the main database's key.
+        conn.execute("ATTACH DATABASE ? AS backup", (str(tmp_db),))
+        try:
+            conn.execute("SELECT sqlcipher_export('backup')").fetchall()
+            conn.execute(f"PRAGMA backup.user_version = {int(version)}")
+        finally:
+            conn.execute("DETACH DATABASE backup")
+        manifest = {
+            "format": FORMAT,
+            "vault_id": header.vault_id,
+            "schema_version": version,
+            "created_at": vault.now().isoformat(),
+            "sha256": _sha256(tmp_db),
+        }
+        with zipfile.ZipFile(tmp_zip, "w", compression=zipfile.ZIP_STORED) as bundle:
+            bundle.writestr("manifest.json", json.dumps(manifest, indent=2))
+            bundle.writestr("header.json", json.dumps(header.to_json(), indent=2))
+            bundle.write(tmp_db, "vault.db")
+        with tmp_zip.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp_zip, 0o600)
+        os.replace(tmp_zip, dest)
+    except Error as exc:
+        raise VaultError(f"the backup could not be made ({exc})") from None
+    except OSError as exc:
+        raise VaultError(f"the backup could not be written to {dest} ({exc.strerror})") from None
+    finally:
+        _remove(tmp_db)
+        tmp_zip.unlink(missing_ok=True)
+    vault.audit("backup", "", "", {"file": dest.name})
+    return BackupInfo(dest, header.vault_id, version, dest.stat().st_size)
+
+
+def restore(source: Path, vault_path: Path, passphrase: str, *, force: bool = False) -> BackupInfo:
+    """Put the vault in ``source`` at ``vault_path``. Refuses to replace an existing vault
+    unless ``force``; verifies the backup completely before anything there is touched."""
+    if (vault_path.exists() or header_path(vault_path).exists()) and not force:
+        raise VaultExists(vault_path)
+    header, manifest = _read_bundle(source)
+    key = header.unwrap_with_passphrase(passphrase)
+    if key is None:
+        raise WrongPassphrase()
+    vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp_db = _partial(vault_path, "restore")
+    _remove(tmp_db)
+    try:
+        with (
+            zipfile.ZipFile(source) as bundle,
+            bundle.open("vault.db") as src,
+            tmp_db.open("wb") as out,
+        ):
+            for block in iter(lambda: src.read(1 << 20), b""):
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        if _sha256(tmp_db) != manifest.get("sha256"):
+            raise BackupUnreadable(source, "the database does not match its checksum")
+        _verify(tmp_db, key, header)
+        os.chmod(tmp_db, 0o600)
+        _put_in_place(tmp_db, vault_path, header)
+    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+        raise BackupUnreadable(source, str(exc) or type(exc).__name__) from None
+    finally:
+        _remove(tmp_db)
+    return BackupInfo(
+        vault_path, header.vault_id, int(manifest.get("schema_version", 0)), source.stat().st_size
+    )
+
+
+def _read_bundle(source: Path) -> tuple[Header, dict[str, Any]]:
+    if not source.exists():
+        raise BackupUnreadable(source, "no such file")
+    try:
+        with zipfile.ZipFile(source) as bundle:
+            names = set(bundle.namelist())
+            if not {"manifest.json", "header.json", "vault.db"} <= names:
+                raise BackupUnreadable(source, "members are missing")
+            manifest = json.loads(bundle.read("manifest.json"))
+            header = Header.from_json(json.loads(bundle.read("header.json")))
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, TypeError) as exc:
+        raise BackupUnreadable(source, type(exc).__name__) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupUnreadable(source, "unknown format")
+    if manifest.get("vault_id") != header.vault_id:
+        raise BackupUnreadable(source, "the header belongs to another vault")
+    return header, manifest
+
+
+def _verify(db: Path, key: bytes, header: Header) -> None:
+    """Every page authenticates (open_connection checks) and the vault inside is this one."""
+    try:
+        conn = open_connection(db, key)
+    except VaultDamaged:
+        raise BackupUnreadable(db, "the database is damaged") from None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+        checked = conn.execute("PRAGMA quick_check").fetchall()
+    except Error:
+        raise BackupUnreadable(db, "the database cannot be read") from None
+    finally:
+        conn.close()
+    if [r[0] for r in checked] != ["ok"]:
+        raise BackupUnreadable(db, "the database fails its integrity check")
+    if not row or row[0] != header.vault_id:
+        raise BackupUnreadable(db, "the database and its header do not belong together")
+
+
+def _put_in_place(tmp_db: Path, vault_path: Path, header: Header) -> None:
+    """Old files aside, header then database in, old files removed; undone on failure."""
+    moved: list[tuple[Path, Path]] = []
+    candidates = [
+        vault_path,
+        header_path(vault_path),
+        *(vault_path.with_name(vault_path.name + s) for s in _SIDE_FILES),
+    ]
+    try:
+        for path in candidates:
+            if path.exists():
+                aside = path.with_name(f".{path.name}.before-restore")
+                os.replace(path, aside)
+                moved.append((aside, path))
+        write_header(vault_path, header)
+        os.replace(tmp_db, vault_path)
+        _fsync_dir(vault_path.parent)
+    except BaseException:
+        if not any(path == header_path(vault_path) for _, path in moved):
+            header_path(vault_path).unlink(missing_ok=True)
+        for aside, path in moved:
+            with contextlib.suppress(OSError):
+                os.replace(aside, path)
+        raise
+    for aside, _ in moved:
+        aside.unlink(missing_ok=True)
+
+
+def export_everything(vault: Vault) -> dict[str, Any]:
+    """Every record the user can see and the audit log, as plain JSON-ready data."""
+    records: dict[str, list[dict[str, Any]]] = {}
+    for cls in RECORD_TYPES:
+        records[cls.kind] = [r.to_json() for r in vault.records(cls, "deleted = 0")]
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": vault.now().isoformat(),
+        "vault_id": vault.meta("vault_id"),
+        "owner": vault.meta("owner"),
+        "records": records,
+        "audit": [e.to_json() for e in AuditLog(vault).entries()],
+    }

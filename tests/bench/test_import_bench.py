@@ -1,0 +1,170 @@
+"""Import benchmarks (make bench; never part of make test): 20,000 contacts from Outlook CSV and
+from vCard, and 200,000 metric rows, into a real vault with cipher_memory_security on as in
+the app. Rows per second go to bench-results/import.json. Aim (issue 6): each under 10 s on a
+2-core machine. Nothing here asserts a time: the figures are the result."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import platform
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sli_desktop.domain import Council, CouncilType, Region, council_id
+from sli_desktop.importers.contacts import contacts_vcf, import_contacts, read_contacts
+from sli_desktop.importers.metrics import import_metrics, read_metrics
+from sli_desktop.vault.contacts import Contacts
+from sli_desktop.vault.councils import Councils
+from sli_desktop.vault.keys import KdfParams
+from sli_desktop.vault.metrics import Metrics
+from sli_desktop.vault.session import create_vault
+from sli_desktop.vault.store import Vault
+from tests.bulkload import ROOT
+
+CONTACTS = 20_000
+METRIC_ROWS = 200_000
+COUNCILS = 300
+RESULTS = ROOT / "bench-results" / "import.json"
+FIRST = ["Ann", "Bob", "Chloé", "Dev", "Eve", "Femi", "Gary", "Hana", "Ivan", "Jo"]
+LAST = ["Smith", "Jones", "Khan", "O'Brien", "Nguyen", "Brontë", "Patel", "Evans"]
+
+
+def gss(i: int) -> str:
+    return f"E0{7000001 + i:07d}"
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Iterator[Vault]:
+    created = create_vault(
+        tmp_path / "bench.sli", "benchmark passphrase, not secret", kdf=KdfParams.fast_for_tests()
+    )
+    vault = created.vault
+    Councils(vault).upsert_register(
+        Council.build(
+            id=council_id(gss(i)),
+            gss_code=gss(i),
+            name=f"Benchtown {i} District Council",
+            short_name=f"Benchtown {i}",
+            type=CouncilType.NON_METROPOLITAN_DISTRICT,
+            region=Region.WEST_MIDLANDS,
+        )
+        for i in range(COUNCILS)
+    )
+    assert vault.memory_security
+    yield vault
+    vault.close()
+
+
+def contacts_csv_text(n: int) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "First Name",
+            "Last Name",
+            "E-mail Address",
+            "Business Phone",
+            "Mobile Phone",
+            "Company",
+            "Job Title",
+        ]
+    )
+    for i in range(n):
+        writer.writerow(
+            [
+                FIRST[i % len(FIRST)],
+                f"{LAST[i % len(LAST)]}-{i}",
+                f"person{i}@example.org",
+                f"0121 303 {i % 10000:04d}",
+                f"07911 {i % 1000000:06d}",
+                f"Benchtown {i % COUNCILS} District Council",
+                "Officer",
+            ]
+        )
+    return out.getvalue()
+
+
+def record(name: str, rows: int, seconds: float, **extra: Any) -> dict[str, Any]:
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[name] = {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds),
+        "aim_seconds": 10,
+        "machine": f"{platform.machine()} {platform.python_version()}",
+        **extra,
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\n{name}: {rows} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s")
+    return results[name]
+
+
+def timed(step: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = step()
+    return result, time.perf_counter() - start
+
+
+def test_contacts_csv(vault: Vault, tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(contacts_csv_text(CONTACTS), encoding="utf-8")
+    parsed, read_s = timed(lambda: read_contacts(path))
+    preview, write_s = timed(lambda: import_contacts(vault, parsed))
+    assert preview.count("add") == CONTACTS and not preview.problems
+    assert len(Contacts(vault).list()) == CONTACTS
+    record("contacts_csv", CONTACTS, read_s + write_s, read_s=round(read_s, 2))
+
+
+def test_contacts_vcard(vault: Vault, tmp_path: Path) -> None:
+    csv_path = tmp_path / "contacts.csv"
+    csv_path.write_text(contacts_csv_text(CONTACTS), encoding="utf-8")
+    cards = contacts_vcf([row.contact for _, row in read_contacts(csv_path).rows])
+    path = tmp_path / "contacts.vcf"
+    path.write_text(cards, encoding="utf-8")
+    parsed, read_s = timed(lambda: read_contacts(path))
+    preview, write_s = timed(lambda: import_contacts(vault, parsed))
+    assert preview.count("add") == CONTACTS and not preview.problems
+    record("contacts_vcard", CONTACTS, read_s + write_s, read_s=round(read_s, 2))
+
+
+def test_metrics(vault: Vault, tmp_path: Path) -> None:
+    path = tmp_path / "metrics.csv"
+    per_council = METRIC_ROWS // COUNCILS + 1
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["Area code", "Area name", "Period", "Metric id", "Metric name", "Value", "Unit"]
+        )
+        for i in range(METRIC_ROWS):
+            c, k = divmod(i, per_council)
+            writer.writerow(
+                [
+                    gss(c),
+                    f"Benchtown {c}",
+                    f"{2010 + k % 14}/{(11 + k % 14) % 100:02d}",
+                    f"M{k // 14}",
+                    f"Metric {k // 14}",
+                    f"{(i * 7919) % 1000 / 10:.1f}",
+                    "%",
+                ]
+            )
+    parsed, read_s = timed(lambda: read_metrics(path))
+    result, write_s = timed(lambda: import_metrics(vault, parsed))
+    assert result.added == METRIC_ROWS and not result.problems
+    assert len(Metrics(vault).list()) == METRIC_ROWS
+    again, again_s = timed(lambda: import_metrics(vault, read_metrics(path)))
+    assert again.unchanged == METRIC_ROWS
+    record(
+        "metrics_csv",
+        METRIC_ROWS,
+        read_s + write_s,
+        read_s=round(read_s, 2),
+        reimport_unchanged_s=round(again_s, 2),
+    )
