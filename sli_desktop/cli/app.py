@@ -19,10 +19,34 @@ from ..importers import ImportProblem
 from ..vault.errors import VaultError
 from ..vault.keystore import KeyStore
 from ..vault.process import disable_core_dumps
-from . import cmd_actions, cmd_challenges, cmd_contacts, cmd_councils, cmd_notes, cmd_vault
+from . import (
+    cmd_actions,
+    cmd_brief,
+    cmd_challenges,
+    cmd_contacts,
+    cmd_councils,
+    cmd_data,
+    cmd_metrics,
+    cmd_notes,
+    cmd_server,
+    cmd_sync,
+    cmd_vault,
+)
 from .context import Context, UsageError, system_keystore
 
-COMMAND_MODULES = (cmd_vault, cmd_councils, cmd_contacts, cmd_notes, cmd_challenges, cmd_actions)
+COMMAND_MODULES = (
+    cmd_vault,
+    cmd_councils,
+    cmd_contacts,
+    cmd_notes,
+    cmd_challenges,
+    cmd_actions,
+    cmd_metrics,
+    cmd_data,
+    cmd_server,
+    cmd_sync,
+    cmd_brief,
+)
 
 
 class Parser(argparse.ArgumentParser):

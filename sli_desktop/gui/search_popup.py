@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..vault.councils import Councils
 from ..vault.search import Hit, Search
 from ..vault.store import Vault
 
@@ -29,6 +30,7 @@ class SearchPopup(QDialog):
         self.setAccessibleName("Search")
         self.resize(720, 440)
         self.search = Search(vault)
+        self.names = Councils(vault).names()
         self.query = QLineEdit(placeholderText="Search notes, contacts and councils")
         self.query.setAccessibleName("Search text")
         self.results = QListWidget()
@@ -52,7 +54,9 @@ class SearchPopup(QDialog):
         )
         self.results.clear()
         for hit in self.hits:
-            item = QListWidgetItem(f"{_KIND_LABEL[hit.kind]}: {hit.title}    {hit.detail}")
+            where = self.names.get(hit.council or "", "") if hit.kind != "council" else ""
+            label = f"{_KIND_LABEL[hit.kind]}: {hit.title}"
+            item = QListWidgetItem(" · ".join(p for p in (label, where, hit.detail) if p))
             item.setData(Qt.ItemDataRole.UserRole, hit)
             self.results.addItem(item)
         if self.hits:

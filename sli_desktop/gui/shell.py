@@ -122,6 +122,11 @@ class Shell(QMainWindow):
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
+        from .data_io import DataActions
+
+        self.data_actions = DataActions(self, lambda: self.session.vault)
+        self.data_actions.after_write = self.session.changed.emit
+        file_menu.addActions(self.data_actions.actions)
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
         file_menu.addAction(quit_action)
@@ -142,6 +147,7 @@ class Shell(QMainWindow):
     def _set_unlocked_actions(self, on: bool) -> None:
         for action in (self.lock_action, self.note_action, self.search_action, self.import_action):
             action.setEnabled(on)
+        self.data_actions.set_enabled(on)
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:

@@ -14,6 +14,7 @@ from ..vault.engagements import Engagements
 from ..vault.store import Vault
 from . import theme
 from .views.base import View
+from .views.briefings import BriefingsView
 from .views.challenges import ChallengesView
 from .views.council_page import CouncilPage
 from .views.councils import CouncilsView
@@ -27,6 +28,7 @@ NAVIGATION = [
     ("notes", "Notes"),
     ("challenges", "Peer challenges"),
     ("actions", "Actions"),
+    ("briefings", "Briefings"),
     ("audit", "Audit log"),
     ("settings", "Settings"),
 ]
@@ -51,6 +53,7 @@ class Workspace(QWidget):
             "notes": NotesView(vault),
             "challenges": ChallengesView(vault),
             "actions": ActionsView(vault),
+            "briefings": BriefingsView(vault),
             "audit": AuditView(vault),
             "settings": SettingsView(vault, settings),
         }

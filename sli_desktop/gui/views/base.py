@@ -76,6 +76,7 @@ def table_view(
         proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         view.setModel(proxy)
         view.setSortingEnabled(True)
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     else:
         view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
