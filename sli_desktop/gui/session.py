@@ -88,6 +88,12 @@ class VaultSession(QObject):
         self.vault = None
         self.locked.emit()
 
+    def drop(self) -> None:
+        """Forget a vault the sync client wiped (a revoked device): its files are gone, so
+        there is nothing to close or audit."""
+        self.vault = None
+        self.locked.emit()
+
     def _opened(self, vault: Vault) -> None:
         self.vault = vault
         self.demo = is_demo(vault)

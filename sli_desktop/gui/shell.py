@@ -34,6 +34,7 @@ from .quick_note import DRAFT, QuickNoteDialog
 from .screen_lock import ScreenLockWatcher
 from .search_popup import SearchPopup
 from .session import VaultSession
+from .sync_runner import SyncRunner
 from .tasks import Progress, Task
 from .unlock_page import CreateVaultPage, UnlockPage, show_recovery_key
 from .workspace import Workspace
@@ -87,6 +88,11 @@ class Shell(QMainWindow):
         self.screen_lock = ScreenLockWatcher(self)
         self.screen_lock.locked.connect(self.lock)
 
+        self.sync_runner = SyncRunner(self, session)
+        self.sync_runner.finished.connect(self._sync_finished)
+        self.sync_runner.enrolled.connect(self._sync_finished)
+        self.sync_runner.wiped.connect(self._device_wiped)
+        self.wiped_box: QMessageBox | None = None
         self._build_actions()
         session.unlocked.connect(self._on_unlocked)
         session.locked.connect(self._on_locked)
@@ -119,6 +125,7 @@ class Shell(QMainWindow):
         )
         self.search_action = self._action("&Search…", "Ctrl+K", self.open_search, "search")
         self.import_action = self._action("Import council &register…", None, self.import_register)
+        self.sync_action = self._action("S&ync now", "Ctrl+Shift+S", self.sync_now, "sync")
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
@@ -128,6 +135,7 @@ class Shell(QMainWindow):
         self.data_actions.after_write = self.session.changed.emit
         file_menu.addActions(self.data_actions.actions)
         file_menu.addSeparator()
+        file_menu.addAction(self.sync_action)
         file_menu.addAction(self.lock_action)
         file_menu.addAction(quit_action)
         notes_menu = self.menuBar().addMenu("&Notes")
@@ -137,15 +145,20 @@ class Shell(QMainWindow):
         from .workspace import NAVIGATION
 
         for number, (key, label) in enumerate(NAVIGATION, start=1):
-            go_menu.addAction(
-                self._action(label, f"Ctrl+{number}", lambda _=False, k=key: self.go(k))
-            )
+            shortcut = f"Ctrl+{number}" if number <= 9 else None
+            go_menu.addAction(self._action(label, shortcut, lambda _=False, k=key: self.go(k)))
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About SLI Desktop", None, self.about))
         self._set_unlocked_actions(False)
 
     def _set_unlocked_actions(self, on: bool) -> None:
-        for action in (self.lock_action, self.note_action, self.search_action, self.import_action):
+        for action in (
+            self.lock_action,
+            self.note_action,
+            self.search_action,
+            self.import_action,
+            self.sync_action,
+        ):
             action.setEnabled(on)
         self.data_actions.set_enabled(on)
 
@@ -222,6 +235,8 @@ class Shell(QMainWindow):
     def _connect_forms(self) -> None:
         if self.workspace is not None:
             self.workspace.changed.connect(self._record_saved)
+            self.workspace.sync_view.sync_requested.connect(self.sync_now)
+            self.workspace.sync_view.enroll_requested.connect(self.sync_runner.enroll)
 
     def _record_saved(self, kind: str) -> None:
         """A form in the workspace saved a record: say so, and refresh what shows that kind."""
@@ -248,6 +263,38 @@ class Shell(QMainWindow):
             f"Last synced: {last[:16].replace('T', ' ') if last else 'never'}"
             f" · {waiting} changes waiting"
         )
+
+    # -- sync ------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        """Ctrl+Shift+S from any view: the same sync as the Sync view's button."""
+        if self.session.is_unlocked:
+            self.sync_runner.sync()
+
+    def _sync_finished(self, line: str) -> None:
+        self.statusBar().showMessage(line, 10000)
+        if self.workspace is not None:
+            self.workspace.sync_view.show_result(line)
+        self.session.changed.emit("sync")  # pulled records and the status bar refresh
+
+    def _device_wiped(self, message: str) -> None:
+        """The server revoked this device and its vault files are gone: drop the vault without
+        touching them (no draft, no lock audit) and start again from the create-vault screen."""
+        if self.quick_note is not None:
+            self.quick_note.hide()
+            self.quick_note.deleteLater()
+            self.quick_note = None
+        self._saved_state = {}
+        self.session.drop()
+        self.create_page.prepare()
+        self.stack.setCurrentWidget(self.create_page)
+        self.wiped_box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Device revoked",
+            message[:1].upper() + message[1:] + ".",
+            parent=self,
+        )
+        self.wiped_box.setAccessibleName("Device revoked")
+        self.wiped_box.open()
 
     # -- commands --------------------------------------------------------------------------
     def go(self, key: str) -> None:

@@ -16,11 +16,13 @@ from . import theme
 from .views.base import View
 from .views.briefings import BriefingsView
 from .views.challenges import ChallengesView
+from .views.conflicts import ConflictsView
 from .views.council_page import CouncilPage
 from .views.councils import CouncilsView
 from .views.lists import ActionsView, AuditView, ContactsView
 from .views.notes import NotesView
 from .views.settings import SettingsView
+from .views.sync import SyncView
 
 NAVIGATION = [
     ("councils", "Councils"),
@@ -31,6 +33,8 @@ NAVIGATION = [
     ("briefings", "Briefings"),
     ("audit", "Audit log"),
     ("settings", "Settings"),
+    ("sync", "Sync"),
+    ("conflicts", "Conflicts"),
 ]
 
 
@@ -56,6 +60,8 @@ class Workspace(QWidget):
             "briefings": BriefingsView(vault),
             "audit": AuditView(vault),
             "settings": SettingsView(vault, settings),
+            "sync": SyncView(vault),
+            "conflicts": ConflictsView(vault),
         }
         self.council_page = CouncilPage(vault)
         for key, label in NAVIGATION:
@@ -93,6 +99,12 @@ class Workspace(QWidget):
     def settings_view(self) -> SettingsView:
         view = self.views["settings"]
         assert isinstance(view, SettingsView)
+        return view
+
+    @property
+    def sync_view(self) -> SyncView:
+        view = self.views["sync"]
+        assert isinstance(view, SyncView)
         return view
 
     def current(self) -> View:
