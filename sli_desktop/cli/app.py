@@ -17,7 +17,7 @@ from .. import __version__
 from ..domain import ValidationError
 from ..importers import ImportProblem
 from ..vault.errors import VaultError
-from ..vault.keystore import KeyStore
+from ..vault.keystore import KeyStore, system_keystore
 from ..vault.process import disable_core_dumps
 from . import (
     cmd_actions,
@@ -32,7 +32,7 @@ from . import (
     cmd_sync,
     cmd_vault,
 )
-from .context import Context, UsageError, system_keystore
+from .context import Context, UsageError
 
 COMMAND_MODULES = (
     cmd_vault,

@@ -12,20 +12,13 @@ from pathlib import Path
 
 from .. import paths
 from ..vault import session
-from ..vault.errors import VaultError
-from ..vault.keystore import KeyStore, SystemKeyStore
+from ..vault.keystore import KeyStore, system_keystore
+from ..vault.passphrase import given_passphrase, read_secret_file
 from ..vault.store import Vault
 
 
 class UsageError(Exception):
     """A mistake in how the command was called: exit 2 with this one sentence."""
-
-
-def system_keystore() -> KeyStore | None:
-    try:
-        return SystemKeyStore()
-    except Exception:  # noqa: BLE001 - no keyring at all is an ordinary state
-        return None
 
 
 @dataclass
@@ -50,13 +43,7 @@ class Context:
 
     def given_passphrase(self) -> str | None:
         """SLI_PASSPHRASE, then --passphrase-file; None if neither was given."""
-        env = os.environ.get("SLI_PASSPHRASE")
-        if env:
-            return env
-        file = getattr(self.args, "passphrase_file", None)
-        if file:
-            return read_secret_file(Path(file))
-        return None
+        return given_passphrase(getattr(self.args, "passphrase_file", None))
 
     def prompt(self, label: str) -> str:
         if not sys.stdin or not sys.stdin.isatty():
@@ -84,32 +71,16 @@ class Context:
         """The unlocked vault: given passphrase, else the remembered key, else a prompt."""
         if self._vault is None:
             passphrase = self.given_passphrase()
-            try:
-                if passphrase is None:
-                    try:
-                        self._vault = session.unlock(self.vault_path, keystore=self.keystore)
-                    except session.PassphraseNeeded:
-                        passphrase = self.prompt(f"Passphrase for {self.vault_path}")
-                if self._vault is None:
-                    self._vault = session.unlock(self.vault_path, passphrase)
-            except VaultError:
-                raise
+            if passphrase is None:
+                try:
+                    self._vault = session.unlock(self.vault_path, keystore=self.keystore)
+                except session.PassphraseNeeded:
+                    passphrase = self.prompt(f"Passphrase for {self.vault_path}")
+            if self._vault is None:
+                self._vault = session.unlock(self.vault_path, passphrase)
         return self._vault
 
     def close(self) -> None:
         if self._vault is not None:
             self._vault.close()
             self._vault = None
-
-
-def read_secret_file(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"passphrase file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError):
-        raise UsageError(f"passphrase file {path} cannot be read") from None
-    value = text.rstrip("\r\n")
-    if not value:
-        raise UsageError(f"passphrase file {path} is empty")
-    return value

@@ -7,15 +7,15 @@ keyring) and writes DIR/NAME.png at 1280×800 for each main view, for tests and 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__, paths
-from ..cli.context import UsageError, read_secret_file, system_keystore
 from ..demo import DEMO_PASSPHRASE, demo_path, open_or_create_demo
 from ..vault.errors import VaultError
+from ..vault.keystore import system_keystore
+from ..vault.passphrase import given_passphrase
 from ..vault.process import disable_core_dumps
 
 
@@ -69,18 +69,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .screenshots import capture
 
         try:
-            passphrase = _given_passphrase(args)
+            passphrase = given_passphrase(args.passphrase_file)
             if not demo:
                 if passphrase is not None:
                     session.unlock(passphrase)
                 elif not session.try_automatic():
-                    raise UsageError(
+                    raise VaultError(
                         "a passphrase is needed: set SLI_PASSPHRASE, use "
                         "--passphrase-file, or remember the key in the OS keyring"
                     )
             else:
                 session.try_automatic()
-        except (UsageError, VaultError) as exc:
+        except VaultError as exc:
             sys.stderr.write(f"sli-desktop: {exc}\n")
             return 2
         written = capture(shell, Path(args.screenshot))
@@ -97,14 +97,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if demo:
         shell.statusBar().showMessage(f"Demo vault (passphrase: {DEMO_PASSPHRASE})", 10000)
     return int(app.exec())
-
-
-def _given_passphrase(args: argparse.Namespace) -> str | None:
-    if os.environ.get("SLI_PASSPHRASE"):
-        return os.environ["SLI_PASSPHRASE"]
-    if args.passphrase_file:
-        return read_secret_file(Path(args.passphrase_file))
-    return None
 
 
 def run() -> None:

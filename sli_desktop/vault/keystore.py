@@ -117,3 +117,11 @@ class MemoryKeyStore:
 
     def delete(self, name: str) -> None:
         self._secrets.pop(name, None)
+
+
+def system_keystore() -> KeyStore | None:
+    """The OS keyring, or None where there is none at all (an ordinary state, not an error)."""
+    try:
+        return SystemKeyStore()
+    except Exception:  # noqa: BLE001 - any failure to reach a keyring means "no keyring"
+        return None

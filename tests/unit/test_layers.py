@@ -41,6 +41,9 @@ def test_layer_rules(path: Path) -> None:
     if not rel.startswith("vault/"):
         assert not any(i.startswith("sqlcipher3") for i in imports), f"{rel} imports sqlcipher3"
     if in_gui:
+        assert not any(i.startswith("sli_desktop.cli") for i in imports), (
+            f"{rel}: the GUI and the CLI are siblings over the services"
+        )
         assert not any(i.startswith(("sqlite3", "sqlcipher3")) for i in imports), rel
     if rel.startswith("domain/"):
         bad = sorted(
