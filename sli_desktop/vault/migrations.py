@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import schema_v1, schema_v2
+from . import schema_v1, schema_v2, schema_v3
 from .errors import VaultTooNew
 
 #: version -> statements that take the schema from version-1 to version.
 MIGRATIONS: dict[int, Sequence[str]] = {
     1: schema_v1.STATEMENTS,
     2: schema_v2.STATEMENTS,
+    3: schema_v3.STATEMENTS,
 }
 LATEST = max(MIGRATIONS)
 
