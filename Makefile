@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench clean package package-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,35 @@ unit: $(STAMP)
 ## bench: benchmarks (minutes; not part of make test)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -p no:cacheprovider -s -o addopts="" --timeout=3600
+
+## package: the one-folder app (sli-desktop + sli) in dist/sli-desktop and its tarball
+# PyInstaller comes from the `package` extra. The folder also carries the Linux desktop entry,
+# AppStream metadata and icon under share/, and install.sh to put them in place.
+PACKAGE_STAMP := $(VENV)/.installed-package
+VERSION = $(shell $(BIN)/python -c "import tomllib; print(tomllib.load(open('pyproject.toml', 'rb'))['project']['version'])")
+TARBALL = dist/sli-desktop-$(VERSION)-linux-$(shell uname -m).tar.gz
+APP_ID := uk.gov.local.SliDesktop
+
+$(PACKAGE_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,package]'
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	rm -rf dist/sli-desktop build/pyinstaller
+	@start=$$(date +%s); \
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+	    --workpath build/pyinstaller packaging/sli-desktop.spec || exit 1; \
+	echo "make package: built dist/sli-desktop in $$(( $$(date +%s) - start )) s"
+	install -Dm644 packaging/linux/$(APP_ID).desktop dist/sli-desktop/share/applications/$(APP_ID).desktop
+	install -Dm644 packaging/linux/$(APP_ID).metainfo.xml dist/sli-desktop/share/metainfo/$(APP_ID).metainfo.xml
+	install -Dm644 packaging/linux/$(APP_ID).svg dist/sli-desktop/share/icons/hicolor/scalable/apps/$(APP_ID).svg
+	install -m755 packaging/linux/install.sh dist/sli-desktop/install.sh
+	tar -C dist -czf $(TARBALL) sli-desktop
+	@echo "make package: $$(du -sh dist/sli-desktop | cut -f1) folder, $$(du -h $(TARBALL) | cut -f1) $(TARBALL)"
+
+## package-check: run the built folder's self-test from a copy, away from the source and .venv
+package-check:
+	packaging/check-build.sh dist/sli-desktop
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
