@@ -229,7 +229,7 @@ def import_metrics(
             raise Parsed(parsed.path, [], result.problems).first_problem()
         if dry_run:
             return result
-        save_many(vault, writes, audit_each=False)
+        save_many(vault, writes, audit_each=False, returning=False)
         vault.audit(
             "import",
             "metric",

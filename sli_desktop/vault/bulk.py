@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
@@ -37,9 +38,15 @@ def save_many(
     *,
     audit_detail: dict[str, Any] | None = None,
     audit_each: bool = True,
+    returning: bool = True,
 ) -> list[R]:
     """Insert or update ``records`` (all of one type) as ``save`` would, in one transaction.
-    With ``audit_each`` False the caller writes one audit entry for the whole batch."""
+    With ``audit_each`` False the caller writes one audit entry for the whole batch. With
+    ``returning`` False nothing is returned (an import of 200,000 figures does not need 200,000
+    new objects back), which saves a copy of every record.
+
+    Each record is serialised once: the stored columns and the outbox payload both come from
+    that one JSON form, with the version, timestamps and author set as ``save`` sets them."""
     if not records:
         return []
     cls = type(records[0])
@@ -59,9 +66,17 @@ def save_many(
             ).fetchall():
                 stored[str(rid)] = int(version)
         now = vault.now()
+        # ``now`` as the records' JSON form writes it (same serialiser as every timestamp)
+        now_json = (
+            records[0]
+            .model_copy(update={"updated_at": now})
+            .model_dump(mode="json", include={"updated_at"})["updated_at"]
+        )
         saved: list[R] = []
+        dumped: list[dict[str, Any]] = []
         for record in records:
             before = stored.get(record.id)
+            data = record.model_dump(mode="json")
             if before is None:
                 update: dict[str, Any] = {
                     "version": 1,
@@ -69,9 +84,14 @@ def save_many(
                     "updated_at": now,
                     "author": record.author or vault.actor,
                 }
+                data.update(version=1, created_at=now_json, updated_at=now_json)
+                data["author"] = data["author"] or vault.actor
             else:
                 update = {"version": before + 1, "updated_at": now}
-            saved.append(record.model_copy(update=update))
+                data.update(version=before + 1, updated_at=now_json)
+            dumped.append(data)
+            if returning:
+                saved.append(record.model_copy(update=update))
 
         triggers = conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
@@ -100,10 +120,19 @@ def save_many(
         updates = ", ".join(
             f"{codec.quoted(n)} = excluded.{codec.quoted(n)}" for n in names if n != "id"
         )
+        json_fields, bool_fields = codec.json_fields(cls), codec.bool_fields(cls)
+        payloads = [_dumps(data) for data in dumped]  # the outbox's copy, before encoding
+        rows = []
+        for data in dumped:
+            for name in json_fields:
+                data[name] = _dumps(data[name])
+            for name in bool_fields:
+                data[name] = int(data[name])
+            rows.append([data[n] for n in names])
         conn.executemany(
             f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in names)}) "
             f"ON CONFLICT(id) DO UPDATE SET {updates}",
-            [[row[n] for n in names] for row in map(codec.encode, saved)],
+            rows,
         )
         if fts_cols:
             # New rows all come after the last seq; updated rows keep theirs.
@@ -123,30 +152,53 @@ def save_many(
             conn.execute(sql)
 
         at = now.isoformat()
+        kind = cls.kind
         conn.executemany(
             "INSERT INTO outbox(change_id, kind, record_id, version, base_version, op, payload, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    str(uuid.uuid4()),
-                    r.kind,
-                    r.id,
-                    r.version,
-                    stored.get(r.id, 0),
-                    "delete" if r.deleted else "upsert",
-                    json.dumps(r.to_json(), ensure_ascii=False, separators=(",", ":")),
+                    change_id,
+                    kind,
+                    data["id"],
+                    data["version"],
+                    stored.get(data["id"], 0),
+                    "delete" if data["deleted"] else "upsert",
+                    payload,
                     at,
                 )
-                for r in saved
+                for change_id, data, payload in zip(
+                    _change_ids(len(dumped)), dumped, payloads, strict=True
+                )
             ],
         )
         if audit_each:
-            _audit_each(vault, saved, stored, audit_detail or {})
+            _audit_each(vault, kind, dumped, stored, audit_detail or {})
     return saved
 
 
+#: One encoder for the batch: ``json.dumps`` with options builds a new one on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _dumps(data: Any) -> str:
+    """What codec.encode and the outbox write: compact JSON, non-ASCII as itself."""
+    return _ENCODER.encode(data)
+
+
+def _change_ids(count: int) -> list[str]:
+    """``count`` random (version 4) UUIDs, as ``uuid.uuid4`` makes them, from one read of the
+    system's random source."""
+    pool = os.urandom(16 * count)
+    return [str(uuid.UUID(bytes=pool[i : i + 16], version=4)) for i in range(0, 16 * count, 16)]
+
+
 def _audit_each(
-    vault: Vault, saved: Sequence[Record], stored: dict[str, int], extra: dict[str, Any]
+    vault: Vault,
+    kind: str,
+    saved: Sequence[dict[str, Any]],
+    stored: dict[str, int],
+    extra: dict[str, Any],
 ) -> None:
     """The entries ``save`` would have appended, hash-chained the same way (store.audit)."""
     conn = vault.conn
@@ -155,12 +207,13 @@ def _audit_each(
     at = vault.now().isoformat()
     rows = []
     for r in saved:
-        action = "create" if r.id not in stored else ("delete" if r.deleted else "edit")
-        detail = json.dumps({"version": r.version, **extra}, sort_keys=True, ensure_ascii=False)
+        rid, version = r["id"], r["version"]
+        action = "create" if rid not in stored else ("delete" if r["deleted"] else "edit")
+        detail = json.dumps({"version": version, **extra}, sort_keys=True, ensure_ascii=False)
         digest = hashlib.sha256(
-            "\x1f".join([prev, at, vault.actor, action, r.kind, r.id, detail]).encode()
+            "\x1f".join([prev, at, vault.actor, action, kind, rid, detail]).encode()
         ).hexdigest()
-        rows.append((at, vault.actor, action, r.kind, r.id, detail, prev, digest))
+        rows.append((at, vault.actor, action, kind, rid, detail, prev, digest))
         prev = digest
     conn.executemany(
         "INSERT INTO audit(at, actor, action, kind, record_id, detail, prev_hash, hash) "

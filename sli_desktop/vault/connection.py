@@ -5,6 +5,7 @@ This is the only module that imports sqlcipher3 (tests enforce it).
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -13,6 +14,40 @@ import sqlcipher3
 
 from . import keys
 from .errors import VaultDamaged, VaultError, classify
+
+#: SQLite's lookaside: each connection serves its small allocations (bound values, records,
+#: full-text index entries) from one block it owns instead of the heap. The default block (about
+#: 120 slots) is full once a few statements are cached, and every allocation that misses it goes
+#: to the heap, where cipher_memory_security mlocks it and wipes and munlocks it when freed: two
+#: system calls that made a note's INSERT about 15x slower (18 misses per note). A larger block
+#: removes them. It is allocated through SQLCipher's allocator like any other memory, so it is
+#: locked in RAM and wiped when the connection closes; it never returns to the heap meanwhile.
+LOOKASIDE_SLOT_BYTES = 2048
+LOOKASIDE_SLOTS = 2000  # 4 MiB per connection, split by SQLite into large and 128-byte slots
+_SQLITE_OK, _SQLITE_CONFIG_LOOKASIDE = 0, 13
+
+
+def _enlarge_lookaside() -> bool:
+    """Set the default lookaside of every connection opened from now on. The driver initialises
+    SQLite when imported, and the setting is only taken before initialisation, so SQLite is shut
+    down and initialised again: safe here because this module is the only one that imports
+    sqlcipher3 (tests enforce it), and it runs this once, on import, before any connection."""
+    try:
+        lib = ctypes.CDLL(sqlcipher3._sqlite3.__file__)
+        config = lib.sqlite3_config
+        size, count = ctypes.c_int(LOOKASIDE_SLOT_BYTES), ctypes.c_int(LOOKASIDE_SLOTS)
+        if config(_SQLITE_CONFIG_LOOKASIDE, size, count) == _SQLITE_OK:
+            return True
+        if lib.sqlite3_shutdown() != _SQLITE_OK:
+            return False
+        done = config(_SQLITE_CONFIG_LOOKASIDE, size, count) == _SQLITE_OK
+        lib.sqlite3_initialize()
+        return bool(done)
+    except (OSError, AttributeError):  # a driver without these symbols: the default stays
+        return False
+
+
+LOOKASIDE_ENLARGED = _enlarge_lookaside()
 
 
 class Cursor(Protocol):
@@ -117,3 +152,13 @@ def _check_pages(conn: Connection, path: Path) -> None:
 def memory_security_enabled(conn: Connection) -> bool:
     row = conn.execute("PRAGMA cipher_memory_security").fetchone()
     return bool(row and str(row[0]) in ("1", "ON", "on"))
+
+
+def sqlcipher_version() -> str:
+    """The SQLCipher library this build links (for the About box and support), without a vault."""
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        row = conn.execute("PRAGMA cipher_version").fetchone()
+        return str(row[0]) if row and row[0] else "none (plain SQLite)"
+    finally:
+        conn.close()

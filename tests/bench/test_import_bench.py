@@ -91,18 +91,25 @@ def contacts_csv_text(n: int) -> str:
 
 
 def record(name: str, rows: int, seconds: float, **extra: Any) -> dict[str, Any]:
+    """Keep this run beside the one before it (``before``), so a change shows as a ratio."""
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    previous = results.get(name, {})
+    before = {k: v for k, v in previous.items() if k != "before" and isinstance(v, int | float)}
     results[name] = {
         "rows": rows,
         "seconds": round(seconds, 2),
         "rows_per_second": round(rows / seconds),
         "aim_seconds": 10,
+        "aim_met": seconds < 10,
         "machine": f"{platform.machine()} {platform.python_version()}",
         **extra,
+        "before": before,
     }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\n{name}: {rows} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s")
+    was = before.get("seconds")
+    versus = f" (before {was:.2f} s: {was / seconds:.1f}x faster)" if was else ""
+    print(f"\n{name}: {rows} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s{versus}")
     return results[name]
 
 
