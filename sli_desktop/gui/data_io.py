@@ -1,12 +1,17 @@
-"""File ▸ Import… and Export…: contacts, performance figures and the schedule.
+"""File ▸ Import… and Export…: contacts, performance figures and the schedule; backup and
+restore of the whole vault.
 
 Reading a file runs off the GUI thread (gui.tasks); what it would change is shown in a preview
 (added, updated, skipped, and each bad row with its line and reason) and nothing is written
 until the user accepts it. Writes happen on the GUI thread, where the vault connection lives.
+The schedule export asks for the protective marking (and the region) first, offering the one
+the user chose last time. Restore takes the backup's passphrase or the recovery key, checks it
+before the open vault is locked, and copies the backup in off the GUI thread.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,28 +21,35 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QRadioButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ..domain import Marking
+from ..domain import Marking, Region
 from ..importers import ImportProblem
 from ..importers import contacts as contact_files
-from ..importers.calendar import schedule_ics
+from ..importers.calendar import ScheduleExport, export_schedule
 from ..importers.metrics import MetricsResult, import_metrics, read_metrics
+from ..vault import backup as backups
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
-from ..vault.engagements import Engagements
 from ..vault.errors import VaultError
+from ..vault.preferences import Preferences
+from ..vault.session import check_passphrase
 from ..vault.store import Vault
 from .tasks import Progress, Task
 
@@ -86,16 +98,174 @@ class PreviewDialog(QDialog):
         update()
 
 
+class ScheduleExportDialog(QDialog):
+    """The choices of ``sli challenge export``: the protective marking written into every
+    event, and the region (or all of them)."""
+
+    def __init__(self, parent: QWidget, marking: Marking, region: Region | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export the schedule to a calendar")
+        self.setMinimumWidth(420)
+        form = QFormLayout(self)
+        self.marking_box = QComboBox()
+        self.marking_box.setAccessibleName("Protective marking")
+        for m in Marking:
+            self.marking_box.addItem(m.value, m.value)
+        self.marking_box.setCurrentIndex(self.marking_box.findData(marking.value))
+        self.region_box = QComboBox()
+        self.region_box.setAccessibleName("Region")
+        self.region_box.addItem("All regions", None)
+        for r in Region.english():
+            self.region_box.addItem(r.value, r.value)
+        if region is not None:
+            self.region_box.setCurrentIndex(max(0, self.region_box.findData(region.value)))
+        form.addRow("&Marking", self.marking_box)
+        form.addRow("&Region", self.region_box)
+        note = QLabel(
+            "The marking is written into every event. Cancelled, deleted and re-dated peer "
+            "challenges are included so your calendar updates rather than keeps old events."
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Export…")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def marking(self) -> Marking:
+        return Marking(self.marking_box.currentData())
+
+    def region(self) -> Region | None:
+        value = self.region_box.currentData()
+        return Region(value) if value else None
+
+
+def save_schedule(
+    parent: QWidget, vault: Vault, marking: Marking, region: Region | None, path: str | None = None
+) -> ScheduleExport | None:
+    """Ask where (unless ``path``), write, and remember the marking; None if the user cancelled.
+    Raises ImportProblem/VaultError with the sentence to show."""
+    if not path:
+        suggested = f"peer-challenges-{region.value if region else 'all'}.ics"
+        path, _ = QFileDialog.getSaveFileName(
+            parent, "Export the schedule", suggested.replace(" ", "-").lower(), "iCalendar (*.ics)"
+        )
+    if not path:
+        return None
+    done = export_schedule(vault, Path(path), region, marking)
+    Preferences(vault).export_marking = marking
+    return done
+
+
+class RestoreDialog(QDialog):
+    """What opens the backup: its passphrase, or the recovery key and a new passphrase.
+    The secret is checked here, so a wrong one never locks or touches the open vault."""
+
+    def __init__(self, parent: QWidget, source: Path, target: Path, replaces: bool) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.secret: backups.BackupSecret | None = None
+        self.setWindowTitle("Restore from a backup")
+        self.setMinimumWidth(520)
+        form = QFormLayout(self)
+        what = f"Restore {source.name} to {target}."
+        if replaces:
+            what += " This replaces the vault there, and the app locks first."
+        intro = QLabel(what)
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self.use_passphrase = QRadioButton("The backup's &passphrase")
+        self.use_recovery = QRadioButton("The recovery &key (then choose a new passphrase)")
+        self.use_passphrase.setChecked(True)
+        self.passphrase = self._secret_field("Passphrase of the backup")
+        self.recovery_key = QLineEdit()
+        self.recovery_key.setAccessibleName("Recovery key")
+        self.recovery_key.setPlaceholderText("XXXX-XXXX-…")
+        self.new_passphrase = self._secret_field("New passphrase")
+        self.repeat = self._secret_field("Repeat the new passphrase")
+        form.addRow(self.use_passphrase)
+        form.addRow("Passphrase", self.passphrase)
+        form.addRow(self.use_recovery)
+        form.addRow("Recovery key", self.recovery_key)
+        form.addRow("New passphrase", self.new_passphrase)
+        form.addRow("Repeat", self.repeat)
+        self.message = QLabel()
+        self.message.setAccessibleName("Restore message")
+        self.message.setWordWrap(True)
+        form.addRow(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.restore_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.restore_button.setText("&Restore")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.use_recovery.toggled.connect(self._mode)
+        self._mode()
+
+    def _secret_field(self, name: str) -> QLineEdit:
+        field = QLineEdit()
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        field.setAccessibleName(name)
+        return field
+
+    def _mode(self, _: object = None) -> None:
+        recovery = self.use_recovery.isChecked()
+        self.passphrase.setEnabled(not recovery)
+        for field in (self.recovery_key, self.new_passphrase, self.repeat):
+            field.setEnabled(recovery)
+        (self.recovery_key if recovery else self.passphrase).setFocus()
+
+    def submit(self) -> None:
+        if self.use_recovery.isChecked():
+            if self.new_passphrase.text() != self.repeat.text():
+                self.message.setText("The two new passphrases differ.")
+                return
+            secret = backups.BackupSecret(
+                recovery_key=self.recovery_key.text(), new_passphrase=self.new_passphrase.text()
+            )
+        else:
+            if not self.passphrase.text():
+                self.message.setText("Type the passphrase the backup was made with.")
+                return
+            secret = backups.BackupSecret(passphrase=self.passphrase.text())
+        try:
+            backups.open_backup(self.source, secret)
+            if secret.new_passphrase is not None:
+                check_passphrase(secret.new_passphrase)
+        except VaultError as exc:
+            self.message.setText(str(exc)[:1].upper() + str(exc)[1:] + ".")
+            return
+        self.secret = secret
+        self.accept()
+
+
 class DataActions(QObject):
     """The File menu's import and export actions for one window."""
 
-    def __init__(self, window: QMainWindow, vault: Callable[[], Vault | None]) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        vault: Callable[[], Vault | None],
+        vault_path: Callable[[], Path] | None = None,
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.vault = vault
+        self.vault_path = vault_path
         self.task: Task | None = None
         self.preview: PreviewDialog | None = None
+        self.export_dialog: ScheduleExportDialog | None = None
+        self.restore_dialog: RestoreDialog | None = None
         self.after_write: Callable[[str], None] = lambda _kind: None
+        #: Close the open vault before a restore replaces it (the window's lock).
+        self.lock: Callable[[], None] = lambda: None
+        #: After a restore: the window shows the unlock screen with this sentence.
+        self.after_restore: Callable[[str], None] = lambda _message: None
 
         def action(text: str, slot: Callable[[], None]) -> QAction:
             act = QAction(text, window)
@@ -110,16 +280,30 @@ class DataActions(QObject):
         self.export_schedule_action = action(
             "Export &schedule to calendar (.ics)…", self.export_ics
         )
+        self.export_json_action = action(
+            "Export everything as plain &JSON (not encrypted)…", self.export_json
+        )
+        self.export_person_action = action(
+            "Export what is held about a &person (JSON)…", self.export_person
+        )
+        self.backup_action = action("&Back up the vault…", self.backup)
+        self.restore_action = action("&Restore from a backup…", self.restore)
+        self.restore_action.setVisible(vault_path is not None)
         self.actions = [
             self.import_contacts_action,
             self.import_metrics_action,
             self.export_contacts_action,
             self.export_schedule_action,
+            self.export_json_action,
+            self.export_person_action,
+            self.backup_action,
+            self.restore_action,
         ]
 
     def set_enabled(self, on: bool) -> None:
+        """Everything needs an unlocked vault except restore, which also serves a new laptop."""
         for act in self.actions:
-            act.setEnabled(on)
+            act.setEnabled(on or act is self.restore_action)
 
     # -- import ----------------------------------------------------------------------------
     def _open(self, title: str, filters: str, path: str | None) -> Path | None:
@@ -257,18 +441,149 @@ class DataActions(QObject):
             return
         self.window.statusBar().showMessage(f"Exported {len(contacts)} contacts to {file}", 8000)
 
-    def export_ics(self, path: str | None = None, marking: Marking = Marking.OFFICIAL) -> None:
+    def export_ics(self, path: str | None = None, region: Region | None = None) -> None:
+        """The choices first (marking, region), then where to save; ``path`` skips the file
+        dialog (tests, scripted use)."""
         vault = self.vault()
-        file = self._save("Export the schedule", "iCalendar (*.ics)", path)
-        if vault is None or file is None:
+        if vault is None:
+            return
+        dialog = ScheduleExportDialog(self.window, Preferences(vault).export_marking, region)
+        self.export_dialog = dialog
+
+        def accepted() -> None:
+            try:
+                done = save_schedule(self.window, vault, dialog.marking(), dialog.region(), path)
+            except (ImportProblem, VaultError) as exc:
+                QMessageBox.warning(self.window, "Export", str(exc))
+                return
+            if done is not None:
+                self.window.statusBar().showMessage(
+                    f"{done.summary}, marked {done.marking.value}.", 8000
+                )
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def export_json(self, path: str | None = None) -> None:
+        """Everything the user can see, for a subject access request or for leaving the
+        product: the same document as ``sli export --json``, and just as unencrypted."""
+        vault = self.vault()
+        if vault is None:
+            return
+        file = self._save("Export everything — NOT encrypted", "JSON (*.json)", path)
+        if file is None:
             return
         try:
-            engagements = Engagements(vault).list()
-            data = schedule_ics(engagements, Councils(vault).names(), marking)
-            contact_files.write_export(file, data.decode("utf-8"))
-            events = sum(e.start is not None for e in engagements)
-            vault.audit("export", "engagement", "", {"format": "ics", "events": events})
+            document = backups.export_everything(vault)
+            text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+            contact_files.write_export(file, text)
+            vault.audit("export", "", "", {"format": "json", "file": file.name})
         except (ImportProblem, VaultError) as exc:
             QMessageBox.warning(self.window, "Export", str(exc))
             return
-        self.window.statusBar().showMessage(f"Wrote {events} events to {file}", 8000)
+        count = sum(len(v) for v in document["records"].values())
+        self.window.statusBar().showMessage(
+            f"Exported {count} records to {file} (not encrypted: keep it safe).", 8000
+        )
+
+    def export_person(self, name: str | None = None, path: str | None = None) -> None:
+        """Everything held about one person (a subject access request), as ``sli export
+        --person``: their contacts, notes naming them, actions, teams and contact audit."""
+        from ..vault.person import audit_export, find_person
+
+        vault = self.vault()
+        if vault is None:
+            return
+        if name is None:
+            name, ok = QInputDialog.getText(
+                self.window, "Export what is held about a person", "Name of the person:"
+            )
+            if not ok:
+                return
+        name = " ".join(name.split())
+        if len(name) < 2:
+            QMessageBox.warning(self.window, "Export", "Give a name of at least two characters.")
+            return
+        file = self._save(
+            f"Export what is held about {name} — NOT encrypted", "JSON (*.json)", path
+        )
+        if file is None:
+            return
+        try:
+            found = find_person(vault, name)
+            document = found.to_json(vault.now().isoformat())
+            text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+            contact_files.write_export(file, text)
+            audit_export(vault, found, file.name)
+        except (ImportProblem, VaultError) as exc:
+            QMessageBox.warning(self.window, "Export", str(exc))
+            return
+        summary = ", ".join(f"{v} {k}" for k, v in found.counts().items())
+        self.window.statusBar().showMessage(
+            f"Exported what is held about {name} to {file} (not encrypted): {summary}.", 8000
+        )
+
+    # -- backup and restore ----------------------------------------------------------------
+    def backup(self, path: str | None = None) -> None:
+        vault = self.vault()
+        if vault is None:
+            return
+        file = self._save("Back up the vault", "SLI backup (*.sli-backup)", path)
+        if file is None:
+            return
+        if file.resolve() == vault.path.resolve():
+            QMessageBox.warning(
+                self.window, "Backup", "The backup cannot be written over the vault itself."
+            )
+            return
+        try:
+            info = backups.backup(vault, file)
+        except VaultError as exc:
+            QMessageBox.warning(self.window, "Backup", str(exc))
+            return
+        self.window.statusBar().showMessage(
+            f"Backed up the vault to {info.path} ({info.size // 1024} KiB, encrypted).", 8000
+        )
+
+    def restore(self, path: str | None = None) -> None:
+        if self.vault_path is None:
+            return
+        file = self._open("Restore from a backup", "SLI backup (*.sli-backup *.zip)", path)
+        if file is None:
+            return
+        target = self.vault_path()
+        replaces = target.exists()
+        try:
+            backups.inspect(file)  # not a backup at all: say so before asking for secrets
+        except VaultError as exc:
+            QMessageBox.warning(self.window, "Restore", str(exc))
+            return
+        dialog = RestoreDialog(self.window, file, target, replaces)
+        self.restore_dialog = dialog
+
+        def accepted() -> None:
+            secret = dialog.secret
+            assert secret is not None
+            self.lock()  # the vault there must be closed before its files are replaced
+
+            def work(progress: Progress) -> Any:
+                progress.report(0, 0, f"Restoring {file.name}…")
+                return backups.restore(file, target, secret, force=True)
+
+            def done(_info: Any) -> None:
+                how = "the new passphrase" if secret.recovery_key else "the backup's passphrase"
+                self.after_restore(f"Restored from {file.name}. Unlock with {how}.")
+
+            def failed(exc: BaseException) -> None:
+                message = (
+                    str(exc)
+                    if isinstance(exc, VaultError)
+                    else f"The restore failed unexpectedly ({type(exc).__name__})."
+                )
+                self.after_restore(f"Nothing was restored: {message}")
+
+            self.task = Task(self.window, f"Restoring {file.name}", work)
+            self.task.success(done).failure(failed).run()
+
+        dialog.accepted.connect(accepted)
+        dialog.open()

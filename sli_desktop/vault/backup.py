@@ -4,8 +4,11 @@ The backup is a zip of three members: ``manifest.json`` (format, vault id, schem
 SHA-256 of the database), ``header.json`` (the key header as it stood, so the key is wrapped
 by the passphrase of that day) and ``vault.db`` (a fresh SQLCipher copy made by
 ``sqlcipher_export`` under the same key). Nothing in it is readable without the passphrase.
+The header wraps the key twice, under the passphrase and under the recovery key, so either opens
+a backup (the recovery key never changes; the passphrase is the one of the day it was made).
+Restoring with the recovery key sets a new passphrase, as ``sli vault recover`` does.
 
-Restore checks everything before touching the vault in place: the passphrase unwraps the key,
+Restore checks everything before touching the vault in place: the secret unwraps the key,
 the database's hash matches, every page authenticates and the vault id inside matches the
 header. Only then is the old vault moved aside, the header and database put in place (header
 first, as at creation), and the old files removed. A failure at any step leaves the vault
@@ -24,11 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import RECORD_TYPES
+from . import keys
 from .audit import AuditLog
 from .connection import Error, open_connection
-from .errors import VaultDamaged, VaultError, VaultExists, WrongPassphrase
+from .errors import VaultDamaged, VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey
 from .header import Header, _fsync_dir, header_path, read_header, write_header
 from .migrations import schema_version
+from .session import _open, check_passphrase
 from .store import Vault
 
 FORMAT = "sli-backup/1"
@@ -39,6 +44,20 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 class BackupUnreadable(VaultError):
     def __init__(self, path: Path, detail: str) -> None:
         super().__init__(f"{path.name} is not a usable SLI backup ({detail})")
+
+
+class WrongBackupPassphrase(WrongPassphrase):
+    def __init__(self) -> None:
+        VaultError.__init__(
+            self,
+            "wrong passphrase for this backup: it opens with the passphrase of the day it was "
+            "made, or with the recovery key",
+        )
+
+
+class WrongBackupRecoveryKey(WrongRecoveryKey):
+    def __init__(self) -> None:
+        VaultError.__init__(self, "that recovery key does not open this backup")
 
 
 @dataclass(frozen=True)
@@ -108,15 +127,66 @@ def backup(vault: Vault, dest: Path) -> BackupInfo:
     return BackupInfo(dest, header.vault_id, version, dest.stat().st_size)
 
 
-def restore(source: Path, vault_path: Path, passphrase: str, *, force: bool = False) -> BackupInfo:
-    """Put the vault in ``source`` at ``vault_path``. Refuses to replace an existing vault
-    unless ``force``; verifies the backup completely before anything there is touched."""
+@dataclass(frozen=True)
+class BackupSecret:
+    """What opens a backup: its passphrase, or the vault's recovery key together with the
+    new passphrase the restored vault will have (whoever needs the recovery key has lost the
+    old one)."""
+
+    passphrase: str | None = None
+    recovery_key: str | None = None
+    new_passphrase: str | None = None
+
+    @classmethod
+    def of(cls, secret: str | BackupSecret) -> BackupSecret:
+        return secret if isinstance(secret, BackupSecret) else cls(passphrase=secret)
+
+
+def inspect(source: Path) -> BackupInfo:
+    """Whether ``source`` is a backup at all, before anyone is asked for a secret."""
+    header, manifest = _read_bundle(source)
+    return BackupInfo(
+        source, header.vault_id, int(manifest.get("schema_version", 0)), source.stat().st_size
+    )
+
+
+def open_backup(source: Path, secret: str | BackupSecret) -> tuple[Header, bytes]:
+    """The backup's header and database key, checked without writing anything: the GUI and
+    the CLI ask this before locking the open vault or asking for a new passphrase, so a wrong
+    secret costs nothing."""
+    header, _ = _read_bundle(source)
+    return header, _unwrap(header, BackupSecret.of(secret))
+
+
+def _unwrap(header: Header, given: BackupSecret) -> bytes:
+    if given.recovery_key is not None:
+        raw = keys.parse_recovery_key(given.recovery_key)
+        key = header.unwrap_with_recovery(raw) if raw else None
+        if key is None:
+            raise WrongBackupRecoveryKey()
+    else:
+        key = header.unwrap_with_passphrase(given.passphrase or "")
+        if key is None:
+            raise WrongBackupPassphrase()
+    return key
+
+
+def restore(
+    source: Path, vault_path: Path, secret: str | BackupSecret, *, force: bool = False
+) -> BackupInfo:
+    """Put the vault in ``source`` at ``vault_path``. ``secret`` is the backup's passphrase or
+    a ``BackupSecret``. Refuses to replace an existing vault unless ``force``; verifies the
+    backup completely before anything there is touched."""
     if (vault_path.exists() or header_path(vault_path).exists()) and not force:
         raise VaultExists(vault_path)
+    given = BackupSecret.of(secret)
     header, manifest = _read_bundle(source)
-    key = header.unwrap_with_passphrase(passphrase)
-    if key is None:
-        raise WrongPassphrase()
+    key = _unwrap(header, given)
+    if given.recovery_key is not None:
+        if not given.new_passphrase:
+            raise VaultError("a new passphrase is needed to restore with the recovery key")
+        check_passphrase(given.new_passphrase)
+        header = header.rewrapped(key, given.new_passphrase)  # the recovery wrap stays
     vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp_db = _partial(vault_path, "restore")
     _remove(tmp_db)
@@ -139,6 +209,9 @@ def restore(source: Path, vault_path: Path, passphrase: str, *, force: bool = Fa
         raise BackupUnreadable(source, str(exc) or type(exc).__name__) from None
     finally:
         _remove(tmp_db)
+    if given.recovery_key is not None:
+        with contextlib.suppress(VaultError), _open(vault_path, key) as vault:
+            vault.audit("restored-with-recovery-key", detail={"file": source.name})
     return BackupInfo(
         vault_path, header.vault_id, int(manifest.get("schema_version", 0)), source.stat().st_size
     )

@@ -98,3 +98,120 @@ def test_unknown_region_is_a_one_line_error(sli: Cli, tmp_path: Path) -> None:
     result = sli("challenge", "export", "--ics", str(tmp_path / "x.ics"), "--region", "Atlantis")
     assert result.code == 2 and result.err.startswith("sli: ")
     assert not (tmp_path / "x.ics").exists()
+
+
+def test_a_deleted_challenge_is_exported_cancelled_so_the_calendar_drops_it(
+    sli: Cli, tmp_path: Path
+) -> None:
+    booked = add(sli, "--council", "E08000025", "--status", "booked", "--start", "2027-03-04")
+    first = tmp_path / "first.ics"
+    assert sli("challenge", "export", "--ics", str(first)).code == 0
+    [(uid, before)] = events(first).items()
+    assert str(before["status"]) == "CONFIRMED"
+
+    deleted = sli("challenge", "delete", booked[:8])
+    assert deleted.code == 0, deleted
+    listed = sli("challenge", "list", "--json")
+    assert json.loads(listed.out) == []  # gone from the schedule ...
+    second = tmp_path / "second.ics"
+    result = sli("challenge", "export", "--ics", str(second))
+    assert result.code == 0 and "(1 cancelled)" in result.out, result
+    [(uid2, after)] = events(second).items()  # ... but still in the file, as a cancellation
+    assert uid2 == uid
+    assert str(after["status"]) == "CANCELLED"
+    assert int(after["sequence"]) > int(before["sequence"])
+    assert after.decoded("dtstart") == before.decoded("dtstart")
+    assert str(after["summary"]).startswith("Cancelled: ")
+    assert "deleted from the schedule" in str(after["description"])
+    third = tmp_path / "third.ics"
+    assert sli("challenge", "export", "--ics", str(third)).code == 0
+    assert third.read_bytes() == second.read_bytes()  # a re-export is byte for byte the same
+    wrong = sli("challenge", "delete", booked[:8])
+    assert wrong.code == 2 and wrong.err.startswith("sli: ")
+
+
+def test_taken_away_dates_cancel_the_event_a_calendar_already_has(
+    councils_vault: Vault, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from sli_desktop.domain import EngagementKind, EngagementStatus, Marking
+    from sli_desktop.importers.calendar import export_schedule
+    from sli_desktop.vault.engagements import Engagements
+
+    service = Engagements(councils_vault)
+    kept = service.add(
+        council="E08000026",
+        type=EngagementKind.CORPORATE,
+        status=EngagementStatus.BOOKED,
+        start=date(2027, 5, 3),
+        end=date(2027, 5, 6),
+    )
+    dropped = service.add(
+        council="E08000025",
+        type=EngagementKind.CHILDRENS,
+        status=EngagementStatus.BOOKED,
+        start=date(2027, 4, 12),
+        end=date(2027, 4, 16),
+    )
+    never = service.add(
+        council="E09000033", type=EngagementKind.CORPORATE, status=EngagementStatus.DISCUSSED
+    )
+    first = tmp_path / "first.ics"
+    done = export_schedule(councils_vault, first, marking=Marking.OFFICIAL_SENSITIVE)
+    assert (done.events, done.cancelled) == (2, 0)
+    before = events(first)
+
+    # The dates fall through (as a sync from another device can bring): the record keeps no
+    # dates, the calendar must still lose the event it has.
+    councils_vault.save(dropped.evolve(status=EngagementStatus.DISCUSSED, start=None, end=None))
+    councils_vault.save(never.evolve(scope="Finance and governance"))
+    moved = councils_vault.save(kept.evolve(start=date(2027, 5, 10), end=date(2027, 5, 13)))
+    second = tmp_path / "second.ics"
+    done = export_schedule(councils_vault, second)
+    assert (done.events, done.cancelled) == (2, 1)
+    after = events(second)
+    assert after.keys() == before.keys()  # same UIDs: updates, never duplicates
+    gone = next(e for uid, e in after.items() if dropped.id in uid)
+    assert str(gone["status"]) == "CANCELLED"
+    assert gone.decoded("dtstart") == date(2027, 4, 12)  # the dates the calendar last saw
+    assert gone.decoded("dtend") == date(2027, 4, 17)
+    was = next(e for uid, e in before.items() if dropped.id in uid)
+    assert int(gone["sequence"]) > int(was["sequence"])
+    assert "on-site dates withdrawn (now discussed)" in str(gone["description"])
+    changed = next(e for uid, e in after.items() if kept.id in uid)
+    assert str(changed["status"]) == "CONFIRMED"
+    assert int(changed["sequence"]) == moved.version > int(before[str(changed["uid"])]["sequence"])
+    assert changed.decoded("dtstart") == date(2027, 5, 10)
+
+
+def test_region_export_cancels_only_that_regions_deletions(
+    councils_vault: Vault, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from sli_desktop.domain import EngagementKind, EngagementStatus, Region
+    from sli_desktop.importers.calendar import export_schedule
+    from sli_desktop.vault.engagements import Engagements
+
+    service = Engagements(councils_vault)
+    made = [
+        service.add(
+            council=gss,
+            type=EngagementKind.CORPORATE,
+            status=EngagementStatus.BOOKED,
+            start=date(2027, 6, day),
+        )
+        for gss, day in (("E08000025", 1), ("E09000033", 2), ("E06000047", 3))
+    ]
+    for engagement in made[:2]:
+        councils_vault.delete(engagement)
+    out = tmp_path / "wm.ics"
+    done = export_schedule(councils_vault, out, Region.WEST_MIDLANDS)
+    assert (done.events, done.cancelled) == (1, 1)
+    [(uid, event)] = events(out).items()
+    assert made[0].id in uid and str(event["status"]) == "CANCELLED"
+    everything = tmp_path / "all.ics"
+    done = export_schedule(councils_vault, everything)
+    statuses = sorted(str(e["status"]) for e in events(everything).values())
+    assert statuses == ["CANCELLED", "CANCELLED", "CONFIRMED"]
