@@ -14,15 +14,20 @@ from pathlib import Path
 from .domain import (
     Council,
     CouncilType,
+    CoverageRole,
     EngagementKind,
     EngagementStatus,
     Region,
     council_id,
 )
 from .vault.actions import Actions
+from .vault.assessments import Assessments
+from .vault.boards import Boards
 from .vault.contacts import Contacts
 from .vault.councils import Councils
+from .vault.coverage import Assignments
 from .vault.engagements import Engagements
+from .vault.goodpractice import GoodPractice
 from .vault.keys import KdfParams
 from .vault.notes import Notes
 from .vault.session import create_vault, unlock
@@ -273,3 +278,96 @@ def fill(vault: Vault, today: date) -> None:
                 council=gss,
                 due=today + timedelta(days=(index % 5) * 7 - 10),
             )
+        _coverage(vault, today)
+        _improvement(vault, today)
+
+
+#: Invented good practice: (council, title, theme, what they did, outcome, contact).
+_GOOD_PRACTICE = [
+    (
+        "E99000003",
+        "Route planning cut SEND transport costs",
+        "children's services",
+        "Re-tendered SEND transport routes with families on the design group.",
+        "Costs down 9% and complaints halved within two terms.",
+        "Head of transport, via the principal adviser",
+    ),
+    (
+        "E99000007",
+        "Budget challenge sessions with all members",
+        "finance",
+        "Cross-party budget challenge sessions three months before the budget meeting.",
+        "A balanced budget agreed without late amendments for the first time in four years.",
+        "Section 151 officer",
+    ),
+    (
+        "E99000010",
+        "Trusted assessors cleared the waiting list",
+        "adult social care",
+        "Trained occupational therapy assistants as trusted assessors for simple equipment.",
+        "Waits over six months fell from 300 to 40 in a year.",
+        "Director of Adult Social Services",
+    ),
+]
+
+
+def _improvement(vault: Vault, today: date) -> None:
+    """Good practice elsewhere, a self-assessment and an Improvement Board, so those parts of
+    the council page and the Good practice view have something to show."""
+    practice = GoodPractice(vault)
+    for gss, title, theme, body, outcome, contact in _GOOD_PRACTICE:
+        practice.add(
+            council=gss,
+            title=title,
+            body=body,
+            themes=[theme],
+            outcome=outcome,
+            contact=contact,
+            date=today - timedelta(days=60),
+        )
+    Assessments(vault).record(
+        "E99000001",
+        "self-assessment",
+        date=today - timedelta(days=90),
+        summary="Candid about placement sufficiency; early help strengths well evidenced.",
+    )
+    Boards(vault).add(
+        council="E99000005",
+        start=today - timedelta(days=120),
+        terms_agreed_on=today - timedelta(days=110),
+        members=[
+            {"name": "Cllr Jo Marsh", "role": "independent chair", "organisation": "LGA"},
+            {"name": "Demo Adviser", "role": "principal adviser", "organisation": "LGA"},
+        ],
+        meetings=[today - timedelta(days=90), today - timedelta(days=30)],
+    )
+
+
+#: Invented people for who covers what: the demo's principal adviser is its action owner.
+_COVERAGE = [
+    ("Demo Adviser", CoverageRole.PRINCIPAL_ADVISER, [Region.WEST_MIDLANDS, Region.SOUTH_WEST]),
+    ("Pat Northam", CoverageRole.PRINCIPAL_ADVISER, [Region.NORTH_WEST, Region.NORTH_EAST]),
+    ("Robin Ellery", CoverageRole.PRINCIPAL_ADVISER, [Region.EAST_MIDLANDS, Region.EAST]),
+    ("Kit Lowther", CoverageRole.PRINCIPAL_ADVISER, [Region.LONDON, Region.SOUTH_EAST]),
+    ("Cllr Dana Whitby", CoverageRole.CHILDRENS_LEAD_MEMBER, [Region.EAST_MIDLANDS]),
+    ("Ash Kerrigan", CoverageRole.CHILDRENS_DIRECTOR, [Region.EAST_MIDLANDS]),
+    ("Lou Penrose", CoverageRole.ADULTS_DIRECTOR, [Region.EAST_MIDLANDS]),
+    ("Cllr Rowan Hale", CoverageRole.CHILDRENS_LEAD_MEMBER, [Region.WEST_MIDLANDS]),
+    ("Morgan Tate", CoverageRole.CHILDRENS_CHIEF_EXECUTIVE, [Region.WEST_MIDLANDS]),
+    ("Jordan Pike", CoverageRole.CHILDRENS_DIRECTOR, [Region.WEST_MIDLANDS]),
+    ("Cllr Avery Stone", CoverageRole.ADULTS_LEAD_MEMBER, [Region.WEST_MIDLANDS]),
+    ("Casey Brook", CoverageRole.ADULTS_DIRECTOR, [Region.WEST_MIDLANDS]),
+]
+
+
+def _coverage(vault: Vault, today: date) -> None:
+    cover = Assignments(vault)
+    for person, role, regions in _COVERAGE:
+        slug = person.split()[-1].lower()
+        cover.assign(
+            person=person,
+            role=role,
+            regions=regions,
+            since=today - timedelta(days=400),
+            email=f"{slug}@example.org",
+        )

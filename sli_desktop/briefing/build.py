@@ -20,6 +20,7 @@ from ..vault.contacts import Contacts
 from ..vault.councils import Councils
 from ..vault.engagements import Engagements
 from ..vault.overview import CONCERN_WINDOW, KEY_ROLES
+from ..vault.reads import Reads
 from ..vault.store import Vault
 from . import challenge, council, region, sections
 from .document import PageInfo, render
@@ -135,21 +136,25 @@ def render_draft(draft: Draft, passphrase: str | None = None) -> tuple[bytes, in
 def record(vault: Vault, draft: Draft, pdf: bytes, pages: int, *, encrypted: bool) -> Briefing:
     """Audit the briefing (ids and versions of all it contained) and hand it back."""
     options = draft.options
-    audit_id = BriefingSources(vault).record(
-        draft.kind,
-        draft.scope,
-        draft.contents,
-        draft.informed,
-        {
-            "marking": draft.marking.value,
-            "recipient": draft.info.prepared_for,
-            "since": options.since.isoformat() if options.since else None,
-            "large_print": options.large_print,
-            "encrypted": encrypted,
-            "pages": pages,
-            "withheld": draft.withheld,
-        },
-    )
+    with vault.transaction():
+        audit_id = BriefingSources(vault).record(
+            draft.kind,
+            draft.scope,
+            draft.contents,
+            draft.informed,
+            {
+                "marking": draft.marking.value,
+                "recipient": draft.info.prepared_for,
+                "since": options.since.isoformat() if options.since else None,
+                "large_print": options.large_print,
+                "encrypted": encrypted,
+                "pages": pages,
+                "withheld": draft.withheld,
+            },
+        )
+        # Every note printed counts as read (vault/reads.py), queued for the server.
+        printed = unique([r for r in draft.contents if isinstance(r, Note)])
+        Reads(vault).record_many(printed, via="briefing", briefing=audit_id)
     return Briefing(
         kind=draft.kind,
         title=draft.title,
@@ -234,6 +239,7 @@ def prepare_region(vault: Vault, which: Region, options: BriefingOptions) -> Dra
         informed += r.concern_notes
     for f in facts:
         contents += f.records()
+    contents += region.unaware_notes(rows)  # printed in "Actions for the principal adviser"
     serious = sum(1 for r in rows if r.of_concern)
     return _draft(
         today,

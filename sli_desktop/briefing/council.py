@@ -22,9 +22,13 @@ from ..domain import (
     SupportOffer,
     SupportStatus,
 )
+from ..domain.coverage import Coverage
+from ..domain.improvement import Assessment
+from ..vault.assessments import Assessments
 from ..vault.briefings import BriefingSources
+from ..vault.coverage import Assignments
 from ..vault.engagements import Engagements
-from ..vault.overview import CONCERN_WINDOW, KEY_ROLES
+from ..vault.overview import CONCERN_WINDOW, CONTACT_LEADER, KEY_ROLES
 from ..vault.store import Vault
 from . import sections as sec
 from .charts import MetricRow, metric_chart, metric_rows
@@ -52,6 +56,10 @@ class CouncilFacts:
     metric_rows: list[MetricRow] = field(default_factory=list)
     withheld: int = 0
     min_concern: ConcernLevel = ConcernLevel.NONE
+    #: the council's single point of contact on the day of the briefing
+    adviser: Coverage | None = None
+    #: the latest self-assessment and local account, where recorded
+    assessments: list[Assessment] = field(default_factory=list)
 
     def records(self) -> list[Record]:
         return [
@@ -62,6 +70,7 @@ class CouncilFacts:
             *self.open_actions,
             *self.support,
             *self.metrics,
+            *self.assessments,
         ]
 
 
@@ -144,6 +153,8 @@ def gather(
         metric_rows=rows,
         withheld=sources.withheld([code], since, ceiling),
         min_concern=min_concern,
+        adviser=Assignments(vault).for_region(the_council.region, today).principal_adviser,
+        assessments=list(Assessments(vault).latest(code).values()),
     )
 
 
@@ -152,6 +163,12 @@ def engagement_line(e: Engagement | None) -> str:
         return "None planned"
     when = sec.long_date(e.start) if e.start else "dates to be agreed"
     return f"{sec.text(e.type.label)}, {when} ({sec.text(e.status.value)})"
+
+
+def adviser_line(a: Coverage | None) -> str:
+    if a is None:
+        return "None recorded"
+    return sec.text(" · ".join(part for part in (a.person, a.email, a.phone) if part))
 
 
 def profile(c: Council) -> str:
@@ -187,12 +204,22 @@ def summary(s: Sheet, f: CouncilFacts, today: date, since: date | None) -> Flowa
     rows = [
         ("Concern level", sec.concern_mark(f.concern)),
         ("Flags", flags(f.council, today)),
+        ("Principal adviser", adviser_line(f.adviser)),
         ("Next engagement", engagement_line(f.next_engagement)),
         ("Open actions", actions),
         ("Intelligence", f"{len(f.notes)} notes ({window})"),
     ]
     if f.withheld:
         rows.append(("Withheld", f"{f.withheld} notes above this briefing's marking"))
+    unaware = sec.unaware_serious(f.notes)
+    if unaware:
+        rows.append(
+            (
+                "Action",
+                f"<font color='#d4351c'><b>{CONTACT_LEADER}</b></font>: {len(unaware)} serious "
+                "concern(s) the council is not yet aware are being shared",
+            )
+        )
     return sec.summary_box(s, rows)
 
 
@@ -209,6 +236,9 @@ def story(s: Sheet, f: CouncilFacts, today: date, since: date | None) -> list[Fl
     out += sec.section(s, "Intelligence", intelligence(s, f.notes))
     out += sec.section(
         s, "Peer challenge and review history", [sec.engagements_table(s, f.engagements)]
+    )
+    out += sec.section(
+        s, "Self-assessment and local account", [sec.assessments_table(s, f.assessments)]
     )
     out += sec.section(s, "Support offers taken up", [sec.support_table(s, f.support)])
     out += sec.section(s, "Open actions", [sec.actions_table(s, f.open_actions, today)])

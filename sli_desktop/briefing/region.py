@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from ..domain import ConcernLevel, Council, Engagement, EngagementKind, Note, Region
 from ..vault.engagements import PROGRAMME_START, RegionCoverage
+from ..vault.overview import CONTACT_LEADER
 from . import sections as sec
 from .council import CouncilFacts, concern_of, council_section, engagement_line, next_engagement
 from .styles import Sheet
@@ -123,6 +124,34 @@ def coverage_block(
     return out
 
 
+def unaware_notes(rows: Sequence[CouncilLine]) -> list[Note]:
+    """Serious concerns in the region the council has not been told are being shared."""
+    return [n for r in rows for n in sec.unaware_serious(r.notes)]
+
+
+def adviser_actions(s: Sheet, rows: Sequence[CouncilLine]) -> list[Flowable]:
+    """What the principal adviser must do: contact the leader or chief executive of every
+    council with a serious concern it is not yet aware is being shared."""
+    found = [(r.council, n) for r in rows for n in sec.unaware_serious(r.notes)]
+    if not found:
+        return []
+    table = sec.grid(
+        s,
+        ["Council", "Serious concern", "Recorded", "Action"],
+        [
+            [
+                f"<b>{sec.text(c.name)}</b>",
+                sec.text(n.title),
+                sec.short_date(n.date),
+                f"{CONTACT_LEADER}: the council is not yet aware this is being shared",
+            ]
+            for c, n in found
+        ],
+        [0.24, 0.32, 0.14, 0.30],
+    )
+    return sec.section(s, "Actions for the principal adviser", [table])
+
+
 def story(
     s: Sheet,
     region: Region,
@@ -149,6 +178,7 @@ def story(
             s.body,
         ),
         overview_table(s, rows),
+        *adviser_actions(s, rows),
         *sec.section(
             s, "Corporate peer challenge coverage", coverage_block(s, coverage, engagements, names)
         ),

@@ -26,6 +26,7 @@ from ..domain import (
     Note,
     SupportOffer,
 )
+from ..domain.improvement import Assessment, year_label
 from . import fonts
 from .dates import long_date as long_date
 from .dates import short_date as short_date
@@ -192,6 +193,12 @@ def contacts_table(s: Sheet, contacts: Sequence[Contact]) -> Flowable:
     )
 
 
+def unaware_serious(notes: Sequence[Note]) -> list[Note]:
+    """Serious concerns the council has not been told are being shared: each asks the
+    principal adviser to contact the leader or chief executive."""
+    return [n for n in notes if n.concern is ConcernLevel.SERIOUS and not n.council_aware]
+
+
 def note_block(s: Sheet, note: Note, council: Council | None = None) -> list[Flowable]:
     """One piece of intelligence as an adviser reads it: title, when and how serious, the
     text, its themes and evidence, and whether the council knows it is being shared."""
@@ -214,6 +221,12 @@ def note_block(s: Sheet, note: Note, council: Council | None = None) -> list[Flo
         details.append(f"<b>Themes:</b> {text(', '.join(note.themes))}")
     if note.evidence:
         details.append(f"<b>Evidence:</b> {text('; '.join(note.evidence))}")
+    if note.is_good_practice:
+        details.append("<b>Good practice</b>")
+        if note.outcome:
+            details.append(f"<b>Outcome:</b> {text(note.outcome)}")
+        if note.contact:
+            details.append(f"<b>Contact:</b> {text(note.contact)}")
     aware = "yes" + (f", on {short_date(note.council_aware_on)}" if note.council_aware_on else "")
     details.append(f"<b>Council aware:</b> {aware if note.council_aware else 'no'}")
     parts += [Paragraph("<br/>".join(details), s.small), Spacer(1, s.body_size * 0.6)]
@@ -281,3 +294,21 @@ def actions_table(s: Sheet, actions: Sequence[Action], today: date) -> Flowable:
         ],
         [0.58, 0.2, 0.22],
     )
+
+
+def assessments_table(s: Sheet, assessments: Sequence[Assessment]) -> Flowable:
+    """The council's latest self-assessment (children's services) and local account (adult
+    social care): its year and date, where to read it, and the adviser's summary."""
+    if not assessments:
+        return none_recorded(s, "No self-assessment or local account recorded.")
+    rows = []
+    for a in sorted(assessments, key=lambda x: x.type.value, reverse=True):
+        where = text(a.link) if a.link else ("Document held in the vault" if a.document_id else "—")
+        rows.append(
+            [
+                f"<b>{text(a.type.label)}</b><br/>{text(year_label(a.year))}, {short_date(a.date)}",
+                where,
+                text(a.summary[:1500]) or "—",
+            ]
+        )
+    return grid(s, ["Kind", "Where to read it", "Adviser's summary"], rows, [0.3, 0.25, 0.45])

@@ -21,11 +21,17 @@ from ..vault.keystore import KeyStore, system_keystore
 from ..vault.process import disable_core_dumps
 from . import (
     cmd_actions,
+    cmd_assessments,
+    cmd_boards,
     cmd_brief,
     cmd_challenges,
     cmd_contacts,
+    cmd_control,
     cmd_councils,
+    cmd_coverage,
     cmd_data,
+    cmd_goodpractice,
+    cmd_leadership,
     cmd_metrics,
     cmd_notes,
     cmd_server,
@@ -37,15 +43,21 @@ from .context import Context, UsageError
 COMMAND_MODULES = (
     cmd_vault,
     cmd_councils,
+    cmd_coverage,
     cmd_contacts,
     cmd_notes,
     cmd_challenges,
+    cmd_boards,
     cmd_actions,
     cmd_metrics,
     cmd_data,
     cmd_server,
     cmd_sync,
     cmd_brief,
+    cmd_assessments,
+    cmd_goodpractice,
+    cmd_control,
+    cmd_leadership,
 )
 
 

@@ -1,19 +1,24 @@
-"""sli challenge add|list|move|coverage|export"""
+"""sli challenge add|list|move|delete|coverage|export · sli challenge team add|list|remove"""
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..domain import EngagementKind, EngagementStatus, Marking, PeerRole
-from ..importers.calendar import schedule_ics
-from ..importers.contacts import write_export
+from ..domain import EngagementKind, EngagementStatus, Marking, Peer, PeerRole
+from ..domain.records import validated
+from ..importers.calendar import export_schedule
+from ..importers.councilmatch import CouncilMatcher
 from ..vault.councils import Councils
 from ..vault.engagements import PROGRAMME_START, Engagements
+from ..vault.errors import NotFound
+from ..vault.interests import PeerConflict, PeerInterests
 from .cmd_councils import region_arg
-from .context import Context
+from .context import Context, UsageError
 from .output import emit_json, say, table
 
 
@@ -64,8 +69,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument(
         "--peer", action="append", type=peer_arg, default=[], metavar="NAME|ROLE[|ORG[|GSS]]"
     )
+    c.add_argument("--strict", action="store_true", help=_STRICT_HELP)
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=add)
+    _register_team(csub, common)
     c = csub.add_parser("move", parents=[common], help="move a challenge along its workflow")
     c.add_argument("id", metavar="ID")
     c.add_argument("status", type=status_arg)
@@ -73,6 +80,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument("--end", type=date_arg)
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=move)
+    c = csub.add_parser(
+        "delete", parents=[common], help="delete a challenge recorded by mistake (everywhere)"
+    )
+    c.add_argument("id", metavar="ID")
+    c.set_defaults(func=delete)
     c = csub.add_parser("list", parents=[common], help="the schedule")
     c.add_argument("--region", type=region_arg)
     c.add_argument("--council", metavar="GSS")
@@ -93,14 +105,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def add(ctx: Context) -> None:
     a = ctx.args
-    engagement = Engagements(ctx.vault()).add(
+    vault = ctx.vault()
+    council = Councils(vault).require(a.council)
+    peers = [_peer(vault, p) for p in a.peer]
+    _check_interests(PeerInterests(vault).conflicts(council, _as_checked(vault, peers)), a.strict)
+    engagement = Engagements(vault).add(
         council=a.council,
         type=a.kind,
         status=a.status,
         start=a.start,
         end=a.end,
         scope=a.scope,
-        team=a.peer,
+        team=peers,
     )
     if a.json:
         emit_json(engagement.to_json())
@@ -119,6 +135,13 @@ def move(ctx: Context) -> None:
         emit_json(engagement.to_json())
     else:
         say(f"{engagement.id[:8]} is now {engagement.status.value}.")
+
+
+def delete(ctx: Context) -> None:
+    """A tombstone: sync carries it, and the next calendar export cancels the event."""
+    vault = ctx.vault()
+    engagement = vault.delete(Engagements(vault).get(ctx.args.id))
+    say(f"Deleted {engagement.id[:8]}; the next calendar export cancels its event.")
 
 
 def list_challenges(ctx: Context) -> None:
@@ -185,12 +208,160 @@ def coverage(ctx: Context) -> None:
 
 def export_ics(ctx: Context) -> None:
     a = ctx.args
+    done = export_schedule(ctx.vault(), a.ics, a.region, Marking(a.marking))
+    say(f"{done.summary}.")
+
+
+# -- the team, and peers' conflicts of interest ------------------------------------------------
+
+_GSS = re.compile(r"^[ENSWK][0-9]{8}$")
+_STRICT_HELP = (
+    "refuse (exit 2) a peer who works for or serves on the challenged council or a neighbour "
+    "in the same county area, instead of warning"
+)
+
+
+def _register_team(csub: Any, common: argparse.ArgumentParser) -> None:
+    t = csub.add_parser("team", parents=[common], help="the peer team of a challenge")
+    tsub = t.add_subparsers(dest="team_action", metavar="ACTION", required=True)
+    c = tsub.add_parser(
+        "add",
+        parents=[common],
+        help="add peers; warns of a conflict of interest (own or neighbouring council)",
+    )
+    c.add_argument("id", metavar="ID")
+    c.add_argument(
+        "--peer",
+        action="append",
+        type=peer_arg,
+        required=True,
+        metavar="NAME|ROLE[|ORG[|GSS]]",
+        help="GSS (or council name): the council the peer works for or serves on",
+    )
+    c.add_argument("--strict", action="store_true", help=_STRICT_HELP)
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=team_add)
+    c = tsub.add_parser("list", parents=[common], help="the team, with any conflicts of interest")
+    c.add_argument("id", metavar="ID")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=team_list)
+    c = tsub.add_parser("remove", parents=[common], help="take a peer off the team, by name")
+    c.add_argument("id", metavar="ID")
+    c.add_argument("name", metavar="NAME")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=team_remove)
+
+
+def _peer(vault: Any, data: dict[str, str]) -> Peer:
+    """A peer from --peer, its council given by GSS code or by name. A GSS code the vault does
+    not hold (a Welsh council, say) is kept as given: only names need the register."""
+    text = data.get("council", "")
+    if text:
+        try:
+            data = {**data, "council": Councils(vault).require(text)}
+        except NotFound:
+            if not _GSS.match(text.strip().upper()):
+                raise
+    return validated(Peer, data)
+
+
+def _as_checked(vault: Any, peers: list[Peer]) -> list[Peer]:
+    """For the conflict check only: a peer given without a council but whose organisation names
+    exactly one council ("East Staffordshire Borough Council") is checked as working there."""
+    if all(p.council or not p.organisation for p in peers):
+        return peers
+    matcher = CouncilMatcher(Councils(vault).list())
+    checked = []
+    for peer in peers:
+        guess = not peer.council and peer.organisation
+        found = matcher.by_name(peer.organisation) if guess else None
+        checked.append(peer.model_copy(update={"council": found.gss_code}) if found else peer)
+    return checked
+
+
+def _check_interests(conflicts: list[PeerConflict], strict: bool) -> None:
+    """Warn on stderr for each conflict, or, under --strict, refuse before anything is written."""
+    if not conflicts:
+        return
+    if strict:
+        more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
+        raise UsageError(
+            f"conflict of interest: {conflicts[0].message}{more}; nothing was added "
+            "(leave out --strict to add with a warning)"
+        )
+    for conflict in conflicts:
+        warn(f"conflict of interest: {conflict.message}")
+
+
+def warn(text: str) -> None:
+    sys.stderr.write(f"sli: warning: {' '.join(text.split())}\n")
+    sys.stderr.flush()
+
+
+def _team_json(vault: Any, engagement: Any) -> dict[str, Any]:
+    checked = _as_checked(vault, engagement.team)
+    conflicts = PeerInterests(vault).conflicts(engagement.council, checked)
+    return {
+        "id": engagement.id,
+        "council": engagement.council,
+        "team": [p.model_dump(mode="json") for p in engagement.team],
+        "conflicts": [c.to_json() for c in conflicts],
+    }
+
+
+def team_add(ctx: Context) -> None:
+    a = ctx.args
     vault = ctx.vault()
-    engagements = Engagements(vault).list(a.region)
-    marking = Marking(a.marking)
-    title = f"Peer challenges — {a.region.value}" if a.region else "Peer challenges"
-    data = schedule_ics(engagements, Councils(vault).names(), marking, title)
-    write_export(a.ics, data.decode("utf-8"))
-    events = sum(e.start is not None for e in engagements)
-    vault.audit("export", "engagement", "", {"format": "ics", "events": events})
-    say(f"Wrote {events} event(s) to {a.ics}.")
+    engagements = Engagements(vault)
+    engagement = engagements.get(a.id)
+    peers = [_peer(vault, p) for p in a.peer]
+    checked = _as_checked(vault, peers)
+    _check_interests(PeerInterests(vault).conflicts(engagement.council, checked), a.strict)
+    engagement = engagements.set_team(engagement.id, [*engagement.team, *peers])
+    if a.json:
+        emit_json(_team_json(vault, engagement))
+    else:
+        say(f"The team of {engagement.id[:8]} now has {len(engagement.team)} peer(s).")
+
+
+def team_list(ctx: Context) -> None:
+    vault = ctx.vault()
+    engagement = Engagements(vault).get(ctx.args.id)
+    data = _team_json(vault, engagement)
+    if ctx.args.json:
+        emit_json(data)
+        return
+    names = Councils(vault).names()
+    flagged = {c["peer"] for c in data["conflicts"]}
+    table(
+        ["name", "role", "organisation", "council", "conflict"],
+        [
+            (
+                p.name,
+                p.role.value,
+                p.organisation,
+                names.get(p.council, p.council) if p.council else "",
+                "CONFLICT" if p.name in flagged else "",
+            )
+            for p in engagement.team
+        ],
+        empty="no peers on this team yet",
+    )
+    for conflict in data["conflicts"]:
+        say(f"Conflict of interest: {conflict['message']}.")
+
+
+def team_remove(ctx: Context) -> None:
+    a = ctx.args
+    vault = ctx.vault()
+    engagements = Engagements(vault)
+    engagement = engagements.get(a.id)
+    wanted = " ".join(a.name.split()).lower()
+    keep = [p for p in engagement.team if p.name.lower() != wanted]
+    if len(keep) == len(engagement.team):
+        raise UsageError(f"no peer called {a.name!r} on the team of {engagement.id[:8]}")
+    engagement = engagements.set_team(engagement.id, keep)
+    if a.json:
+        emit_json(_team_json(vault, engagement))
+    else:
+        say(f"Removed {a.name} from the team of {engagement.id[:8]}.")

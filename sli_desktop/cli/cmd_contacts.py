@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ..domain import LawfulBasis
 from ..importers import contacts as contact_files
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
@@ -26,7 +27,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument("--organisation", default="")
     c.add_argument("--email", action="append", default=[])
     c.add_argument("--phone", action="append", default=[])
-    c.add_argument("--lawful-basis", default="public task")
+    c.add_argument(
+        "--lawful-basis",
+        default="public task",
+        choices=[b.value for b in LawfulBasis],
+        help="UK GDPR Article 6 basis for holding their details (default: public task)",
+    )
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=add)
     c = csub.add_parser("list", parents=[common], help="list contacts")
@@ -71,8 +77,11 @@ def list_contacts(ctx: Context) -> None:
         emit_json([c.to_json() for c in contacts])
         return
     table(
-        ["name", "role", "council", "phone", "email"],
-        [(c.name, c.role, c.council, c.phones[:1], c.emails[:1]) for c in contacts],
+        ["name", "role", "council", "phone", "email", "lawful basis"],
+        [
+            (c.name, c.role, c.council, c.phones[:1], c.emails[:1], c.lawful_basis.value)
+            for c in contacts
+        ],
         empty="no contacts",
     )
 

@@ -8,12 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import Region
+from ..domain.improvement import year_label
 from ..importers.register import read_register
 from ..vault.actions import Actions
+from ..vault.assessments import Assessments
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
+from ..vault.coverage import Assignments
 from ..vault.engagements import Engagements
+from ..vault.goodpractice import GoodPractice
 from ..vault.notes import Notes
+from ..vault.overview import CONTACT_LEADER
+from ..vault.support_in_place import support_in_place
 from .context import Context, UsageError
 from .output import emit_json, say, table
 
@@ -94,6 +100,12 @@ def show(ctx: Context) -> None:
     engagements = Engagements(vault).list(council=gss)
     actions = Actions(vault).list("open", gss)
     today = date.today()
+    cover = Assignments(vault).for_region(council.region, today)
+    support = support_in_place(vault, council, today, cover.principal_adviser)
+    assessments = Assessments(vault)
+    latest = [assessments.view(a) for a in assessments.latest(gss).values()]
+    suggestions = GoodPractice(vault).suggestions(gss, today)
+    unaware = Notes(vault).serious_unaware([gss])  # contact the leader or chief executive
     if ctx.args.json:
         emit_json(
             {
@@ -102,6 +114,11 @@ def show(ctx: Context) -> None:
                 "recent_notes": [n.to_json() for n in notes],
                 "engagements": [e.to_json() for e in engagements],
                 "open_actions": [a.to_json() for a in actions],
+                "coverage": cover.to_json(),
+                "support_in_place": [s.to_json() for s in support],
+                "latest_assessments": [a.to_json() for a in latest],
+                "good_practice_suggestions": [s.to_json() for s in suggestions],
+                "serious_unaware": [n.to_json() for n in unaware],
             }
         )
         return
@@ -114,6 +131,48 @@ def show(ctx: Context) -> None:
         )
     if council.improvement_board:
         say(f"  Improvement Board since {council.improvement_board_since or 'unknown date'}")
+    for note in unaware:
+        say(
+            f"  ACTION: {CONTACT_LEADER} — the council is not yet aware that a serious concern "
+            f"is being shared: {note.title} ({note.date}, {note.id[:8]})"
+        )
+    say("")
+    say("Who covers it")
+    table(
+        ["role", "person", "contact"],
+        [(c.role.value, c.person, c.contact) for c in cover.all],
+        empty="nobody recorded; see sli coverage",
+    )
+    say("")
+    say("Support in place")
+    table(
+        ["source", "what", "provider", "status"],
+        [(s.source, s.what, s.provider, s.status) for s in support],
+        empty="none",
+    )
+    say("")
+    say("Self-assessment and local account (latest)")
+    table(
+        ["kind", "year", "dated", "link / document", "summary"],
+        [
+            (
+                a.assessment.type.value,
+                year_label(a.assessment.year),
+                a.assessment.date,
+                a.assessment.link or (a.document.filename if a.document else ""),
+                a.assessment.summary,
+            )
+            for a in latest
+        ],
+        empty="none recorded",
+    )
+    if suggestions:
+        say("")
+        say("Good practice elsewhere on the themes of open concerns")
+        table(
+            ["council", "shared themes", "title", "contact"],
+            [(s.note.council, s.shared_themes, s.note.title, s.note.contact) for s in suggestions],
+        )
     say("")
     say("Contacts")
     table(

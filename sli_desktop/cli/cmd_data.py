@@ -1,16 +1,19 @@
-"""sli backup · sli restore · sli export --json"""
+"""sli backup · sli restore · sli export --json · sli export --person NAME"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from ..importers.contacts import write_export
 from ..vault import backup as backups
+from ..vault.backup import BackupSecret
 from .context import Context, UsageError
-from .output import say
+from .output import emit_json, say
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -18,15 +21,34 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     p.set_defaults(func=backup)
     p = sub.add_parser(
-        "restore", parents=[common], help="restore the vault from a backup (needs its passphrase)"
+        "restore",
+        parents=[common],
+        help="restore the vault from a backup (its passphrase, or the recovery key)",
     )
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--force", action="store_true", help="replace the vault that is there")
+    p.add_argument(
+        "--recovery-key",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="KEY",
+        help="open the backup with the recovery key instead of its passphrase "
+        "(KEY, else SLI_RECOVERY_KEY, else a prompt) and set a new passphrase "
+        "(SLI_NEW_PASSPHRASE, --new-passphrase-file, else a prompt)",
+    )
+    p.add_argument("--new-passphrase-file", metavar="F")
     p.set_defaults(func=restore)
     p = sub.add_parser(
         "export", parents=[common], help="everything you can see, as plain JSON (not encrypted)"
     )
-    p.add_argument("--json", action="store_true", required=True, help="JSON (the only format)")
+    p.add_argument("--json", action="store_true", help="JSON (the only format)")
+    p.add_argument(
+        "--person",
+        metavar="NAME",
+        help="only what is held about one person: contacts, notes naming them, actions, "
+        "peer challenge teams, audit of their contact records",
+    )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     p.set_defaults(func=export_json)
 
@@ -45,15 +67,65 @@ def restore(ctx: Context) -> None:
         raise UsageError(f"a vault already exists at {path}; use --force to replace it")
     if not ctx.args.file.exists():
         raise UsageError(f"no backup file {ctx.args.file}")
+    if ctx.args.recovery_key is not None:
+        key = ctx.args.recovery_key or os.environ.get("SLI_RECOVERY_KEY") or ""
+        if not key and not _interactive():
+            raise UsageError(
+                "a recovery key is needed: give it after --recovery-key, set SLI_RECOVERY_KEY, "
+                "or run in a terminal"
+            )
+        key = key or ctx.prompt("Recovery key")
+        backups.open_backup(ctx.args.file, BackupSecret(recovery_key=key))  # before asking more
+        if not (
+            os.environ.get("SLI_NEW_PASSPHRASE") or ctx.args.new_passphrase_file or _interactive()
+        ):
+            raise UsageError(
+                "a new passphrase is needed: set SLI_NEW_PASSPHRASE, use --new-passphrase-file, "
+                "or run in a terminal"
+            )
+        new = ctx.new_passphrase(file_arg="new_passphrase_file")
+        secret = BackupSecret(recovery_key=key, new_passphrase=new)
+        info = backups.restore(ctx.args.file, path, secret, force=ctx.args.force)
+        say(f"Restored the vault to {info.path}; it opens with the new passphrase.")
+        return
     passphrase = ctx.given_passphrase() or ctx.prompt("Passphrase of the backup")
     info = backups.restore(ctx.args.file, path, passphrase, force=ctx.args.force)
     say(f"Restored the vault to {info.path}; open it with the passphrase the backup was made with.")
 
 
+def _interactive() -> bool:
+    return bool(sys.stdin and sys.stdin.isatty())
+
+
 def export_json(ctx: Context) -> None:
+    if ctx.args.person is not None:
+        export_person(ctx)
+        return
+    if not ctx.args.json:
+        raise UsageError("sli export needs --json (the only format) or --person NAME")
     vault = ctx.vault()
     document = backups.export_everything(vault)
     write_export(ctx.args.output, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     vault.audit("export", "", "", {"format": "json", "file": ctx.args.output.name})
     counts = ", ".join(f"{len(v)} {k}" for k, v in document["records"].items())
     say(f"Exported to {ctx.args.output} (not encrypted): {counts}.")
+
+
+def export_person(ctx: Context) -> None:
+    """Everything held about one person, as a JSON file (a subject access request)."""
+    from ..vault.person import audit_export, find_person
+
+    name = " ".join(str(ctx.args.person).split())
+    if len(name) < 2:
+        raise UsageError("--person needs a name of at least two characters")
+    vault = ctx.vault()
+    found = find_person(vault, name)
+    document = found.to_json(vault.now().isoformat())
+    write_export(ctx.args.output, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    audit_export(vault, found, ctx.args.output.name)
+    counts = found.counts()
+    if ctx.args.json:
+        emit_json({"file": str(ctx.args.output), **counts})
+        return
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+    say(f"Exported what is held about {name} to {ctx.args.output} (not encrypted): {summary}.")

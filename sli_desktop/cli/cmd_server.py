@@ -1,4 +1,5 @@
-"""sli server serve|import-councils|add-user|list-devices|revoke-device (all take --db URL)"""
+"""sli server serve|import-councils|add-user|list-devices|revoke-device|note-readers (all take
+--db URL)"""
 
 from __future__ import annotations
 
@@ -36,6 +37,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="allow plain HTTP off loopback (only behind a TLS-terminating proxy)",
     )
+    c.add_argument(
+        "--max-offline-days",
+        type=int,
+        default=30,
+        metavar="N",
+        help="a device that has not synced for N days locks until it syncs (0: never; default 30)",
+    )
+    c.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="one line per request on stderr, as text or JSON (never note text); default text",
+    )
     c.set_defaults(func=serve)
 
     c = ssub.add_parser(
@@ -61,6 +75,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     c.add_argument("id", metavar="ID")
     c.set_defaults(func=revoke_device)
+
+    c = ssub.add_parser(
+        "note-readers", parents=[common, db], help="who saw a note: user, device, when, how"
+    )
+    c.add_argument("note_id", metavar="NOTE_ID")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=note_readers)
 
 
 def _storage(ctx: Context) -> Any:
@@ -90,9 +111,19 @@ def serve(ctx: Context) -> None:
         )
     if not 0 < a.port < 65536:
         raise UsageError("--port must be between 1 and 65535")
+    if not 0 <= a.max_offline_days <= 3650:
+        raise UsageError("--max-offline-days must be between 0 and 3650")
     storage = _storage(ctx)
     try:
-        run_server(storage, a.host, a.port, a.certfile, a.keyfile)
+        run_server(
+            storage,
+            a.host,
+            a.port,
+            a.certfile,
+            a.keyfile,
+            a.max_offline_days,
+            log_format=a.log_format,
+        )
     finally:
         storage.close()
 
@@ -157,3 +188,28 @@ def revoke_device(ctx: Context) -> None:
     if not done:
         raise UsageError(f"no device {ctx.args.id!r} (see sli server list-devices)")
     say(f"Revoked device {ctx.args.id}; it will wipe its vault at its next sync.")
+
+
+def note_readers(ctx: Context) -> None:
+    """The server operator's answer to "who saw this note" (the HTTP route is for admins and
+    coordinators; whoever holds the server database is both)."""
+    note_id = ctx.args.note_id.strip().lower()
+    if not note_id:
+        raise UsageError("give the note's id")
+    storage = _storage(ctx)
+    try:
+        found = storage.note_readers(note_id)
+    finally:
+        storage.close()
+    rows = [r.model_dump(mode="json") for r in found.readers]
+    if ctx.args.json:
+        emit_json(rows)
+        return
+    table(
+        ["when", "user", "device", "via", "briefing"],
+        [
+            [r["at"], r["user"], r["device"] or r["device_id"], r["via"], r["briefing"]]
+            for r in rows
+        ],
+        empty=f"no reads of note {note_id} reported to this server",
+    )

@@ -71,13 +71,32 @@ def sync(ctx: Context) -> None:
     if interactive:
         sys.stderr.write("\r" + " " * 40 + "\r")
     if ctx.args.json:
-        emit_json({"pushed": result.pushed, "pulled": result.pulled, "conflicts": result.conflicts})
+        document: dict[str, Any] = {
+            "pushed": result.pushed,
+            "pulled": result.pulled,
+            "conflicts": result.conflicts,
+        }
+        if result.held:  # draft notes kept on this device until complete
+            document["drafts_held"] = result.held
+        if result.refusals:  # what the server refused, each kept unchanged in this vault
+            document["rejected"] = [
+                {"kind": r.kind, "record_id": r.record_id, "reason": r.reason}
+                for r in result.refusals
+            ]
+        emit_json(document)
         return
     line = f"Pushed {result.pushed}, pulled {result.pulled}."
     if result.rejected:
-        line += f" The server refused {result.rejected} change(s) (see sli audit)."
+        line += f" The server refused {result.rejected} change(s), kept here unsent: " + "; ".join(
+            r.describe() for r in result.refusals
+        )
+        line += "."
     if result.conflicts:
         line += f" {result.conflicts} new conflict(s): see sli conflicts list."
+    if result.held:
+        line += (
+            f" {result.held} draft note(s) stay on this device until complete (sli note drafts)."
+        )
     say(line)
 
 

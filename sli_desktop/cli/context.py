@@ -12,9 +12,16 @@ from pathlib import Path
 
 from .. import paths
 from ..vault import session
+from ..vault.expiry import check_offline
 from ..vault.keystore import KeyStore, system_keystore
 from ..vault.passphrase import given_passphrase, read_secret_file
 from ..vault.store import Vault
+
+#: Commands that still run when the device has been offline too long (vault/expiry.py): the
+#: sync that reopens it, enrolment, and looking after the vault file itself.
+OFFLINE_ALLOWED = frozenset(
+    {"sync", "enroll", "init", "passphrase", "vault", "backup", "restore", "server"}
+)
 
 
 class UsageError(Exception):
@@ -78,6 +85,8 @@ class Context:
                     passphrase = self.prompt(f"Passphrase for {self.vault_path}")
             if self._vault is None:
                 self._vault = session.unlock(self.vault_path, passphrase)
+            if getattr(self.args, "command", None) not in OFFLINE_ALLOWED:
+                check_offline(self._vault)
         return self._vault
 
     def close(self) -> None:

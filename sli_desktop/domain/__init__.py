@@ -1,8 +1,11 @@
 """The domain: plain validated records and vocabularies. No Qt, no SQL."""
 
 from .action import Action
+from .board import BoardMember, ImprovementBoard, Readiness, SignOffElement, SignOffStatus
 from .contact import Contact
 from .council import Council, council_id
+from .coverage import Coverage, CoverageRole
+from .document import Document, DocumentPart
 from .engagement import Engagement, Peer, StatusChange
 from .enums import (
     ActionStatus,
@@ -20,8 +23,9 @@ from .enums import (
     SupportStatus,
 )
 from .errors import ValidationError
+from .improvement import Assessment, AssessmentKind, ControlChange
 from .metric import Metric
-from .note import Note
+from .note import Note, NoteType
 from .records import Record, new_id, utcnow
 from .support import SupportOffer
 
@@ -33,29 +37,48 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     SupportOffer,
     Action,
     Metric,
+    Coverage,
+    Document,
+    DocumentPart,
+    ImprovementBoard,
+    Assessment,
+    ControlChange,
 )
 
 __all__ = [
     "RECORD_TYPES",
     "Action",
     "ActionStatus",
+    "Assessment",
+    "AssessmentKind",
+    "BoardMember",
     "ConcernLevel",
     "Contact",
+    "ControlChange",
     "Council",
     "CouncilType",
+    "Coverage",
+    "CoverageRole",
+    "Document",
+    "DocumentPart",
     "Engagement",
     "EngagementKind",
     "EngagementStatus",
+    "ImprovementBoard",
     "LawfulBasis",
     "Marking",
     "Metric",
     "Nation",
     "Note",
     "NoteSource",
+    "NoteType",
     "Peer",
     "PeerRole",
+    "Readiness",
     "Record",
     "Region",
+    "SignOffElement",
+    "SignOffStatus",
     "StatusChange",
     "SupportKind",
     "SupportOffer",

@@ -27,6 +27,9 @@ class Council(Record):
     name: Text
     short_name: str = ""
     la_code: str = ""
+    #: For a district in a two-tier area, the la_code of its county council (the register's
+    #: ``county-la``); empty for counties, unitaries, metropolitan districts and boroughs.
+    county_la: str = ""
     type: CouncilType
     nation: Nation = Nation.ENGLAND
     region: Region
@@ -48,3 +51,11 @@ class Council(Record):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def county_area(self) -> str:
+        """The two-tier county this council belongs to (a county council and its districts
+        share it), as the county's la_code; empty where there is no county tier."""
+        if self.county_la:
+            return self.county_la
+        return self.la_code if self.type is CouncilType.COUNTY and self.la_code else ""

@@ -73,8 +73,8 @@ class ConcernLevel(StrEnum):
 
     @property
     def needs_evidence(self) -> bool:
-        """Intelligence must be evidence-based: high and serious concerns cite their evidence."""
-        return self in (ConcernLevel.HIGH, ConcernLevel.SERIOUS)
+        """Intelligence must be evidence-based: a concern of medium or higher cites its evidence."""
+        return self.rank >= ConcernLevel.MEDIUM.rank
 
 
 class Marking(StrEnum):

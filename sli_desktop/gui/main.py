@@ -32,6 +32,11 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot", metavar="DIR", help="render each main view to DIR/NAME.png and exit"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation on a throwaway vault (offscreen) and exit 0 if it works",
+    )
     parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"sli-desktop {__version__}")
     return parser.parse_args(argv)
@@ -40,6 +45,10 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     disable_core_dumps()
     args = parse(argv)
+    if args.self_test:
+        from . import selftest
+
+        return selftest.run()
     vault_path = Path(args.vault).expanduser() if args.vault else paths.default_vault()
     demo = args.demo or (args.demo_if_no_vault and not args.vault and not vault_path.exists())
     if demo:
@@ -57,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("SLI Desktop")
     app.setOrganizationName("sli-desktop")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("uk.gov.local.SliDesktop")  # packaging/linux: icon, Wayland app id
     app.setWindowIcon(theme.icon("../app-icon"))
     settings = QSettings()
     theme.apply(app, bool(settings.value("large_text", False, type=bool)))

@@ -9,14 +9,14 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit, QWidget
 
 from ..domain import ConcernLevel, Marking, Note, NoteSource, ValidationError
 from ..vault.councils import Councils
 from ..vault.drafts import Drafts
 from ..vault.notes import Notes
 from ..vault.store import Vault
-from .dialogs.base import FormDialog
+from .dialogs.base import FormDialog, parse_date
 from .dialogs.council_choice import CouncilChoice
 
 DRAFT = "quick-note"
@@ -50,6 +50,16 @@ class NoteDialog(FormDialog):
         self.ui.source.addItems([s.value for s in NoteSource])
         self.ui.marking.addItems([m.value for m in Marking])
         self.ui.concern.currentTextChanged.connect(self._concern_changed)
+        # Incomplete notes (a concern without its evidence) may be kept as drafts: on this
+        # device only, not synced or briefed until complete (vault/notes.py).
+        self.draft = QCheckBox("Save as a draft: kept on this device until complete")
+        self.draft.setAccessibleName("Save as a draft")
+        self.ui.form.addRow("", self.draft)
+        # Retention: blank takes the default for the note's marking (Settings).
+        self.review_by = QLineEdit()
+        self.review_by.setAccessibleName("Review by")
+        self.review_by.setPlaceholderText("YYYY-MM-DD; blank: the default for its marking")
+        self.ui.form.addRow("Review by", self.review_by)
 
     # -- values ----------------------------------------------------------------------------
     def council_code(self) -> str:
@@ -67,6 +77,8 @@ class NoteDialog(FormDialog):
             "council_aware": self.ui.councilAware.isChecked(),
             "marking": self.ui.marking.currentText(),
             "private": self.ui.private.isChecked(),
+            "draft": self.draft.isChecked(),
+            "review_by": self.review_by.text().strip() or None,
         }
 
     def set_values(self, values: dict[str, Any]) -> None:
@@ -81,6 +93,8 @@ class NoteDialog(FormDialog):
                 getattr(self.ui, name).setCurrentText(values[name])
         self.ui.councilAware.setChecked(bool(values.get("council_aware")))
         self.ui.private.setChecked(bool(values.get("private")))
+        self.draft.setChecked(bool(values.get("draft")))
+        self.review_by.setText(str(values.get("review_by") or ""))
 
     def has_content(self) -> bool:
         v = self.values()
@@ -114,6 +128,10 @@ class NoteDialog(FormDialog):
         return True
 
     def refuse(self, exc: ValidationError) -> None:
+        if exc.field == "review_by":
+            self.show_message(f"Review by {exc.message}.")
+            self.review_by.setFocus()
+            return
         self.show_message(str(exc))
         getattr(self.ui, _FIELD_WIDGETS.get(exc.field, "title")).setFocus()
 
@@ -140,6 +158,8 @@ class QuickNoteDialog(NoteDialog):
             self.ui.marking.currentTextChanged,
             self.ui.councilAware.toggled,
             self.ui.private.toggled,
+            self.draft.toggled,
+            self.review_by.textChanged,
         ):
             signal.connect(self._autosave.start)
 
@@ -157,6 +177,9 @@ class QuickNoteDialog(NoteDialog):
     def store(self) -> Note | None:
         values = self.values()
         values["date"] = date.today()
+        values["review_by"] = parse_date(values["review_by"] or "", "review_by")
+        if values["review_by"] is None:
+            del values["review_by"]  # the default for its marking
         if not self.confirmed_awareness(values):
             return None
         note = Notes(self.vault).add(**values)

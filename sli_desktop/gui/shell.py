@@ -25,10 +25,12 @@ from ..importers.register import read_register
 from ..vault.councils import Councils
 from ..vault.drafts import Drafts
 from ..vault.errors import VaultError
+from ..vault.expiry import offline_status
 from ..vault.outbox import sync_status
 from ..vault.preferences import Preferences
 from ..vault.search import Hit
 from . import theme
+from .expiry_page import ExpiredPage
 from .idle import IdleWatcher
 from .quick_note import DRAFT, QuickNoteDialog
 from .screen_lock import ScreenLockWatcher
@@ -62,6 +64,9 @@ class Shell(QMainWindow):
         self.unlock_page = UnlockPage(session)
         self.stack.addWidget(self.create_page)
         self.stack.addWidget(self.unlock_page)
+        self.expired_page = ExpiredPage()
+        self.expired_page.sync_requested.connect(self._sync_to_reopen)
+        self.stack.addWidget(self.expired_page)
         central = QWidget()
         box = QVBoxLayout(central)
         box.setContentsMargins(0, 0, 0, 0)
@@ -104,6 +109,21 @@ class Shell(QMainWindow):
     def _show_recovery_key(self, key: str) -> None:
         self.recovery_box = show_recovery_key(self, key)
 
+    def _restored(self, message: str) -> None:
+        """After File ▸ Restore (done or not): the screen that fits the vault now there."""
+        if self.session.is_unlocked:  # a restore that failed before anything was locked
+            self.statusBar().showMessage(message, 10000)
+            return
+        if self.session.needs_creation():
+            self.create_page.prepare()
+            self.stack.setCurrentWidget(self.create_page)
+            self.create_page.ui.message.setText(message)
+        else:
+            self.unlock_page.prepare()
+            self.stack.setCurrentWidget(self.unlock_page)
+            self.unlock_page.show_message(message)
+        self._update_status()
+
     # -- actions and menus -----------------------------------------------------------------
     def _action(
         self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Any, icon: str = ""
@@ -131,8 +151,10 @@ class Shell(QMainWindow):
         file_menu.addAction(self.import_action)
         from .data_io import DataActions
 
-        self.data_actions = DataActions(self, lambda: self.session.vault)
+        self.data_actions = DataActions(self, lambda: self.session.vault, lambda: self.session.path)
         self.data_actions.after_write = self.session.changed.emit
+        self.data_actions.lock = self.lock
+        self.data_actions.after_restore = self._restored
         file_menu.addActions(self.data_actions.actions)
         file_menu.addSeparator()
         file_menu.addAction(self.sync_action)
@@ -179,6 +201,21 @@ class Shell(QMainWindow):
         self._update_status()
 
     def _on_unlocked(self) -> None:
+        vault = self.session.vault
+        assert vault is not None
+        status = offline_status(vault)
+        if status.expired:  # offline too long: nothing opens until a sync succeeds
+            self.expired_page.prepare(status)
+            self.stack.setCurrentWidget(self.expired_page)
+            self._update_status()
+            return
+        self._open_workspace()
+
+    def _sync_to_reopen(self) -> None:
+        if self.session.is_unlocked:
+            self.sync_runner.sync()
+
+    def _open_workspace(self) -> None:
         vault = self.session.vault
         assert vault is not None
         self.workspace = Workspace(vault, self.settings)
@@ -262,6 +299,8 @@ class Shell(QMainWindow):
         self.status_sync.setText(
             f"Last synced: {last[:16].replace('T', ' ') if last else 'never'}"
             f" · {waiting} changes waiting"
+            + (f" · {status.drafts} drafts kept on this device" if status.drafts else "")
+            + _expiry_warning(offline_status(vault).days_left)
         )
 
     # -- sync ------------------------------------------------------------------------------
@@ -272,6 +311,18 @@ class Shell(QMainWindow):
 
     def _sync_finished(self, line: str) -> None:
         self.statusBar().showMessage(line, 10000)
+        vault = self.session.vault
+        if (
+            self.workspace is None
+            and self.stack.currentWidget() is self.expired_page
+            and vault is not None
+            and vault.is_open
+        ):
+            if offline_status(vault).expired:
+                self.expired_page.show_result(line)
+                return
+            self._open_workspace()
+            self._connect_forms()
         if self.workspace is not None:
             self.workspace.sync_view.show_result(line)
         self.session.changed.emit("sync")  # pulled records and the status bar refresh
@@ -398,11 +449,21 @@ class Shell(QMainWindow):
             theme.apply(app, on)
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About SLI Desktop",
-            f"SLI Desktop {__version__}\nEncrypted, offline-first support for "
-            "sector-led improvement.",
+        QMessageBox.about(self, "About SLI Desktop", self.about_text())
+
+    def about_text(self) -> str:
+        """What support asks first: the version, where the vault is, and what it runs on."""
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        from ..vault.connection import sqlcipher_version
+
+        return (
+            f"SLI Desktop {__version__}\n"
+            "Encrypted, offline-first support for sector-led improvement.\n\n"
+            f"Vault: {self.session.path}\n"
+            f"SQLCipher: {sqlcipher_version()}\n"
+            f"Qt: {qVersion()} (PySide6 {pyside_version})"
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -410,3 +471,13 @@ class Shell(QMainWindow):
             self.quick_note.close_for_lock()
         self.session.lock()
         super().closeEvent(event)
+
+
+#: Days before offline expiry from which the status bar warns (vault/expiry.py).
+EXPIRY_WARNING_DAYS = 7
+
+
+def _expiry_warning(days_left: int | None) -> str:
+    if days_left is None or days_left > EXPIRY_WARNING_DAYS:
+        return ""
+    return f" · sync within {days_left} days or the vault locks"

@@ -90,7 +90,10 @@ class SyncRunner(QObject):
         if isinstance(result, SyncResult):
             line = f"Pushed {result.pushed}, pulled {result.pulled}, {result.conflicts} conflicts"
             if result.rejected:
-                line += f"; the server refused {result.rejected} change(s) (see the audit log)"
+                line += f"; the server refused {result.rejected} change(s), kept here unsent: "
+                line += "; ".join(r.describe() for r in result.refusals)
+            if result.held:
+                line += f"; {result.held} draft note(s) stay on this device until complete"
             self.finished.emit(line + ".")
 
     def enroll(self, server: str, code: str) -> None:

@@ -19,6 +19,9 @@ from .views.challenges import ChallengesView
 from .views.conflicts import ConflictsView
 from .views.council_page import CouncilPage
 from .views.councils import CouncilsView
+from .views.coverage import CoverageView
+from .views.good_practice import GoodPracticeView
+from .views.leadership import LeadershipView
 from .views.lists import ActionsView, AuditView, ContactsView
 from .views.notes import NotesView
 from .views.settings import SettingsView
@@ -35,6 +38,9 @@ NAVIGATION = [
     ("settings", "Settings"),
     ("sync", "Sync"),
     ("conflicts", "Conflicts"),
+    ("who-covers", "Who covers what"),
+    ("good-practice", "Good practice"),
+    ("leadership", "Leadership"),
 ]
 
 
@@ -62,6 +68,9 @@ class Workspace(QWidget):
             "settings": SettingsView(vault, settings),
             "sync": SyncView(vault),
             "conflicts": ConflictsView(vault),
+            "who-covers": CoverageView(vault),
+            "good-practice": GoodPracticeView(vault),
+            "leadership": LeadershipView(vault),
         }
         self.council_page = CouncilPage(vault)
         for key, label in NAVIGATION:
@@ -72,6 +81,9 @@ class Workspace(QWidget):
         self.stack.addWidget(self.council_page)
         self.nav.currentRowChanged.connect(self._navigate)
         self.councils_view.open_council.connect(self.open_council)
+        good_practice = self.views["good-practice"]
+        assert isinstance(good_practice, GoodPracticeView)
+        good_practice.open_council.connect(self.open_council)
         self.council_page.new_note.connect(self.new_note)
         self.council_page.open_note.connect(self.open_note)
         for view in [*self.views.values(), self.council_page]:

@@ -121,6 +121,7 @@ def _council(path: Path, row: dict[str, str], line: int, all_nations: bool) -> C
             name=row["official-name"],
             short_name=row["nice-name"].strip(),
             la_code=row["local-authority-code"].strip(),
+            county_la=(row.get("county-la") or "").strip(),
             type=types[code],
             nation=nation,
             region=region,

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
+import zlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .. import __version__
 from ..sync import protocol as p
-from .storage import Principal, Storage
+from .logs import AccessLog, uvicorn_config
+from .ratelimit import AttemptLimiter
+from .storage import READERS_ROLES, Principal, Storage
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,6 +47,13 @@ class BodyLimit:
             if name == b"content-length" and (not value.isdigit() or int(value) > self.limit):
                 await _too_large(send)
                 return
+        encoding = _header(scope, b"content-encoding").strip().lower()
+        if encoding == b"gzip":
+            await self._gunzip(scope, receive, send)
+            return
+        if encoding not in (b"", b"identity"):
+            await _refuse(send, 415, "unsupported Content-Encoding: send gzip or nothing")
+            return
         seen = 0
 
         async def limited() -> Message:
@@ -55,13 +66,74 @@ class BodyLimit:
 
         await self.app(scope, limited, send)
 
+    async def _gunzip(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A gzip-compressed body (pushes from the client): read it whole (at most ``limit``
+        bytes as sent), inflate it to at most ``limit`` bytes (a gzip bomb gets the same 413 as
+        any other large body, after inflating no more than the limit), and hand the app the
+        plain body."""
+        compressed = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            compressed += message.get("body", b"")
+            if len(compressed) > self.limit:
+                await _too_large(send)
+                return
+            if not message.get("more_body"):
+                break
+        inflater = zlib.decompressobj(wbits=31)  # gzip framing only
+        try:
+            body = inflater.decompress(bytes(compressed), self.limit + 1)
+            if len(body) <= self.limit and not inflater.unconsumed_tail:
+                body += inflater.flush(self.limit + 1 - len(body))
+        except zlib.error:
+            await _refuse(send, 400, "the request body is not valid gzip")
+            return
+        if len(body) > self.limit or inflater.unconsumed_tail:
+            await _too_large(send)
+            return
+        if not inflater.eof:
+            await _refuse(send, 400, "the request body is not valid gzip (truncated)")
+            return
+        headers = [
+            (k, v)
+            for k, v in scope.get("headers", [])
+            if k not in (b"content-encoding", b"content-length")
+        ]
+        headers.append((b"content-length", b"%d" % len(body)))
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        # The scope itself, not a copy: the router records the matched route in it, and the
+        # access log (outside this middleware) reads it from there.
+        scope["headers"] = headers
+        await self.app(scope, replay, send)
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return bytes(value)
+    return b""
+
 
 async def _too_large(send: Send) -> None:
-    body = b'{"detail":"request too large"}'
+    await _refuse(send, 413, "request too large")
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", b"%d" % len(body)),
@@ -90,13 +162,20 @@ def principal(
         raise HTTPException(401, "unknown device token", {"WWW-Authenticate": "Bearer"})
     if auth.revoked:
         raise Revoked()
+    # For the access log (sli_desktop/server/logs.py): who asked, never what they sent.
+    request.state.user = auth.principal.user
+    request.state.device_id = auth.principal.device_id
     return auth.principal
 
 
 Who = Annotated[Principal, Depends(principal)]
 
 
-def create_app(storage: Storage) -> FastAPI:
+#: Days a device may go without syncing before it locks (the operator may change it).
+DEFAULT_MAX_OFFLINE_DAYS = 30
+
+
+def create_app(storage: Storage, max_offline_days: int = DEFAULT_MAX_OFFLINE_DAYS) -> FastAPI:
     app = FastAPI(
         title="SLI Desktop sync server",
         version=__version__,
@@ -104,8 +183,11 @@ def create_app(storage: Storage) -> FastAPI:
         "device token (Authorization: Bearer).",
     )
     app.state.storage = storage
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.state.max_offline_days = max_offline_days
+    app.state.enrol_limiter = AttemptLimiter()
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(BodyLimit)
+    app.add_middleware(AccessLog)  # outermost: it also sees 413s and unexpected errors
 
     @app.exception_handler(Revoked)
     async def _revoked(_request: Request, _exc: Revoked) -> JSONResponse:
@@ -119,16 +201,42 @@ def create_app(storage: Storage) -> FastAPI:
         detail = f"invalid request: {where} {first.get('msg', '')}".strip()
         return JSONResponse({"detail": detail}, status_code=422)
 
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """Liveness for a supervisor or load balancer: the process answers. No auth, no data."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(request: Request) -> JSONResponse:
+        """Readiness: 200 once the database answers and holds every table, else 503."""
+        problem = store(request).readiness_problem()
+        if problem:
+            return JSONResponse({"status": "unavailable", "detail": problem}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
     @app.get(f"{p.API}/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.post(
-        f"{p.API}/enroll", response_model=p.EnrollResponse, responses={401: {"model": p.ErrorBody}}
+        f"{p.API}/enroll",
+        response_model=p.EnrollResponse,
+        responses={401: {"model": p.ErrorBody}, 429: {"model": p.ErrorBody}},
     )
     def enroll(body: p.EnrollRequest, request: Request) -> p.EnrollResponse:
+        # Failed attempts are limited per client address and overall (server/ratelimit.py).
+        limiter: AttemptLimiter = request.app.state.enrol_limiter
+        address = request.client.host if request.client else "unknown"
+        wait = limiter.wait(address)
+        if wait:
+            raise HTTPException(
+                429,
+                f"too many failed enrolment attempts: wait {wait} seconds and try again",
+                {"Retry-After": str(wait)},
+            )
         done = store(request).enroll(body.code, body.device_name)
         if done is None:
+            limiter.failed(address)
             raise HTTPException(401, "unknown, used or expired enrolment code")
         return done
 
@@ -156,8 +264,40 @@ def create_app(storage: Storage) -> FastAPI:
         request: Request,
         cursor: Annotated[int, Query(ge=0, le=p.MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE)] = 500,
-    ) -> p.PullResponse:
-        return store(request).pull(who, cursor, limit)
+    ) -> Response:
+        # Built from the stored JSON texts, not re-serialised (Storage.pull_json): the body is
+        # a PullResponse, as documented by response_model.
+        body = store(request).pull_json(
+            who, cursor, limit, max_offline_days=request.app.state.max_offline_days
+        )
+        return Response(body, media_type="application/json")
+
+    @app.post(
+        f"{p.API}/reads",
+        response_model=p.ReadsResponse,
+        responses={401: {"model": p.ErrorBody}, 403: {"model": p.ErrorBody}},
+    )
+    def reads(body: p.ReadsRequest, who: Who, request: Request) -> p.ReadsResponse:
+        return store(request).store_reads(who, body)
+
+    @app.get(
+        f"{p.API}/notes/{{note_id}}/readers",
+        response_model=p.NoteReaders,
+        responses={
+            401: {"model": p.ErrorBody},
+            403: {"model": p.ErrorBody},
+            404: {"model": p.ErrorBody},
+        },
+    )
+    def note_readers(
+        note_id: Annotated[str, Path(min_length=1, max_length=64)], who: Who, request: Request
+    ) -> p.NoteReaders:
+        if who.role not in READERS_ROLES:
+            raise HTTPException(403, "only an admin or a coordinator may see who read a note")
+        if not store(request).may_see_note(who, note_id):
+            # The same answer whether the note is elsewhere or nowhere: existence is not told.
+            raise HTTPException(404, "no note with that id that this user may see")
+        return store(request).note_readers(note_id)
 
     return app
 
@@ -168,16 +308,20 @@ def serve(
     port: int,
     certfile: str | None = None,
     keyfile: str | None = None,
+    max_offline_days: int = DEFAULT_MAX_OFFLINE_DAYS,
+    log_format: str = "text",
 ) -> None:
     import uvicorn
 
     uvicorn.run(
-        create_app(storage),
+        create_app(storage, max_offline_days),
         host=host,
         port=port,
         ssl_certfile=certfile,
         ssl_keyfile=keyfile,
         log_level="info",
+        log_config=uvicorn_config(log_format),
+        access_log=False,  # logs.AccessLog writes one line per request, without query strings
         limit_concurrency=200,
         timeout_keep_alive=30,
     )
@@ -193,10 +337,11 @@ class BackgroundServer:
         host: str = "127.0.0.1",
         certfile: str | None = None,
         keyfile: str | None = None,
+        max_offline_days: int = DEFAULT_MAX_OFFLINE_DAYS,
     ) -> None:
         import uvicorn
 
-        self.app = create_app(storage)
+        self.app = create_app(storage, max_offline_days)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, 0))

@@ -36,6 +36,7 @@ REGISTER_FIELDS = frozenset(
         "name",
         "short_name",
         "la_code",
+        "county_la",
         "type",
         "nation",
         "region",
@@ -43,6 +44,13 @@ REGISTER_FIELDS = frozenset(
         "alt_names",
     }
 )
+
+#: Kinds every user receives whatever their regions (the register, who covers what).
+SHARED_KINDS = frozenset({"council", "coverage"})
+#: A note of this type is shared with every user (the ``shared`` flag on records and changes).
+GOOD_PRACTICE = "good practice"
+#: Kinds only these roles may write: coverage is maintained by coordinators (and admins).
+MAINTAINED_KINDS: dict[str, frozenset[str]] = {"coverage": frozenset({"coordinator", "admin"})}
 
 metadata = sa.MetaData()
 
@@ -84,6 +92,8 @@ records = sa.Table(
     sa.Column("region", sa.String(40)),
     sa.Column("private", sa.Boolean, nullable=False),
     sa.Column("owner", sa.String(200), nullable=False),
+    # Good practice: seen by every user, whatever their regions (never when private).
+    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("last_change", sa.String(64), nullable=False),
     sa.Column("last_device", sa.String(36), nullable=False),
 )
@@ -113,6 +123,8 @@ changes = sa.Table(
     sa.Column("region", sa.String(40)),
     sa.Column("private", sa.Boolean, nullable=False),
     sa.Column("owner", sa.String(200), nullable=False),
+    # Good practice: seen by every user, whatever their regions (never when private).
+    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
 )
 applied = sa.Table(
     "applied_changes",
@@ -139,8 +151,25 @@ conflicts = sa.Table(
     sa.Column("region", sa.String(40)),
     sa.Column("private", sa.Boolean, nullable=False),
     sa.Column("owner", sa.String(200), nullable=False),
+    # Good practice: seen by every user, whatever their regions (never when private).
+    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
 )
 sa.Index("changes_record", changes.c.kind, changes.c.record_id)
+#: Who opened which note, uploaded by devices (not records: kept once per event id).
+note_reads = sa.Table(
+    "note_reads",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("note_id", sa.String(64), nullable=False, index=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("device_id", sa.String(36), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("via", sa.String(20), nullable=False),
+    sa.Column("briefing", sa.String(64), nullable=False),
+    sa.Column("received_at", sa.Float, nullable=False),
+)
+#: Roles that may ask who read a note.
+READERS_ROLES = frozenset({"admin", "coordinator"})
 
 
 class StorageError(Exception):
@@ -171,19 +200,68 @@ class _Batch:
         self.rows: dict[sa.Table, list[dict[str, Any]]] = {}
         self.touched: set[tuple[str, str]] = set()
         self.regions: dict[str, str | None] = {}
+        #: change ids waiting in ``rows`` (push flushes before a change that repeats one)
+        self.change_ids: set[str] = set()
+        #: Known before the first change of a push (one query each, instead of one per change):
+        #: the change ids already applied and the records that already exist. A change whose
+        #: ids and record are in neither, nor written earlier in the push, needs no lookup.
+        self.known_ids: set[str] = set()
+        self.known_records: dict[tuple[str, str], Any] = {}
+        #: updates of existing records, sent with executemany like the inserts
+        self.updates: list[dict[str, Any]] = []
+        self.written_ids: set[str] = set()
+        self.written_records: set[tuple[str, str]] = set()
 
     def add(self, table: sa.Table, row: dict[str, Any]) -> None:
         self.rows.setdefault(table, []).append(row)
         if table is revisions:
             self.touched.add((row["kind"], row["record_id"]))
+            self.written_records.add((row["kind"], row["record_id"]))
+        elif table is applied:
+            self.change_ids.add(row["change_id"])
+            self.written_ids.add(row["change_id"])
+
+    def may_be_applied(self, ids: Sequence[str]) -> bool:
+        return not (self.known_ids.isdisjoint(ids) and self.written_ids.isdisjoint(ids))
+
+    def current(self, kind: str, record_id: str) -> tuple[bool, Any]:
+        """(True, the row or None) when the prefetch still tells the truth about the record:
+        it was not written earlier in this push."""
+        key = (kind, record_id)
+        if key in self.written_records:
+            return False, None
+        return True, self.known_records.get(key)
+
+    def update(self, kind: str, record_id: str, values: dict[str, Any]) -> None:
+        self.updates.append({"k_kind": kind, "k_record_id": record_id, **values})
+        self.touched.add((kind, record_id))
+        self.written_records.add((kind, record_id))
 
     def flush(self, conn: Connection) -> None:
-        for table in (revisions, conflicts, applied, changes):
+        by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in self.updates:  # one executemany needs the same keys in every row
+            by_keys.setdefault(tuple(sorted(row)), []).append(row)
+        for keys, updates in by_keys.items():
+            conn.execute(
+                records.update()
+                .where(
+                    records.c.kind == sa.bindparam("k_kind"),
+                    records.c.record_id == sa.bindparam("k_record_id"),
+                )
+                .values({k: sa.bindparam(k) for k in keys if not k.startswith("k_")}),
+                updates,
+            )
+        self.updates.clear()
+        for table in (records, revisions, conflicts, applied, changes):
             rows = self.rows.pop(table, None)
+            if rows and "shared" in table.c:  # one executemany needs the same keys in every row
+                for row in rows:
+                    row.setdefault("shared", False)
             if rows:
                 conn.execute(table.insert(), rows)
         self.rows.clear()
         self.touched.clear()
+        self.change_ids.clear()
 
 
 def _hash(secret: str) -> str:
@@ -198,7 +276,8 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        # hide_parameters: a database error's text never quotes a record's values (logs).
+        engine = sa.create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -206,10 +285,14 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
+            # A disposed note's old text is overwritten on disk, not left in free pages.
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         return engine
-    return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return sa.create_engine(
+        url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 class Storage:
@@ -218,6 +301,7 @@ class Storage:
         try:
             self.engine = make_engine(url)
             metadata.create_all(self.engine)
+            _add_missing_columns(self.engine)
         except (sa.exc.SQLAlchemyError, ImportError) as exc:
             raise StorageError(f"cannot open the server database {_safe(url)}: {exc}") from None
         self._lock = threading.Lock()
@@ -225,6 +309,17 @@ class Storage:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def readiness_problem(self) -> str | None:
+        """None when the database answers and holds every table (GET /readyz); otherwise a
+        short reason fit for an unauthenticated caller: no URL, host or table names."""
+        try:
+            with self.engine.connect() as conn:
+                present = set(sa.inspect(conn).get_table_names())
+        except sa.exc.SQLAlchemyError:
+            return "the database does not answer"
+        missing = set(metadata.tables) - present
+        return f"the database lacks {len(missing)} of the server's tables" if missing else None
 
     # -- writers hold the lock: the feed becomes visible in sequence order ----------------
     def _write(self) -> Any:
@@ -376,6 +471,8 @@ class Storage:
         batch = _Batch()
         with self._write() as conn:
             for payload in councils:
+                if ("council", payload["id"]) in batch.touched:
+                    batch.flush(conn)  # the same council twice: the second sees the first
                 current = self._current(conn, "council", payload["id"])
                 if current is not None:
                     old = json.loads(current.payload)
@@ -405,23 +502,66 @@ class Storage:
         results: list[p.ChangeResult] = []
         batch = _Batch()
         with self._write() as conn:
+            self._prefetch(conn, request, batch)
             for change in request.changes:
-                if (change.kind, change.record_id) in batch.touched or any(
-                    r.get("change_id") in (change.change_id, *change.covers)
-                    for r in batch.rows.get(applied, ())
+                if (
+                    change.kind,
+                    change.record_id,
+                ) in batch.touched or not batch.change_ids.isdisjoint(
+                    (change.change_id, *change.covers)
                 ):
                     batch.flush(conn)
                 results.append(self._apply(conn, who, change, batch))
             batch.flush(conn)
             for conflict_id in request.resolved:
                 self._resolve(conn, who, conflict_id)
+        if any(c.kind == "note" and _disposed(c.payload) for c in request.changes):
+            self._checkpoint()
         return p.PushResponse(results=results)
+
+    def _checkpoint(self) -> None:
+        """After a disposal, copy SQLite's write-ahead log into the database and empty it: the
+        overwritten revisions must not linger in the -wal file (PostgreSQL: docs/SYNC.md)."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self._lock, self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _prefetch(self, conn: Connection, request: p.PushRequest, batch: _Batch) -> None:
+        """Which of the push's change ids are applied already, and which of its records exist:
+        a few queries for the whole push (chunked to stay within bind-parameter limits)."""
+        ids = sorted({i for c in request.changes for i in (c.change_id, *c.covers)})
+        for start in range(0, len(ids), 500):
+            batch.known_ids.update(
+                conn.execute(
+                    sa.select(applied.c.change_id).where(
+                        applied.c.change_id.in_(ids[start : start + 500])
+                    )
+                ).scalars()
+            )
+        by_kind: dict[str, set[str]] = {}
+        for c in request.changes:
+            by_kind.setdefault(c.kind, set()).add(c.record_id)
+        for kind, wanted in by_kind.items():
+            found = sorted(wanted)
+            for start in range(0, len(found), 500):
+                for row in conn.execute(
+                    sa.select(records).where(
+                        records.c.kind == kind,
+                        records.c.record_id.in_(found[start : start + 500]),
+                    )
+                ).all():
+                    batch.known_records[(kind, str(row.record_id))] = row
 
     def _apply(
         self, conn: Connection, who: Principal, change: p.Change, batch: _Batch
     ) -> p.ChangeResult:
         ids = list(dict.fromkeys([*change.covers, change.change_id]))
-        done = conn.execute(sa.select(applied).where(applied.c.change_id.in_(ids))).all()
+        done = (
+            conn.execute(sa.select(applied).where(applied.c.change_id.in_(ids))).all()
+            if batch.may_be_applied(ids)
+            else []
+        )
         mine_done = [r for r in done if r.device_id == who.device_id]
         if len(done) != len(mine_done):
             return self._reject(conn, who, change, ids, "change id already used by another device")
@@ -442,27 +582,53 @@ class Storage:
             first = exc.errors(include_url=False, include_input=False)[0]
             where = ".".join(str(x) for x in first["loc"])
             return self._reject(conn, who, change, ids, f"invalid record: {where} {first['msg']}")
-        current = self._current(conn, change.kind, change.record_id)
-        new_region = self._region(conn, change.kind, change.payload, batch)
+        known, current = batch.current(change.kind, change.record_id)
+        if not known:
+            current = self._current(conn, change.kind, change.record_id)
+        if change.kind == "council":  # the register's region, never the one a device sends
+            new_region = None if current is None else current.region
+        else:
+            new_region = self._region(conn, change.kind, change.payload, batch)
         private = change.kind == "note" and bool(change.payload.get("private"))
         if not self._may_write(
             who, change.kind, new_region, who.user if current is None else current.owner, current
         ):
-            return self._reject(conn, who, change, ids, "not allowed")
+            return self._reject(conn, who, change, ids, _refusal(change.kind))
         payload = dict(change.payload)
         payload["deleted"] = change.op == "delete" or bool(payload.get("deleted"))
-        if current is None:
-            rev = 1
+        if change.kind == "council" and payload["deleted"] and who.role != "admin":
+            return self._reject(
+                conn, who, change, ids, "only an admin may remove a council from the register"
+            )
+        if change.kind == "note":
+            if change.payload.get("draft") is True:
+                return self._reject(conn, who, change, ids, "a draft note is not shared")
+            if current is not None and _disposed(json.loads(current.payload)):
+                return self._reject(conn, who, change, ids, "the note has been disposed of")
+        disposal = change.kind == "note" and _disposed(payload)
+        if current is None or disposal:  # a disposal is final: it overrides, it never merges
+            rev = 1 if current is None else current.rev + 1
             result_payload = {**payload, "version": rev}
+            if disposal:  # never trust the device to have scrubbed its tombstone
+                result_payload.update(DISPOSED_BLANK)
             status: p.Status = "applied"
             conflict = None
+            sides_shared = False
         else:
             if mine_done:  # an earlier push of this chain landed but its answer was lost
                 last = max(mine_done, key=lambda r: r.rev)
-                base: dict[str, Any] | None = json.loads(last.sent)
+                base: dict[str, Any] | None = (
+                    json.loads(last.sent)
+                    if last.sent  # an applied change's sent fields are its revision's
+                    else self._revision(conn, change.kind, change.record_id, last.rev)
+                )
             else:
                 base = self._revision(conn, change.kind, change.record_id, change.base_rev)
             theirs = json.loads(current.payload)
+            if change.kind == "note":
+                refusal = _good_practice_refusal(change, payload, base, theirs, current, mine_done)
+                if refusal:
+                    return self._reject(conn, who, change, ids, refusal)
             if change.kind == "council":
                 payload.update({k: theirs[k] for k in REGISTER_FIELDS if k in theirs})
                 if change.base_rev == 0 and not mine_done:
@@ -470,6 +636,10 @@ class Storage:
             outcome = merge(base, theirs, payload, mine_wins=change.change_id > current.last_change)
             rev = current.rev + 1
             result_payload = {**outcome.payload, "version": rev}
+            if change.kind == "note" and _leaves_good_practice(theirs, result_payload):
+                return self._reject(conn, who, change, ids, _NO_WAY_BACK)
+            # Both sides of a conflict must have been good practice for it to go everywhere.
+            sides_shared = theirs.get("note_type") == payload.get("note_type") == GOOD_PRACTICE
             status = "applied" if outcome.fast_forward else "merged"
             conflict = None
             if outcome.conflicts:
@@ -490,6 +660,9 @@ class Storage:
             if change.kind == "note":
                 private = bool(result_payload.get("private"))
         owner = who.user if current is None else current.owner
+        if disposal:
+            private = bool(payload.get("private"))
+            self._scrub_history(conn, change.kind, change.record_id, result_payload)
         self._store(
             conn,
             change.kind,
@@ -517,6 +690,7 @@ class Storage:
                     "region": region,
                     "private": private,
                     "owner": owner,
+                    "shared": sides_shared and _shared(change.kind, result_payload, private),
                 },
             )
             batch.add(
@@ -530,9 +704,14 @@ class Storage:
                     "region": region,
                     "private": private,
                     "owner": owner,
+                    "shared": sides_shared and _shared(change.kind, result_payload, private),
                 },
             )
-        sent = _dumps(payload)
+        # What the device sent is kept only when it differs from the revision it made: an
+        # applied change (no merge) stored exactly its fields as revision ``rev`` (merge ignores
+        # the bookkeeping fields), so a retry's base is read from there. Saves a full copy of
+        # most payloads on the server.
+        sent = "" if status == "applied" else _dumps(payload)
         for cid in ids:
             if cid not in by_id:
                 batch.add(
@@ -550,6 +729,36 @@ class Storage:
                 )
         return p.ChangeResult(change_id=change.change_id, status=status, rev=rev)
 
+    def _scrub_history(
+        self, conn: Connection, kind: str, record_id: str, tombstone: dict[str, Any]
+    ) -> None:
+        """A disposed note leaves nothing readable on the server: every stored revision, what
+        devices sent, and conflict copies are overwritten with the scrubbed tombstone."""
+        text = _dumps(tombstone)
+        conn.execute(
+            revisions.update()
+            .where(revisions.c.kind == kind, revisions.c.record_id == record_id)
+            .values(payload=text)
+        )
+        conn.execute(
+            applied.update()
+            .where(applied.c.kind == kind, applied.c.record_id == record_id)
+            .values(sent=text)
+        )
+        for row in conn.execute(
+            sa.select(conflicts.c.id, conflicts.c.detail).where(
+                conflicts.c.kind == kind, conflicts.c.record_id == record_id
+            )
+        ).all():
+            detail = p.Conflict.model_validate_json(row.detail)
+            detail.fields = {}
+            detail.resolved = True
+            conn.execute(
+                conflicts.update()
+                .where(conflicts.c.id == row.id)
+                .values(detail=detail.model_dump_json(), resolved=True)
+            )
+
     def _reject(
         self, conn: Connection, who: Principal, change: p.Change, ids: list[str], reason: str
     ) -> p.ChangeResult:
@@ -558,6 +767,13 @@ class Storage:
     def _resolve(self, conn: Connection, who: Principal, conflict_id: str) -> None:
         row = conn.execute(sa.select(conflicts).where(conflicts.c.id == conflict_id)).first()
         if row is None or row.resolved or not self._may_see(who, row):
+            return
+        # Resolving decides the record's value: only someone who may write the record may
+        # (coverage: coordinators and admins; good practice: its council's region).
+        current = self._current(conn, row.kind, row.record_id)
+        if current is None or not self._may_write(
+            who, row.kind, current.region, current.owner, current
+        ):
             return
         detail = p.Conflict.model_validate_json(row.detail)
         detail.resolved = True
@@ -576,6 +792,7 @@ class Storage:
                 region=row.region,
                 private=row.private,
                 owner=row.owner,
+                shared=row.shared,
             )
         )
 
@@ -605,17 +822,14 @@ class Storage:
             "region": region,
             "private": private,
             "owner": owner,
+            "shared": _shared(kind, payload, private),
             "last_change": change_id,
             "last_device": device_id,
         }
         if exists:
-            conn.execute(
-                records.update()
-                .where(records.c.kind == kind, records.c.record_id == record_id)
-                .values(**values)
-            )
+            batch.update(kind, record_id, values)
         else:
-            conn.execute(records.insert().values(kind=kind, record_id=record_id, **values))
+            batch.add(records, {"kind": kind, "record_id": record_id, **values})
         batch.add(revisions, {"kind": kind, "record_id": record_id, "rev": rev, "payload": text})
         batch.add(
             changes,
@@ -628,6 +842,7 @@ class Storage:
                 "region": region,
                 "private": private,
                 "owner": owner,
+                "shared": values["shared"],
             },
         )
 
@@ -658,6 +873,8 @@ class Storage:
         if not gss:
             return None
         if gss not in batch.regions:
+            if batch.rows.get(records):
+                batch.flush(conn)  # a council added earlier in this batch must be found
             batch.regions[gss] = conn.execute(
                 sa.select(records.c.region).where(
                     records.c.kind == "council", records.c.council == gss
@@ -669,10 +886,21 @@ class Storage:
     def _may_write(who: Principal, kind: str, region: str | None, owner: str, current: Any) -> bool:
         if who.role == "admin":
             return True
+        if kind in MAINTAINED_KINDS:
+            return who.role in MAINTAINED_KINDS[kind]
         if current is not None and not Storage._may_see(who, current):
+            return False
+        # An existing record is written by whoever may write it where it is now (its STORED
+        # region: good practice is seen everywhere but written only by its council's region);
+        # a move must also be allowed where it goes.
+        if current is not None and not Storage._may_write_in(who, kind, current.region, owner):
             return False
         if kind == "council" and current is None:
             return False
+        return Storage._may_write_in(who, kind, region, owner)
+
+    @staticmethod
+    def _may_write_in(who: Principal, kind: str, region: str | None, owner: str) -> bool:
         if region is None:
             return owner == who.user
         return region in who.regions or (who.role == "coordinator" and kind == "engagement")
@@ -681,7 +909,7 @@ class Storage:
     def _may_see(who: Principal, row: Any) -> bool:
         if row.private and row.owner != who.user:
             return False
-        if who.role == "admin" or row.kind == "council":
+        if who.role == "admin" or row.kind in SHARED_KINDS or getattr(row, "shared", False):
             return True
         if row.region is None:
             return bool(row.owner == who.user)
@@ -692,7 +920,11 @@ class Storage:
         not_private = sa.or_(c.private.is_(False), c.owner == who.user)
         if who.role == "admin":
             return not_private
-        scope = [c.kind == "council", sa.and_(c.region.is_(None), c.owner == who.user)]
+        scope = [
+            c.kind.in_(sorted(SHARED_KINDS)),
+            sa.and_(c.region.is_(None), c.owner == who.user),
+        ]
+        scope.append(c.shared.is_(True))  # good practice reaches every region
         if who.regions:
             scope.append(c.region.in_(sorted(who.regions)))
         if who.role == "coordinator":
@@ -700,9 +932,48 @@ class Storage:
         return sa.and_(not_private, sa.or_(*scope))
 
     def pull(self, who: Principal, cursor: int, limit: int) -> p.PullResponse:
+        rows, new_cursor, more = self._feed(who, cursor, limit)
+        items = [
+            p.FeedItem(
+                seq=r.seq,
+                type=r.item,
+                kind=r.kind,
+                record_id=r.record_id,
+                rev=r.rev,
+                payload=json.loads(r.payload) if r.payload is not None else None,
+                conflict=(
+                    p.Conflict.model_validate_json(r.detail) if r.detail is not None else None
+                ),
+            )
+            for r in rows
+        ]
+        return p.PullResponse(items=items, cursor=new_cursor, more=more)
+
+    def pull_json(self, who: Principal, cursor: int, limit: int, **extra: Any) -> bytes:
+        """``pull`` as the JSON body of a PullResponse, built from the stored texts: a page of
+        2,000 records is not parsed and re-serialised on its way out (the stored payloads and
+        conflict details are already the JSON that goes on the wire)."""
+        rows, new_cursor, more = self._feed(who, cursor, limit)
+        parts = [
+            f'{{"seq":{int(r.seq)},"type":{json.dumps(r.item)},"kind":{json.dumps(r.kind)},'
+            f'"record_id":{json.dumps(r.record_id)},"rev":{int(r.rev)},'
+            f'"payload":{r.payload if r.payload is not None else "null"},'
+            f'"conflict":{r.detail if r.detail is not None else "null"}}}'
+            for r in rows
+        ]
+        tail = "".join(f",{json.dumps(k)}:{json.dumps(v)}" for k, v in extra.items())
+        more_text = "true" if more else "false"
+        body = f'{{"items":[{",".join(parts)}],"cursor":{new_cursor},"more":{more_text}{tail}}}'
+        return body.encode()
+
+    def _feed(self, who: Principal, cursor: int, limit: int) -> tuple[list[Any], int, bool]:
+        """The page after ``cursor`` the user may see, the cursor after it, and whether more
+        follows."""
         with self.engine.connect() as conn:
             top = conn.execute(sa.select(sa.func.max(changes.c.seq))).scalar() or 0
-            rows = conn.execute(
+            # Rows are read FEED_CHUNK at a time and reading stops once the page is full, so a
+            # pull of large records (document parts) holds about PAGE_BYTES, never every row.
+            result = conn.execution_options(yield_per=FEED_CHUNK).execute(
                 sa.select(
                     changes.c.seq,
                     changes.c.item,
@@ -726,31 +997,237 @@ class Storage:
                 .where(changes.c.seq > cursor, changes.c.seq <= top, self._visible(who))
                 .order_by(changes.c.seq)
                 .limit(limit + 1)
-            ).all()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        items = [
-            p.FeedItem(
-                seq=r.seq,
-                type=r.item,
-                kind=r.kind,
-                record_id=r.record_id,
-                rev=r.rev,
-                payload=json.loads(r.payload) if r.payload is not None else None,
-                conflict=(
-                    p.Conflict.model_validate_json(r.detail) if r.detail is not None else None
-                ),
             )
-            for r in rows
-        ]
+            rows, more = _page_of(result, limit)
+            result.close()
         new_cursor = rows[-1].seq if more else max(top, cursor)
-        return p.PullResponse(items=items, cursor=new_cursor, more=more)
+        return list(rows), int(new_cursor), more
+
+    # -- read events ------------------------------------------------------------------------
+    def store_reads(self, who: Principal, request: p.ReadsRequest) -> p.ReadsResponse:
+        """Keep each read event once: an id already held (a retried upload) is skipped."""
+        events = list({e.id: e for e in request.events}.values())
+        ids = [e.id for e in events]
+        with self._write() as conn:
+            # Events only for notes this device may see: nobody plants "who read" entries on
+            # another region's note. The others are dropped but answered like the rest, so
+            # the answer says nothing about which notes exist.
+            visible = self._visible_notes(conn, who, {e.note_id for e in events})
+            events = [e for e in events if e.note_id in visible]
+            held = set(
+                conn.execute(sa.select(note_reads.c.id).where(note_reads.c.id.in_(ids))).scalars()
+            )
+            rows = [
+                {
+                    "id": e.id,
+                    "note_id": e.note_id,
+                    "user_id": who.user_id,
+                    "device_id": who.device_id,
+                    "at": e.at.isoformat(),
+                    "via": e.via,
+                    "briefing": e.briefing,
+                    "received_at": time.time(),
+                }
+                for e in events
+                if e.id not in held
+            ]
+            if rows:
+                conn.execute(note_reads.insert(), rows)
+        return p.ReadsResponse(stored=ids, new=len(rows))
+
+    def _visible_notes(self, conn: Connection, who: Principal, note_ids: set[str]) -> set[str]:
+        """Which of ``note_ids`` are notes on the server that ``who`` may see."""
+        found: set[str] = set()
+        wanted = sorted(note_ids)
+        for start in range(0, len(wanted), 500):
+            for row in conn.execute(
+                sa.select(
+                    records.c.kind,
+                    records.c.record_id,
+                    records.c.region,
+                    records.c.private,
+                    records.c.owner,
+                    records.c.shared,
+                ).where(
+                    records.c.kind == "note", records.c.record_id.in_(wanted[start : start + 500])
+                )
+            ).all():
+                if self._may_see(who, row):
+                    found.add(str(row.record_id))
+        return found
+
+    def may_see_note(self, who: Principal, note_id: str) -> bool:
+        """Whether ``who`` may ask about this note (GET /v1/notes/{id}/readers): admins always,
+        anyone else only for a note they may see."""
+        if who.role == "admin":
+            return True
+        with self.engine.connect() as conn:
+            return bool(self._visible_notes(conn, who, {note_id}))
+
+    def note_readers(self, note_id: str) -> p.NoteReaders:
+        """Who saw a note: user, device, when and how, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    note_reads.c.at,
+                    note_reads.c.via,
+                    note_reads.c.briefing,
+                    note_reads.c.device_id,
+                    users.c.name.label("user"),
+                    devices.c.name.label("device"),
+                )
+                .join(users, users.c.id == note_reads.c.user_id)
+                .outerjoin(devices, devices.c.id == note_reads.c.device_id)
+                .where(note_reads.c.note_id == note_id)
+                .order_by(note_reads.c.at, note_reads.c.id)
+            ).all()
+        return p.NoteReaders(
+            note_id=note_id,
+            readers=[
+                p.NoteReader(
+                    user=r.user,
+                    device_id=r.device_id,
+                    device=r.device or "",
+                    at=r.at,
+                    via=r.via,
+                    briefing=r.briefing,
+                )
+                for r in rows
+            ],
+        )
 
     def reset(self) -> None:
         """Drop and recreate every table (tests: a fresh server per example)."""
         with self._lock:
             metadata.drop_all(self.engine)
             metadata.create_all(self.engine)
+
+
+#: A pull page stops once its payloads pass this size (large records such as document parts).
+PAGE_BYTES = p.MAX_BODY_BYTES
+
+
+#: Rows fetched from the database at a time while a pull page fills.
+FEED_CHUNK = 16
+
+
+def _page_of(rows: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
+    """The rows of one page (at most ``limit``, at least one, and no more than PAGE_BYTES of
+    payload) and whether more follow. Stops reading at the first row that does not fit."""
+    page: list[Any] = []
+    total = 0
+    for row in rows:
+        total += len(row.payload or "")
+        if len(page) >= limit or (page and total > PAGE_BYTES):
+            return page, True
+        page.append(row)
+    return page, False
+
+
+def _refusal(kind: str) -> str:
+    """Why a write was refused, in words the device can show its user."""
+    if kind == "coverage":
+        return "only a coordinator or an admin may change who covers what"
+    return "not allowed"
+
+
+def _disposed(payload: dict[str, Any]) -> bool:
+    """A note disposed of at the end of retention (vault/notes.py): final, and scrubbed."""
+    return bool(payload.get("deleted")) and bool(payload.get("disposed_on"))
+
+
+def _shared(kind: str, payload: dict[str, Any], private: bool) -> bool:
+    """Good-practice notes go to every user (docs/SYNC.md); a private one stays private."""
+    return kind == "note" and payload.get("note_type") == GOOD_PRACTICE and not private
+
+
+_NO_WAY_BACK = "good practice cannot be turned back into intelligence"
+_STALE_GOOD_PRACTICE = (
+    "the note changed on the server since this device last synced: sync, check it, "
+    "then make it good practice again"
+)
+
+
+def _good_practice_refusal(
+    change: p.Change,
+    payload: dict[str, Any],
+    base: dict[str, Any] | None,
+    theirs: dict[str, Any],
+    current: Any,
+    mine_done: Sequence[Any],
+) -> str | None:
+    """Why a change to an existing note crosses the good-practice line unsafely, or None.
+
+    Good practice has already reached every region, so it never goes back to intelligence.
+    Making a note good practice shares every field: it must be done on the current revision,
+    or a merge could carry intelligence (a concern, evidence, a body) someone added meanwhile
+    into every region. A payload without ``note_type`` (an older client) keeps the type the
+    device last saw, so leaving the field out cannot flip the note either way."""
+    if "note_type" not in payload:
+        payload["note_type"] = (base or theirs).get("note_type", "intelligence")
+    wanted = payload["note_type"]
+    if theirs.get("note_type") == GOOD_PRACTICE and wanted != GOOD_PRACTICE:
+        return None if payload.get("deleted") else _NO_WAY_BACK
+    seen = base if base is not None else theirs
+    turning = wanted == GOOD_PRACTICE and (
+        theirs.get("note_type") != GOOD_PRACTICE or seen.get("note_type") != GOOD_PRACTICE
+    )
+    agreed = max(r.rev for r in mine_done) if mine_done else change.base_rev
+    if turning and agreed != current.rev:
+        return _STALE_GOOD_PRACTICE
+    return None
+
+
+def _leaves_good_practice(theirs: dict[str, Any], result: dict[str, Any]) -> bool:
+    """The merged result would take a good-practice note back to intelligence (e.g. a delete
+    merged against an edit keeps the edit, with the deleting side's note type)."""
+    return (
+        theirs.get("note_type") == GOOD_PRACTICE
+        and result.get("note_type") != GOOD_PRACTICE
+        and not result.get("deleted")
+    )
+
+
+#: What the server itself blanks in a disposal tombstone, whatever the device sent: nothing
+#: readable of a disposed note stays on the server (the device's vault/notes.py does the same).
+DISPOSED_BLANK: dict[str, Any] = {
+    "title": "Disposed note",
+    "body": "",
+    "themes": [],
+    "evidence": [],
+    "outcome": "",
+    "contact": "",
+    "concern": "none",
+    "council_aware": False,
+    "council_aware_on": None,
+}
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Flag columns added to tables an older server database already holds (create_all only
+    makes missing tables): each added as false, so old rows keep their meaning."""
+    inspector = sa.inspect(engine)
+    present = set(inspector.get_table_names())
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            if table.name not in present:
+                continue
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have or column.server_default is None:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                default = str(
+                    sa.literal(False).compile(
+                        dialect=engine.dialect, compile_kwargs={"literal_binds": True}
+                    )
+                )
+                conn.execute(
+                    sa.text(
+                        f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind} '
+                        f"NOT NULL DEFAULT {default}"
+                    )
+                )
 
 
 def _safe(url: str) -> str:

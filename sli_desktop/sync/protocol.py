@@ -7,6 +7,7 @@ Versions never depend on clocks: the server gives each accepted change the next 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 API = "/v1"
 #: Upper bounds the server enforces (and the client respects) per request.
 MAX_PUSH_CHANGES = 500
-MAX_PAGE = 2000
+MAX_PAGE = 10_000
+MAX_READS = 1000
 MAX_BODY_BYTES = 16 * 1024 * 1024
 #: Revisions are 32-bit on the server; feed cursors 64-bit.
 MAX_REV = 2**31 - 1
@@ -108,6 +110,9 @@ class PullResponse(_Model):
     items: list[FeedItem]
     cursor: int
     more: bool
+    #: The operator's limit: a device that has not synced for this many days locks until it
+    #: syncs (0: never). Absent from older servers; the device then keeps its default.
+    max_offline_days: int | None = Field(default=None, ge=0, le=3650)
 
 
 class Me(_Model):
@@ -120,3 +125,41 @@ class Me(_Model):
 class ErrorBody(_Model):
     detail: str
     wipe: bool = False
+
+
+ReadVia = Literal["window", "cli", "briefing"]
+
+
+class ReadEvent(_Model):
+    """One opening of a note on a device. Not a record: never merged; the server keeps an
+    event id once, so a retried upload stores nothing twice."""
+
+    id: str = Field(min_length=1, max_length=64)
+    note_id: str = Field(min_length=1, max_length=64)
+    at: datetime
+    via: ReadVia
+    briefing: str = Field(default="", max_length=64)
+
+
+class ReadsRequest(_Model):
+    events: list[ReadEvent] = Field(default_factory=list, max_length=MAX_READS)
+
+
+class ReadsResponse(_Model):
+    #: Every id of the request the server now holds (new or seen before): safe to forget.
+    stored: list[str]
+    new: int
+
+
+class NoteReader(_Model):
+    user: str
+    device_id: str
+    device: str
+    at: datetime
+    via: str
+    briefing: str = ""
+
+
+class NoteReaders(_Model):
+    note_id: str
+    readers: list[NoteReader]

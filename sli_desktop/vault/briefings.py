@@ -25,11 +25,13 @@ class BriefingSources:
     def notes(
         self, councils: Sequence[str], since: date | None = None, ceiling: Marking | None = None
     ) -> list[Note]:
-        """Shareable notes of ``councils``, oldest first: never private, never deleted, and
-        marked no higher than ``ceiling``."""
+        """Shareable notes of ``councils``, oldest first: never private, never deleted, never a
+        draft (incomplete until it cites its evidence), and marked no higher than ``ceiling``."""
         if not councils:
             return []
-        where = f"deleted = 0 AND private = 0 AND council IN ({_placeholders(councils)})"
+        where = (
+            f"deleted = 0 AND private = 0 AND draft = 0 AND council IN ({_placeholders(councils)})"
+        )
         params: list[Any] = list(councils)
         if since is not None:
             where += " AND date >= ?"
@@ -45,7 +47,7 @@ class BriefingSources:
         if ceiling is not Marking.OFFICIAL or not councils:
             return 0
         where = (
-            f"deleted = 0 AND private = 0 AND marking != ? AND council IN "
+            f"deleted = 0 AND private = 0 AND draft = 0 AND marking != ? AND council IN "
             f"({_placeholders(councils)})"
         )
         params: list[Any] = [Marking.OFFICIAL.value, *councils]
@@ -59,7 +61,7 @@ class BriefingSources:
         off them, such as an action raised from a private note, stays out too."""
         if not councils:
             return set()
-        where = f"council IN ({_placeholders(councils)}) AND (private = 1"
+        where = f"council IN ({_placeholders(councils)}) AND (private = 1 OR draft = 1"
         params: list[Any] = list(councils)
         if ceiling is Marking.OFFICIAL:
             where += " OR marking != ?"

@@ -9,6 +9,10 @@ from functools import cache
 from typing import Any, TypeVar
 
 from ..domain import Action, Contact, Council, Engagement, Metric, Note, Record, SupportOffer
+from ..domain.board import ImprovementBoard
+from ..domain.coverage import Coverage
+from ..domain.document import Document, DocumentPart
+from ..domain.improvement import Assessment, ControlChange
 from ..domain.records import STORED
 
 R = TypeVar("R", bound=Record)
@@ -21,6 +25,12 @@ TABLES: dict[type[Record], str] = {
     SupportOffer: "support_offers",
     Action: "actions",
     Metric: "metrics",
+    Coverage: "coverage",
+    Document: "documents",
+    DocumentPart: "document_parts",
+    ImprovementBoard: "improvement_boards",
+    Assessment: "assessments",
+    ControlChange: "control_changes",
 }
 TYPES_BY_KIND: dict[str, type[Record]] = {cls.kind: cls for cls in TABLES}
 
@@ -76,3 +86,13 @@ def decode(cls: type[R], row: Mapping[str, Any]) -> R:
 def from_payload(cls: type[R], payload: Mapping[str, Any]) -> R:
     """A record from its JSON form (outbox payloads, sync), loaded as stored data."""
     return cls.model_validate(dict(payload), context=STORED)
+
+
+def json_fields(cls: type[Record]) -> frozenset[str]:
+    """The fields stored as JSON text (lists, dicts): for writers that encode rows in bulk."""
+    return _json_fields(cls)
+
+
+def bool_fields(cls: type[Record]) -> frozenset[str]:
+    """The fields stored as 0/1: for writers that encode rows in bulk."""
+    return _bool_fields(cls)

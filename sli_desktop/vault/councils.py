@@ -16,6 +16,7 @@ REGISTER_FIELDS = (
     "name",
     "short_name",
     "la_code",
+    "county_la",
     "type",
     "nation",
     "region",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..domain import (
@@ -19,13 +19,17 @@ from ..domain import (
 from .actions import Actions
 from .contacts import Contacts
 from .councils import Councils
+from .coverage import Assignments, CouncilCover
 from .engagements import Engagements
 from .notes import Notes
 from .store import Vault
+from .support_in_place import SupportItem, support_in_place
 
 #: Roles that make a contact "key": the people an adviser asks for first.
 KEY_ROLES = ("leader", "chief executive", "mayor", "director", "section 151")
 CONCERN_WINDOW = timedelta(days=365)
+#: The action a serious concern the council is not aware of asks of the principal adviser.
+CONTACT_LEADER = "Contact the leader or chief executive"
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,13 @@ class CouncilOverview:
     support: list[SupportOffer]
     metrics: list[Metric]
     concern: ConcernLevel
+    #: its principal adviser and regional leads today
+    cover: CouncilCover | None = None
+    #: engagements, offers, Improvement Board and actions, with who provides each
+    support_in_place: list[SupportItem] = field(default_factory=list)
+    #: serious concerns the council has not been told are shared: the principal adviser
+    #: should contact the leader or chief executive (CONTACT_LEADER)
+    serious_unaware: list[Note] = field(default_factory=list)
 
 
 def concern_levels(vault: Vault, today: date) -> dict[str, ConcernLevel]:
@@ -71,6 +82,7 @@ def overview(vault: Vault, gss: str, today: date) -> CouncilOverview:
     ]
     actions = Actions(vault).list("open", council.gss_code)
     support = vault.records(SupportOffer, "deleted = 0 AND council = ?", (council.gss_code,))
+    cover = Assignments(vault).for_region(council.region, today)
     return CouncilOverview(
         council=council,
         contacts=contacts,
@@ -85,4 +97,7 @@ def overview(vault: Vault, gss: str, today: date) -> CouncilOverview:
             Metric, "deleted = 0 AND council = ?", (council.gss_code,), order="metric_id, period"
         ),
         concern=concern_levels(vault, today).get(council.gss_code, ConcernLevel.NONE),
+        cover=cover,
+        serious_unaware=Notes(vault).serious_unaware([council.gss_code]),
+        support_in_place=support_in_place(vault, council, today, cover.principal_adviser),
     )

@@ -69,6 +69,14 @@ class SyncState:
         with self.vault.transaction():
             self.vault.conn.executemany("DELETE FROM outbox WHERE seq = ?", [(s,) for s in seqs])
 
+    def scrub(self, kind: str, record_id: str) -> None:
+        """Forget a record's unsent changes and conflict copies: a disposal overrides them."""
+        with self.vault.transaction():
+            for table in ("outbox", "sync_conflicts"):
+                self.vault.conn.execute(
+                    f"DELETE FROM {table} WHERE kind = ? AND record_id = ?", (kind, record_id)
+                )
+
     def has_pending(self, kind: str, record_id: str) -> bool:
         return bool(
             self.vault.scalar(

@@ -9,6 +9,7 @@ names, clean metadata, and an audit entry naming exactly what went in.
 from __future__ import annotations
 
 import io
+import json
 import math
 import shutil
 import subprocess
@@ -99,6 +100,7 @@ def seeded(councils_vault: Vault) -> Seeded:
             body=f"Officers described the position at meeting {i} in some detail.",
             themes=["finance"],
             concern="medium",
+            evidence=["Budget monitoring report"],
             council_aware=True,
         )
     sensitive = notes.add(
@@ -107,6 +109,7 @@ def seeded(councils_vault: Vault) -> Seeded:
         title=SENSITIVE_TITLE,
         body="A forecast overspend of £11.8m driven by placements.",
         concern="medium",
+        evidence=["Quarter two forecast"],
         marking="OFFICIAL-SENSITIVE",
     )
     private = notes.add(
@@ -400,7 +403,8 @@ def test_every_briefing_is_audited_with_ids_and_versions(seeded: Seeded) -> None
     v = seeded.vault
     Notes(v).edit(seeded.sensitive_id, body="Revised: a forecast overspend of £12m.")
     briefing = brief_council(v, BHAM, options())
-    entry = AuditLog(v).entries()[-1 - briefing.notes]
+    # After the briefing's own entry come one "brief" and one "read" (vault/reads.py) per note.
+    entry = AuditLog(v).entries()[-1 - 2 * briefing.notes]
     assert (entry.action, entry.kind, entry.record_id) == ("brief", "briefing", briefing.audit_id)
     detail = entry.to_json()["detail"]
     assert detail["marking"] == "OFFICIAL-SENSITIVE"
@@ -412,7 +416,12 @@ def test_every_briefing_is_audited_with_ids_and_versions(seeded: Seeded) -> None
     assert detail["records"]["council"] == [[council_id(BHAM), 1]]
     assert "£" not in entry.detail and "Officers described" not in entry.detail
     history = AuditLog(v).for_record(seeded.sensitive_id)
-    assert history[-1].action == "brief"
+    assert [e.action for e in history[-2:]] == ["brief", "read"]
+    assert json.loads(history[-1].detail) == {
+        "via": "briefing",
+        "briefing": briefing.audit_id,
+        "event": json.loads(history[-1].detail)["event"],
+    }
     assert AuditLog(v).verify() is None
 
 

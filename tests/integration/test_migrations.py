@@ -16,7 +16,17 @@ from typing import Any
 
 import pytest
 
-from sli_desktop.domain import Action, Contact, Council, Engagement, Note, Record
+from sli_desktop.domain import (
+    Action,
+    Assessment,
+    Contact,
+    Council,
+    Document,
+    Engagement,
+    ImprovementBoard,
+    Note,
+    Record,
+)
 from sli_desktop.vault import migrations
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.connection import Error, open_connection
@@ -32,7 +42,23 @@ KINDS: dict[str, type[Record]] = {
     "contact": Contact,
     "engagement": Engagement,
     "action": Action,
+    "improvement-board": ImprovementBoard,
+    "document": Document,
+    "assessment": Assessment,
 }
+
+
+def _label(record: Record) -> str | None:
+    """What a fixture's manifest records to recognise a record by."""
+    if isinstance(record, Engagement):
+        return record.type.value
+    if isinstance(record, ImprovementBoard):
+        return record.council
+    if isinstance(record, Document):
+        return record.filename
+    if isinstance(record, Assessment):
+        return record.summary
+    return getattr(record, "title", None) or getattr(record, "name", None)
 
 
 def _fixture_dirs() -> list[Path]:
@@ -103,10 +129,7 @@ def test_fixture_upgrades_to_latest_with_its_data_readable(fixture: Path, tmp_pa
         for entry in manifest["records"]:
             record = vault.get(KINDS[entry["kind"]], entry["id"])
             assert record is not None, entry
-            label = getattr(record, "title", None) or getattr(record, "name", None)
-            if isinstance(record, Engagement):
-                label = record.type.value
-            assert label == entry["label"]
+            assert _label(record) == entry["label"]
             assert record.version == entry["version"]
             assert not record.deleted
         assert vault.scalar("SELECT count(*) FROM audit") >= manifest["audit_entries"]

@@ -29,7 +29,11 @@ from sli_desktop.domain import (
     ValidationError,
     council_id,
 )
+from sli_desktop.domain.board import ImprovementBoard
+from sli_desktop.domain.coverage import Coverage
+from sli_desktop.domain.document import Document, DocumentPart
 from sli_desktop.domain.fields import normalise_phone
+from sli_desktop.domain.improvement import Assessment, ControlChange
 
 S = EngagementStatus
 
@@ -52,6 +56,28 @@ MINIMAL: dict[type[Record], dict[str, Any]] = {
         "name": "M",
         "value": 1,
     },
+    Coverage: {
+        "person": "Ann Adviser",
+        "role": "principal adviser",
+        "regions": ["West Midlands"],
+        "since": "2026-01-01",
+    },
+    Document: {
+        "owner_kind": "improvement-board",
+        "owner_id": "0f0e0d0c-0000-4000-8000-000000000001",
+        "filename": "terms.pdf",
+        "size": 0,
+        "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    },
+    DocumentPart: {"document_id": "0f0e0d0c-0000-4000-8000-000000000001", "number": 0},
+    ImprovementBoard: {"council": "E08000025"},
+    Assessment: {
+        "council": "E08000025",
+        "type": "local account",
+        "year": 2024,
+        "date": "2025-10-01",
+    },
+    ControlChange: {"council": "E08000025", "date": "2026-05-07", "to_control": "Labour"},
 }
 
 BODY = "The chief executive said in confidence that the s114 notice is imminent"
@@ -221,7 +247,7 @@ def test_a_body_too_long_is_refused_without_echoing_it() -> None:
     assert "SENSITIVE" not in str(caught.value)
 
 
-def test_high_and_serious_concerns_need_evidence_lower_ones_do_not() -> None:
+def test_medium_high_and_serious_concerns_need_evidence_lower_ones_do_not() -> None:
     for level in ConcernLevel:
         if level.needs_evidence:
             with pytest.raises(ValidationError) as caught:
@@ -234,6 +260,7 @@ def test_high_and_serious_concerns_need_evidence_lower_ones_do_not() -> None:
             assert Note.build(**MINIMAL[Note], concern=level).concern is level
     assert [c.rank for c in ConcernLevel] == [0, 1, 2, 3, 4]
     assert {c for c in ConcernLevel if c.needs_evidence} == {
+        ConcernLevel.MEDIUM,
         ConcernLevel.HIGH,
         ConcernLevel.SERIOUS,
     }
@@ -244,7 +271,7 @@ def test_removing_the_evidence_of_a_serious_note_is_refused() -> None:
     with pytest.raises(ValidationError) as caught:
         note.evolve(evidence=[])
     assert caught.value.field == "evidence"
-    assert note.evolve(evidence=[], concern="medium").evidence == []
+    assert note.evolve(evidence=[], concern="low").evidence == []
 
 
 def test_note_defaults_and_marking() -> None:

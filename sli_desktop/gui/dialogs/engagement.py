@@ -10,7 +10,7 @@ from ...vault.engagements import Engagements
 from ...vault.store import Vault
 from .base import FormDialog, chain, embed, parse_date
 from .council_choice import CouncilChoice
-from .team import TeamEditor
+from .team import TeamEditor, interest_checker
 
 
 class EngagementDialog(FormDialog):
@@ -39,7 +39,9 @@ class EngagementDialog(FormDialog):
         for status in EngagementStatus:
             if status is not EngagementStatus.CANCELLED:
                 self.ui.status.addItem(status.value.capitalize(), status.value)
-        self.team = TeamEditor(names)
+        self.team = TeamEditor(
+            names, checker=interest_checker(vault, lambda: self.councils.resolve() or None)
+        )
         embed(self.ui.teamHost, self.team)
         self.team.problem.connect(self.show_message)
         chain(self.ui.scope, *self.team.focus_chain(), self.ui.buttons)
@@ -48,8 +50,15 @@ class EngagementDialog(FormDialog):
     def store(self) -> Engagement | None:
         if self.team.pending() and not self.team.add_peer():
             return None
+        council = self.councils.code()
+        conflicts = self.team.unconfirmed()
+        if conflicts:  # peers added before the council was chosen: warn once, then save
+            self.team.confirm_all()
+            first = next(iter(conflicts.values()))
+            self.show_message(f"Conflict of interest: {first}. Press Save again to save anyway.")
+            return None
         return Engagements(self.vault).add(
-            council=self.councils.code(),
+            council=council,
             type=self.ui.kind.currentData(),
             status=EngagementStatus(self.ui.status.currentData()),
             start=parse_date(self.ui.start.text(), "start"),

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...domain import Note, ValidationError
 from ...vault.notes import Notes
+from ...vault.reads import Reads
 from ...vault.store import Vault
 from ..quick_note import NoteDialog
 from .base import date_text, parse_date
@@ -19,6 +20,7 @@ class NoteEditDialog(NoteDialog):
         note = Notes(vault).get(note_id)
         super().__init__(vault, "Edit note", parent)
         self.note = note
+        Reads(vault).record(note, via="window")  # the form shows the note in full
         self.set_values(self.note.to_json())
         self.ui.date.setText(date_text(self.note.date))
         self.show_message(
@@ -36,6 +38,7 @@ class NoteEditDialog(NoteDialog):
         values = self.values()
         values["council"] = self.councils.code()
         values["date"] = parse_date(self.ui.date.text(), "date")
+        values["review_by"] = parse_date(values["review_by"] or "", "review_by")
         if values["date"] is None:
             raise ValidationError("date", "is required")
         if not values["council_aware"]:

@@ -3,6 +3,8 @@ dialog that changes the team of a challenge already planned."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QTableWidgetItem, QWidget
@@ -11,6 +13,7 @@ from ...domain import Engagement, Peer, PeerRole, ValidationError
 from ...domain.records import validated
 from ...vault.councils import Councils
 from ...vault.engagements import Engagements
+from ...vault.interests import PeerInterests
 from ...vault.store import Vault
 from ..forms import Form
 from .base import FormDialog, chain, describe, embed
@@ -23,6 +26,20 @@ _PEER_FIELDS = {
     "council": ("peerCouncil", "Works at"),
 }
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+#: peers -> one sentence per conflict of interest, by peer name (vault/interests.py)
+Checker = Callable[[list[Peer]], dict[str, str]]
+
+
+def interest_checker(vault: Vault, challenged: Callable[[], str | None]) -> Checker:
+    """Conflicts of interest against the council ``challenged()`` names at the time."""
+
+    def check(peers: list[Peer]) -> dict[str, str]:
+        council = challenged()
+        if not council:
+            return {}
+        return {c.peer: c.message for c in PeerInterests(vault).conflicts(council, peers)}
+
+    return check
 
 
 class TeamEditor(QWidget):
@@ -32,9 +49,15 @@ class TeamEditor(QWidget):
 
     problem = Signal(str)
 
-    def __init__(self, names: dict[str, str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, names: dict[str, str], parent: QWidget | None = None, checker: Checker | None = None
+    ) -> None:
         super().__init__(parent)
         self.names = names
+        self.checker = checker
+        #: peers added despite a conflict of interest, having been warned (name, council)
+        self.confirmed: set[tuple[str, str | None]] = set()
+        self._warned: Peer | None = None
         self.ui = Form("team_editor.ui", self)
         self.peers: list[Peer] = []
         for role in PeerRole:
@@ -96,6 +119,8 @@ class TeamEditor(QWidget):
             self.problem.emit(text)
             getattr(self.ui, _PEER_FIELDS.get(field, ("peerName", ""))[0]).setFocus()
             return False
+        if not self._cleared(peer):
+            return False
         self.peers.append(peer)
         self._fill()
         self.ui.peerName.clear()
@@ -104,6 +129,32 @@ class TeamEditor(QWidget):
         self.ui.peerName.setFocus()
         self.problem.emit("")
         return True
+
+    def _cleared(self, peer: Peer) -> bool:
+        """A peer with a conflict of interest is added only when Add is pressed again for the
+        same peer, having read the warning: a warning, not a block."""
+        found = self.checker([peer]) if self.checker else {}
+        if not found or self._warned == peer:
+            if found:
+                self.confirmed.add((peer.name, peer.council))
+            self._warned = None
+            return True
+        self._warned = peer
+        self.problem.emit(
+            f"Conflict of interest: {found[peer.name]}. "
+            "Press Add (or Save) again to add them anyway."
+        )
+        self.ui.addPeer.setFocus()
+        return False
+
+    def unconfirmed(self) -> dict[str, str]:
+        """Conflicts in the team not yet accepted (the challenged council may have changed)."""
+        found = self.checker(self.peers) if self.checker else {}
+        cleared = {name for name, _c in self.confirmed}
+        return {name: text for name, text in found.items() if name not in cleared}
+
+    def confirm_all(self) -> None:
+        self.confirmed.update((p.name, p.council) for p in self.peers)
 
     def remove_peer(self) -> None:
         row = self.ui.peerTable.currentRow()
@@ -119,8 +170,11 @@ class TeamEditor(QWidget):
     def _fill(self) -> None:
         table = self.ui.peerTable
         table.setRowCount(len(self.peers))
+        flagged = self.checker(self.peers) if self.checker else {}
         for row, peer in enumerate(self.peers):
             council = self.names.get(peer.council, peer.council) if peer.council else ""
+            if peer.name in flagged:
+                council = f"{council} (conflict of interest)"
             for col, value in enumerate(
                 (peer.name, peer.role.value.capitalize(), peer.organisation, council or "")
             ):
@@ -143,10 +197,11 @@ class TeamDialog(FormDialog):
         self.ui.heading.setText(
             f"<b>{names.get(e.council, e.council)}</b>: {e.type.label}, {e.status.value}{when}"
         )
-        self.editor = TeamEditor(names)
+        self.editor = TeamEditor(names, checker=interest_checker(vault, lambda: e.council))
         embed(self.ui.teamHost, self.editor)
         self.editor.problem.connect(self.show_message)
         self.editor.set_team(e.team)
+        self.editor.confirm_all()  # already on the team: warned about (and shown) before
         chain(*self.editor.focus_chain(), self.ui.buttons)
         self.editor.ui.peerName.setFocus()
 

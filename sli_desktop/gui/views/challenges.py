@@ -23,10 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import Engagement, EngagementStatus, Region, ValidationError
+from ...importers import ImportProblem
 from ...vault.councils import Councils
 from ...vault.engagements import PROGRAMME_START, Engagements, RegionCoverage
 from ...vault.errors import VaultError
+from ...vault.preferences import Preferences
 from ...vault.store import Vault
+from ..data_io import ScheduleExportDialog, save_schedule
 from ..dialogs.action import ActionDialog
 from ..dialogs.engagement import EngagementDialog
 from ..dialogs.team import TeamDialog
@@ -88,10 +91,21 @@ class ChallengesView(View):
         self.new_button = button("Ne&w peer challenge…", self.new_challenge)
         self.team_button = button("Edit t&eam…", self.edit_team, "Edit team of selected")
         self.action_button = button("Follow-up act&ion…", self.new_action)
+        self.region_filter = QComboBox()
+        self.region_filter.setAccessibleName("Show region")
+        self.region_filter.addItem("All regions", None)
+        for region in Region.english():
+            self.region_filter.addItem(region.value, region.value)
+        self.region_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.export_button = button("E&xport to calendar…", self.export_calendar)
+        self.export_dialog: ScheduleExportDialog | None = None
         top = QHBoxLayout()
         for command in (self.new_button, self.team_button, self.action_button):
             top.addWidget(command)
         top.addStretch()
+        top.addWidget(QLabel("Show"))
+        top.addWidget(self.region_filter)
+        top.addWidget(self.export_button)
         bar = QHBoxLayout()
         for widget in (
             QLabel("Move selected to"),
@@ -152,7 +166,10 @@ class ChallengesView(View):
         self.regions = {c.gss_code: c.region.value for c in councils}
         engagements = Engagements(self.vault).list()
         selected = self.selected()
-        self.model.set_rows(engagements)
+        region = self.shown_region()
+        self.model.set_rows(
+            [e for e in engagements if region is None or self.regions.get(e.council) == region]
+        )
         if selected is not None:
             self.select(selected.id)
         self._fill_timeline(engagements)
@@ -219,6 +236,29 @@ class ChallengesView(View):
             if found is not None and self.model.row(found).id == engagement_id:
                 self.table.selectRow(row)
                 return
+
+    def shown_region(self) -> Region | None:
+        value = self.region_filter.currentData()
+        return Region(value) if value else None
+
+    def export_calendar(self) -> None:
+        """The regions shown, to an .ics file: the marking asked for first, as in File ▸ Export."""
+        dialog = ScheduleExportDialog(
+            self, Preferences(self.vault).export_marking, self.shown_region()
+        )
+        self.export_dialog = dialog
+
+        def accepted() -> None:
+            try:
+                done = save_schedule(self, self.vault, dialog.marking(), dialog.region())
+            except (ImportProblem, VaultError) as exc:
+                self.message.setText(f"Nothing was exported: {exc}.")
+                return
+            if done is not None:
+                self.message.setText(f"{done.summary}, marked {done.marking.value}.")
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
 
     def _need_selection(self) -> Engagement | None:
         engagement = self.selected()

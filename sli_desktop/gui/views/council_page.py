@@ -3,6 +3,7 @@ the forms to add to each and to edit what advisers know about the council."""
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from typing import Any
 
@@ -18,10 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import Action, Contact, Engagement, Metric, Note, SupportOffer
+from ...domain.improvement import AssessmentKind
+from ...vault.assessments import Assessments
+from ...vault.coverage import CouncilCover
 from ...vault.notes import Notes
-from ...vault.overview import overview
+from ...vault.overview import CONTACT_LEADER, overview
 from ...vault.store import Vault
+from ...vault.support_in_place import SupportItem
 from ..dialogs.action import ActionDialog
+from ..dialogs.board import readiness_text
 from ..dialogs.contact import ContactDialog
 from ..dialogs.council_details import CouncilDetailsDialog
 from ..dialogs.engagement import EngagementDialog
@@ -30,6 +36,9 @@ from ..dialogs.team import TeamDialog
 from ..models import Column, LazyNotesModel, RowsModel, concern_colour, text
 from ..theme import CONCERN_COLOURS
 from .base import View, button, page_title, source_row, table_view, with_buttons
+from .board_panel import BoardPanel
+from .good_practice import GoodPracticePanel
+from .improvement_panel import ImprovementPanel, latest_line
 
 NOTE_COLUMNS: list[Column[Note]] = [
     Column("Date", lambda n: n.date),
@@ -37,7 +46,8 @@ NOTE_COLUMNS: list[Column[Note]] = [
     Column("Council aware", lambda n: "yes" if n.council_aware else "not yet"),
     Column("Marking", lambda n: n.marking.value),
     Column("Themes", lambda n: n.themes),
-    Column("Title", lambda n: n.title),
+    # Good practice is marked so it is not read as intelligence (it has no concern level).
+    Column("Title", lambda n: f"Good practice: {n.title}" if n.is_good_practice else n.title),
 ]
 
 
@@ -54,6 +64,7 @@ class CouncilPage(View):
     new_note = Signal(str)
     open_note = Signal(str)
     OVERVIEW, CONTACTS, NOTES, CHALLENGES, SUPPORT, ACTIONS, METRICS = range(7)
+    BOARD = 7
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(vault, parent)
@@ -75,6 +86,22 @@ class CouncilPage(View):
         self.tabs.setObjectName("councilTabs")
         self.overview_box = QWidget()
         self.overview_form = QFormLayout(self.overview_box)
+        self.support_in_place: RowsModel[SupportItem] = RowsModel(
+            [
+                Column("Support", lambda s: s.source),
+                Column("What", lambda s: s.what),
+                Column("Provided by", lambda s: s.provider),
+                Column(
+                    "Status",
+                    lambda s: s.status,
+                    lambda s: CONCERN_COLOURS["serious"] if s.status == "overdue" else "",
+                ),
+                Column("Date", lambda s: s.on),
+            ]
+        )
+        self.support_in_place_table = table_view(
+            "Support in place", self.support_in_place, stretch=1
+        )
         self.contacts: RowsModel[Contact] = RowsModel(
             [
                 Column("Name", lambda c: c.name),
@@ -131,7 +158,7 @@ class CouncilPage(View):
 
         self.engagements_table = table_view("Council peer challenges", self.engagements)
         # Tab mnemonics are O C N P S A M; the buttons on the tabs use other letters.
-        self.tabs.addTab(self.overview_box, "&Overview")
+        self.tabs.addTab(self._overview_page(), "&Overview")
         self.tabs.addTab(
             with_buttons(
                 table_view("Council contacts", self.contacts),
@@ -165,6 +192,14 @@ class CouncilPage(View):
             "&Actions",
         )
         self.tabs.addTab(table_view("Council metrics", self.metrics), "&Metrics")
+        self.board_panel = BoardPanel(self.vault, self.open_dialog, self.changed.emit)
+        self.tabs.addTab(self.board_panel, "Impro&vement Board")
+        self.improvement_panel = ImprovementPanel(self.vault, self.open_dialog, self.changed.emit)
+        self.improvement_tab = self.tabs.addTab(
+            self.improvement_panel, "Se&lf-assessment && leadership"
+        )
+        self.good_practice_panel = GoodPracticePanel(self.vault, self.open_dialog)
+        self.good_practice_tab = self.tabs.addTab(self.good_practice_panel, "&Good practice")
         self.tab_message = QLabel()
         self.tab_message.setAccessibleName("Council page message")
         self.tab_message.hide()
@@ -224,6 +259,7 @@ class CouncilPage(View):
             "Political control",
             _label(council.political_control or "not recorded", "Political control"),
         )
+        self._cover_rows(form, info.cover)
         for contact in info.key_contacts:
             form.addRow(
                 contact.role or "Contact",
@@ -251,6 +287,12 @@ class CouncilPage(View):
                 "Next peer challenge",
             ),
         )
+        latest = Assessments(self.vault).latest(council.gss_code)
+        for kind, heading in (
+            (AssessmentKind.SELF_ASSESSMENT, "Self-assessment"),
+            (AssessmentKind.LOCAL_ACCOUNT, "Local account"),
+        ):
+            form.addRow(heading, _label(html.escape(latest_line(latest, kind)), heading))
         form.addRow(
             "Overdue actions",
             _label(
@@ -258,14 +300,69 @@ class CouncilPage(View):
                 "Overdue actions",
             ),
         )
+        if info.serious_unaware:  # the principal adviser's action, until the council is told
+            unaware = _label(
+                f"<b style='color:{CONCERN_COLOURS['serious']}'>{CONTACT_LEADER}</b>: the council "
+                "is not yet aware that this serious concern is being shared — "
+                + "; ".join(f"{html.escape(n.title)} ({n.date})" for n in info.serious_unaware),
+                "Council not aware",
+            )
+            unaware.setWordWrap(True)
+            adviser = info.cover.principal_adviser if info.cover else None
+            who = f" ({adviser.person})" if adviser else ""
+            form.addRow(f"Action for the principal adviser{who}", unaware)
 
         self.contacts.set_rows(info.contacts)
         self.engagements.set_rows(info.engagements)
         self.support.set_rows(info.support)
+        self.support_in_place.set_rows(info.support_in_place)
         self.actions_model.set_rows(info.open_actions)
         self.metrics.set_rows(info.metrics)
+        self.board_panel.show_council(council.gss_code, today)
+        if self.board_panel.board is not None:  # its ready state at a glance (tab for more)
+            form.addRow(
+                "Improvement Board",
+                _label(readiness_text(self.board_panel.board, today), "Improvement Board state"),
+            )
+        self.improvement_panel.show_council(council.gss_code)
+        self.good_practice_panel.show_council(council.gss_code, today)
         self.notes_model = LazyNotesModel(Notes(self.vault), NOTE_COLUMNS, council.gss_code, self)
         self.notes_table.setModel(self.notes_model)
+
+    def _overview_page(self) -> QWidget:
+        """The overview's facts, then the support in place from every source and provider."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.overview_box)
+        heading = QLabel("<b>Support in place</b>")
+        heading.setAccessibleName("Support in place")
+        layout.addWidget(heading)
+        layout.addWidget(self.support_in_place_table, 1)
+        return page
+
+    def _cover_rows(self, form: QFormLayout, cover: CouncilCover | None) -> None:
+        """The single point of contact, then the regional leads, each with how to reach them."""
+        if cover is None:
+            return
+        pa = cover.principal_adviser
+        form.addRow(
+            "Principal adviser",
+            _label(
+                "  ".join(part for part in (pa.person, pa.contact) if part)
+                + f"  (covers {pa.area})"
+                if pa
+                else f"none recorded for {cover.region.value}",
+                "Principal adviser",
+            ),
+        )
+        for heading, leads in (
+            ("Children's services leads", cover.childrens),
+            ("Adult social care leads", cover.adults),
+        ):
+            who = "; ".join(
+                f"{c.person} ({c.role.value}{', ' + c.contact if c.contact else ''})" for c in leads
+            )
+            form.addRow(heading, _label(who or "none recorded", heading))
 
     # -- forms -----------------------------------------------------------------------------
     def _selected_note(self) -> Note | None:

@@ -1,12 +1,13 @@
-"""Settings: idle lock time (kept in the vault), large text (kept on this device), and
-remembering the key on this device."""
+"""Settings: idle lock time and review periods by marking (kept in the vault), large text
+(kept on this device), and remembering the key on this device."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from ...vault.preferences import Preferences
+from ...domain import Marking
+from ...vault.preferences import MAX_RETENTION_MONTHS, Preferences
 from ...vault.store import Vault
 from .base import View, page_title
 
@@ -30,6 +31,16 @@ class SettingsView(View):
         form = QFormLayout()
         form.addRow("Lock after", self.idle)
         form.addRow("Display", self.large)
+        #: months from a note's date to its review, per marking: the default review-by date
+        self.retention: dict[Marking, QSpinBox] = {}
+        for marking in Marking:
+            spin = QSpinBox()
+            spin.setRange(1, MAX_RETENTION_MONTHS)
+            spin.setSuffix(" months")
+            spin.setAccessibleName(f"Review {marking.value} notes after")
+            spin.valueChanged.connect(lambda months, m=marking: self._retention(m, months))
+            self.retention[marking] = spin
+            form.addRow(f"Review {marking.value} notes after", spin)
         note = QLabel(
             "Ctrl+L locks at once. Locking closes the vault and forgets its key; your "
             "place and any unfinished note are kept, encrypted, for when you unlock."
@@ -48,10 +59,19 @@ class SettingsView(View):
         self.large.blockSignals(True)
         self.large.setChecked(bool(self.settings.value("large_text", False, type=bool)))
         self.large.blockSignals(False)
+        prefs = Preferences(self.vault)
+        for marking, spin in self.retention.items():
+            spin.blockSignals(True)
+            spin.setValue(prefs.retention_months(marking))
+            spin.blockSignals(False)
 
     def _idle(self, minutes: int) -> None:
         Preferences(self.vault).idle_minutes = minutes
         self.idle_changed.emit(minutes)
+
+    def _retention(self, marking: Marking, months: int) -> None:
+        """Applies to notes created from now on without a review date of their own."""
+        Preferences(self.vault).set_retention_months(marking, months)
 
     def _large(self, on: bool) -> None:
         self.settings.setValue("large_text", on)

@@ -185,7 +185,15 @@ def test_an_unexpected_error_is_logged_by_type_only_and_answered_500(
     )
     assert response.status_code == 500
     assert secret not in response.text
-    (line,) = [r for r in caplog.records if getattr(r, "path", None) == "/v1/pull"]
+    # The server thread writes its access line as the response finishes: it may land a moment
+    # after the client has the answer.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        lines = [r for r in caplog.records if getattr(r, "path", None) == "/v1/pull"]
+        if lines:
+            break
+        time.sleep(0.02)
+    (line,) = lines
     assert line.status == 500  # type: ignore[attr-defined]
     assert line.error == "RuntimeError"  # type: ignore[attr-defined]
     assert line.user == "carol"  # type: ignore[attr-defined]
