@@ -106,6 +106,48 @@ class PoliticalControl:
                 )
         return Recorded(change, offer, made)
 
+    def set_details(
+        self,
+        council: str,
+        *,
+        political_control: str,
+        control_changed_on: dt.date | None,
+        improvement_board: bool,
+        improvement_board_since: dt.date | None,
+    ) -> Council:
+        """The council details form: a new political control with the date it changed is a
+        change of control (kept as history, with its member peer support offer), not just an
+        edited field; without a date it is a correction. One transaction either way."""
+        councils = Councils(self.vault)
+        current = councils.get(council)
+        control = " ".join(political_control.split())
+        is_change = (
+            control_changed_on is not None
+            and bool(control)
+            and (
+                control != current.political_control
+                or control_changed_on != current.control_changed_on
+            )
+        )
+        with self.vault.transaction():
+            if is_change and control_changed_on is not None:
+                self.record(
+                    current.gss_code,
+                    control_changed_on,
+                    control,
+                    from_control=current.political_control
+                    if control != current.political_control
+                    else None,
+                )
+                current = councils.get(current.gss_code)
+            return councils.set_details(
+                current.gss_code,
+                political_control=current.political_control if is_change else control,
+                control_changed_on=current.control_changed_on if is_change else control_changed_on,
+                improvement_board=improvement_board,
+                improvement_board_since=improvement_board_since,
+            )
+
     def get(self, change_id: str) -> ControlChange:
         """By full id or an unambiguous prefix of at least 8 characters."""
         text = change_id.strip().lower()

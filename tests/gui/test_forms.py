@@ -33,6 +33,7 @@ from sli_desktop.gui.views.notes import NotesView
 from sli_desktop.vault.actions import Actions
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.contacts import Contacts
+from sli_desktop.vault.control import PoliticalControl
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.notes import Notes
@@ -559,7 +560,26 @@ def test_council_details_update_the_flags(qtbot, shell) -> None:
         "Change of political control 2026-05-07",
     ]
     entry = [e for e in AuditLog(vault).for_record(council.id) if e.action == "edit"][-1]
-    assert "improvement_board_since" in entry.detail and "political_control" in entry.detail
+    assert "improvement_board_since" in entry.detail
+    # A new control with its date is a change of control: history and the five member peer days.
+    (change,) = PoliticalControl(vault).history(BIRMINGHAM)
+    assert (change.date, change.to_control) == (date(2026, 5, 7), "No overall control")
+    (offer,) = PoliticalControl(vault).member_support(BIRMINGHAM)
+    assert offer.days_offered == 5 and offer.days_used == 0
+
+
+def test_council_details_without_a_date_correct_the_control_without_a_change(qtbot, shell) -> None:
+    vault = shell.session.vault
+    shell.workspace.open_council(BIRMINGHAM)
+    page = shell.workspace.council_page
+    _alt(qtbot, shell, Qt.Key.Key_D)
+    dialog = _opened(qtbot, page, CouncilDetailsDialog)
+    _retype(qtbot, dialog.ui.politicalControl, "Labour")
+    _save(qtbot, dialog)
+    _closed(qtbot, dialog)
+    assert Councils(vault).get(BIRMINGHAM).political_control == "Labour"
+    assert PoliticalControl(vault).history(BIRMINGHAM) == []
+    assert PoliticalControl(vault).member_support(BIRMINGHAM) == []
 
 
 # -- keyboard and screen readers -------------------------------------------------------------

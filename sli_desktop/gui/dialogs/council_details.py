@@ -8,6 +8,7 @@ import html
 from PySide6.QtWidgets import QWidget
 
 from ...domain import Council
+from ...vault.control import PoliticalControl
 from ...vault.councils import Councils
 from ...vault.store import Vault
 from .base import FormDialog, date_text, parse_date
@@ -50,7 +51,7 @@ class CouncilDetailsDialog(FormDialog):
         self.ui.politicalControl.setFocus()
 
     def store(self) -> Council:
-        return Councils(self.vault).set_details(
+        return PoliticalControl(self.vault).set_details(
             self.council.gss_code,
             political_control=" ".join(self.ui.politicalControl.currentText().split()),
             control_changed_on=parse_date(self.ui.controlChangedOn.text(), "control_changed_on"),
