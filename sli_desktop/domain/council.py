@@ -12,6 +12,21 @@ from .enums import CouncilType, Nation, Region
 from .fields import GssCode, Text, Texts
 from .records import Record, is_stored
 
+#: Fields the register owns (besides the GSS code that identifies the council). Everything else
+#: on a council (political control, flags) is the advisers' own knowledge: a re-import never
+#: overwrites it, and the sync server never lets a client rewrite the register's.
+REGISTER_FIELDS = (
+    "name",
+    "short_name",
+    "la_code",
+    "county_la",
+    "type",
+    "nation",
+    "region",
+    "population",
+    "alt_names",
+)
+
 _COUNCIL_NAMESPACE = uuid.UUID("5f0c3a52-8f1e-4b8e-9a56-3c1f6d2b7e10")
 
 

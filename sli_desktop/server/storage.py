@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain import RECORD_TYPES, Region
+from ..domain import council as council_domain
 from ..domain.records import STORED
 from ..sync import protocol as p
 from .merge import merge
@@ -30,20 +31,7 @@ ENROL_CODE_TTL = 7 * 24 * 3600
 KINDS = {cls.kind: cls for cls in RECORD_TYPES}
 #: A council's register fields belong to the server (sli server import-councils): clients may
 #: track the other fields (political control, improvement board), not rewrite the register.
-REGISTER_FIELDS = frozenset(
-    {
-        "gss_code",
-        "name",
-        "short_name",
-        "la_code",
-        "county_la",
-        "type",
-        "nation",
-        "region",
-        "population",
-        "alt_names",
-    }
-)
+REGISTER_FIELDS = frozenset({"gss_code", *council_domain.REGISTER_FIELDS})
 
 #: Kinds every user receives whatever their regions (the register, who covers what).
 SHARED_KINDS = frozenset({"council", "coverage"})

@@ -7,22 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..domain import Council, Region
+from ..domain.council import REGISTER_FIELDS
 from .errors import NotFound
 from .store import Vault
-
-#: Fields the register owns. Everything else on a council (political control, flags) is the
-#: advisers' own knowledge and a re-import never overwrites it.
-REGISTER_FIELDS = (
-    "name",
-    "short_name",
-    "la_code",
-    "county_la",
-    "type",
-    "nation",
-    "region",
-    "population",
-    "alt_names",
-)
 
 
 @dataclass(frozen=True)
