@@ -37,13 +37,7 @@ class Actions:
 
     def get(self, action_id: str) -> Action:
         text = action_id.strip().lower()
-        found = (
-            self.vault.records(
-                Action, "deleted = 0 AND id >= ? AND id < ?", (text, text + "\uffff"), limit=2
-            )
-            if len(text) >= 8
-            else []
-        )
+        found = self.vault.matching_id(Action, text)
         if len(found) != 1:
             raise NotFound(f"no single action matches {action_id!r}")
         return found[0]

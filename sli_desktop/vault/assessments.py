@@ -122,13 +122,7 @@ class Assessments:
     def get(self, assessment_id: str) -> Assessment:
         """By full id or an unambiguous prefix of at least 8 characters."""
         text = assessment_id.strip().lower()
-        found = (
-            self.vault.records(
-                Assessment, "deleted = 0 AND id >= ? AND id < ?", (text, text + "\uffff"), limit=2
-            )
-            if len(text) >= 8
-            else []
-        )
+        found = self.vault.matching_id(Assessment, text)
         if len(found) == 1:
             return found[0]
         if not found:

@@ -82,9 +82,7 @@ class Boards:
         text = board_id.strip().lower()
         if len(text) < 8:
             raise NotFound(f"no improvement board {board_id!r}: give at least 8 characters")
-        found = self.vault.records(
-            ImprovementBoard, "deleted = 0 AND id >= ? AND id < ?", (text, text + "\uffff"), limit=2
-        )
+        found = self.vault.matching_id(ImprovementBoard, text)
         if len(found) == 1:
             return found[0]
         if not found:

@@ -151,16 +151,7 @@ class PoliticalControl:
     def get(self, change_id: str) -> ControlChange:
         """By full id or an unambiguous prefix of at least 8 characters."""
         text = change_id.strip().lower()
-        found = (
-            self.vault.records(
-                ControlChange,
-                "deleted = 0 AND id >= ? AND id < ?",
-                (text, text + "\uffff"),
-                limit=2,
-            )
-            if len(text) >= 8
-            else []
-        )
+        found = self.vault.matching_id(ControlChange, text)
         if len(found) != 1:
             raise NotFound(f"no single change of political control matches {change_id!r}")
         return found[0]
@@ -226,15 +217,8 @@ class PoliticalControl:
 
     def _offer(self, offer_id: str) -> SupportOffer:
         text = offer_id.strip().lower()
-        found = (
-            self.vault.records(
-                SupportOffer,
-                "deleted = 0 AND type = ? AND id >= ? AND id < ?",
-                (SupportKind.MEMBER_PEER_SUPPORT.value, text, text + "\uffff"),
-                limit=2,
-            )
-            if len(text) >= 8
-            else []
+        found = self.vault.matching_id(
+            SupportOffer, text, "type = ?", (SupportKind.MEMBER_PEER_SUPPORT.value,)
         )
         if len(found) != 1:
             raise NotFound(f"no single member peer support offer matches {offer_id!r}")

@@ -140,13 +140,7 @@ class Assignments:
 
     def get(self, assignment_id: str) -> Coverage:
         text = assignment_id.strip().lower()
-        found = (
-            self.vault.records(
-                Coverage, "deleted = 0 AND id >= ? AND id < ?", (text, text + "\uffff"), limit=2
-            )
-            if len(text) >= 8
-            else []
-        )
+        found = self.vault.matching_id(Coverage, text)
         if len(found) != 1:
             raise NotFound(f"no single coverage assignment matches {assignment_id!r}")
         return found[0]

@@ -68,13 +68,7 @@ class Engagements:
 
     def get(self, engagement_id: str) -> Engagement:
         text = engagement_id.strip().lower()
-        found = (
-            self.vault.records(
-                Engagement, "deleted = 0 AND id >= ? AND id < ?", (text, text + "\uffff"), limit=2
-            )
-            if len(text) >= 8
-            else []
-        )
+        found = self.vault.matching_id(Engagement, text)
         if len(found) != 1:
             raise NotFound(f"no single peer challenge matches {engagement_id!r}")
         return found[0]

@@ -90,9 +90,7 @@ class Notes:
         text = note_id.strip().lower()
         if len(text) < 8:
             raise NotFound(f"no note {note_id!r}: give at least 8 characters of its id")
-        found = self.vault.records(
-            Note, "deleted = 0 AND id >= ? AND id < ?", (text, text + "\uffff"), limit=2
-        )
+        found = self.vault.matching_id(Note, text)
         if len(found) == 1:
             return found[0]
         if not found:

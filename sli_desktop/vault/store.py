@@ -100,6 +100,21 @@ class Vault:
             codec.decode(cls, dict(zip(names, row, strict=True))) for row in self.query(sql, params)
         ]
 
+    def matching_id(
+        self, cls: type[R], id_or_prefix: str, where: str = "1", params: Sequence[Any] = ()
+    ) -> list[R]:
+        """Live records whose id starts with ``id_or_prefix`` (at least 8 characters, as the CLI
+        shows ids): at most two, enough for the caller to tell "one" from "ambiguous"."""
+        text = id_or_prefix.strip().lower()
+        if len(text) < 8:
+            return []
+        return self.records(
+            cls,
+            f"deleted = 0 AND ({where}) AND id >= ? AND id < ?",
+            (*params, text, text + "\uffff"),
+            limit=2,
+        )
+
     def get(self, cls: type[R], record_id: str) -> R | None:
         found = self.records(cls, "id = ?", (record_id,))
         return found[0] if found else None
