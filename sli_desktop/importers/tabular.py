@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -59,6 +60,9 @@ class Table:
         """(line, {field: value}) for each non-blank row, or (line, problem) for a bad one."""
         reader = csv.reader(io.StringIO(self.text, newline=""), strict=True)
         next(reader)  # the header, already read by open_table
+        names = list(self.columns)
+        pick = itemgetter(*self.columns.values()) if len(names) > 1 else _one(self.columns)
+        width = len(self.header)
         while True:
             start = reader.line_num + 1
             try:
@@ -69,13 +73,19 @@ class Table:
                 # The reader cannot find the next record after a broken quote: stop here.
                 yield start, ImportProblem(self.path, f"is not valid CSV ({exc})", start)
                 return
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue
-            if len(cells) != len(self.header):
-                reason = f"has {len(cells)} fields where the header has {len(self.header)}"
+            if len(cells) != width:
+                reason = f"has {len(cells)} fields where the header has {width}"
                 yield start, ImportProblem(self.path, reason, start)
                 continue
-            yield start, {name: cells[i].strip() for name, i in self.columns.items()}
+            yield start, dict(zip(names, map(str.strip, pick(cells)), strict=True))
+
+
+def _one(columns: Mapping[str, int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """``itemgetter`` with one index returns the item, not a tuple: this keeps the tuple."""
+    index = next(iter(columns.values()), None)
+    return lambda cells: () if index is None else (cells[index],)
 
 
 def open_table(

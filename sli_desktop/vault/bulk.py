@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import uuid
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
-from ..domain import Record
+from ..domain import Record, new_id
 from . import codec
 from .store import GENESIS, Vault
 
@@ -39,11 +38,17 @@ def save_many(
     audit_detail: dict[str, Any] | None = None,
     audit_each: bool = True,
     returning: bool = True,
+    new: bool = False,
 ) -> list[R]:
     """Insert or update ``records`` (all of one type) as ``save`` would, in one transaction.
     With ``audit_each`` False the caller writes one audit entry for the whole batch. With
     ``returning`` False nothing is returned (an import of 200,000 figures does not need 200,000
-    new objects back), which saves a copy of every record.
+    new objects back), which saves a copy of every record. ``new`` says every record was just
+    built (fresh random ids): the stored versions are not looked up, and a row that exists after
+    all makes the insert fail, rolling everything back, rather than being overwritten.
+
+    Rows go into the table in id order (the outbox and audit keep the order given): ids are
+    random, and inserting them sorted turns the id index's scattered page writes into appends.
 
     Each record is serialised once: the stored columns and the outbox payload both come from
     that one JSON form, with the version, timestamps and author set as ``save`` sets them."""
@@ -59,7 +64,7 @@ def save_many(
     with vault.transaction():
         conn = vault.conn
         stored: dict[str, int] = {}
-        for chunk in _chunks([r.id for r in records]):
+        for chunk in _chunks([] if new else [r.id for r in records]):
             marks = ",".join("?" * len(chunk))
             for rid, version in conn.execute(
                 f"SELECT id, version FROM {table} WHERE id IN ({marks})", list(chunk)
@@ -72,6 +77,7 @@ def save_many(
             .model_copy(update={"updated_at": now})
             .model_dump(mode="json", include={"updated_at"})["updated_at"]
         )
+        actor = vault.actor
         saved: list[R] = []
         dumped: list[dict[str, Any]] = []
         for record in records:
@@ -82,10 +88,10 @@ def save_many(
                     "version": 1,
                     "created_at": now,
                     "updated_at": now,
-                    "author": record.author or vault.actor,
+                    "author": record.author or actor,
                 }
                 data.update(version=1, created_at=now_json, updated_at=now_json)
-                data["author"] = data["author"] or vault.actor
+                data["author"] = data["author"] or actor
             else:
                 update = {"version": before + 1, "updated_at": now}
                 data.update(version=before + 1, updated_at=now_json)
@@ -122,16 +128,18 @@ def save_many(
         )
         json_fields, bool_fields = codec.json_fields(cls), codec.bool_fields(cls)
         payloads = [_dumps(data) for data in dumped]  # the outbox's copy, before encoding
+        row_of = itemgetter(*names)
         rows = []
         for data in dumped:
             for name in json_fields:
                 data[name] = _dumps(data[name])
             for name in bool_fields:
                 data[name] = int(data[name])
-            rows.append([data[n] for n in names])
+            rows.append(row_of(data))
+        rows.sort(key=itemgetter(names.index("id")))
+        upsert = "" if new else f" ON CONFLICT(id) DO UPDATE SET {updates}"
         conn.executemany(
-            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in names)}) "
-            f"ON CONFLICT(id) DO UPDATE SET {updates}",
+            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in names)}){upsert}",
             rows,
         )
         if fts_cols:
@@ -187,10 +195,8 @@ def _dumps(data: Any) -> str:
 
 
 def _change_ids(count: int) -> list[str]:
-    """``count`` random (version 4) UUIDs, as ``uuid.uuid4`` makes them, from one read of the
-    system's random source."""
-    pool = os.urandom(16 * count)
-    return [str(uuid.UUID(bytes=pool[i : i + 16], version=4)) for i in range(0, 16 * count, 16)]
+    """``count`` random (version 4) UUIDs, sorted so the outbox's unique index grows at its end."""
+    return sorted(new_id() for _ in range(count))
 
 
 def _audit_each(

@@ -71,3 +71,22 @@ def test_save_many_refuses_mixed_or_repeated_records(vault: Vault) -> None:
     with pytest.raises(ValueError):
         save_many(vault, [one, one])
     assert save_many(vault, []) == []
+
+
+def test_new_records_skip_the_lookup_but_never_overwrite(vault: Vault) -> None:
+    """``new=True`` (records just built) inserts without looking for stored versions; a record
+    that is stored after all fails the whole batch instead of being silently replaced."""
+    fresh = [Contact.build(name=f"Newcomer {i}") for i in range(5)]
+    saved = save_many(vault, fresh, new=True)
+    assert [s.version for s in saved] == [1] * 5
+    assert sorted(c.name for c in Contacts(vault).list()) == [f"Newcomer {i}" for i in range(5)]
+    assert names(vault, "Newcomer") == [f"Newcomer {i}" for i in range(5)]
+    outbox = vault.query("SELECT record_id, version, base_version FROM outbox ORDER BY seq")
+    assert outbox[-5:] == [(f.id, 1, 0) for f in fresh]
+    audit_count = vault.scalar("SELECT count(*) FROM audit")
+    again = [Contact.build(name="Another Newcomer"), fresh[2].evolve(name="Overwritten")]
+    with pytest.raises(Exception, match="UNIQUE"):
+        save_many(vault, again, new=True)
+    assert Contacts(vault).get(fresh[2].id).name == "Newcomer 2"
+    assert names(vault, "Another") == []
+    assert vault.scalar("SELECT count(*) FROM audit") == audit_count
