@@ -139,8 +139,7 @@ def move(ctx: Context) -> None:
 
 def delete(ctx: Context) -> None:
     """A tombstone: sync carries it, and the next calendar export cancels the event."""
-    vault = ctx.vault()
-    engagement = vault.delete(Engagements(vault).get(ctx.args.id))
+    engagement = Engagements(ctx.vault()).delete(ctx.args.id)
     say(f"Deleted {engagement.id[:8]}; the next calendar export cancels its event.")
 
 

@@ -66,6 +66,12 @@ class Engagements:
         current = self.get(engagement_id)
         return self.vault.save(current.evolve(team=list(team)), audit_detail={"fields": ["team"]})
 
+    def delete(self, engagement_id: str) -> Engagement:
+        """For a challenge recorded by mistake: a tombstone that sync carries everywhere, and
+        the next calendar export cancels its event. A challenge that will not happen is moved
+        to cancelled instead, which keeps it in the history and the coverage figures."""
+        return self.vault.delete(self.get(engagement_id))
+
     def get(self, engagement_id: str) -> Engagement:
         text = engagement_id.strip().lower()
         found = self.vault.matching_id(Engagement, text)

@@ -409,6 +409,44 @@ def test_new_peer_challenge_with_a_team_then_change_the_team(qtbot, shell) -> No
     )
 
 
+def test_a_peer_challenge_recorded_by_mistake_is_deleted_after_a_question(
+    qtbot, shell, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    vault = shell.session.vault
+    (booked,) = Engagements(vault).list(council=BIRMINGHAM)
+    view = shell.workspace.go("challenges")
+    qtbot.mouseClick(view.delete_button, LEFT)
+    assert view.message.text() == "Select a peer challenge in the schedule first."
+
+    asked: list[str] = []
+
+    def answer(reply):
+        def question(_parent, _title, text, *_args):
+            asked.append(text)
+            return reply
+
+        return question
+
+    _select(qtbot, view.table, lambda e: e.id == booked.id)
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    qtbot.mouseClick(view.delete_button, LEFT)
+    assert asked and "corporate peer challenge at Birmingham" in asked[0]
+    assert "14 September 2026" in asked[0] and "cancelled" in asked[0]
+    assert [e.id for e in Engagements(vault).list()] == [booked.id], "No keeps it"
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    qtbot.mouseClick(view.delete_button, LEFT)
+    assert Engagements(vault).list() == []
+    assert view.model.rows == [], "the schedule no longer shows it"
+    assert view.message.text().startswith("Deleted the corporate peer challenge at Birmingham")
+    assert vault.query(
+        "SELECT op FROM outbox WHERE record_id = ? ORDER BY seq DESC LIMIT 1", (booked.id,)
+    ) == [("delete",)], "a tombstone waits to go to every device"
+    assert AuditLog(vault).entries()[-1].action == "delete"
+
+
 def test_new_peer_challenge_from_the_council_page(qtbot, shell) -> None:
     shell.workspace.open_council(BIRMINGHAM)
     page = shell.workspace.council_page

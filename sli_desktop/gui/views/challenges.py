@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -91,6 +92,9 @@ class ChallengesView(View):
         self.new_button = button("Ne&w peer challenge…", self.new_challenge)
         self.team_button = button("Edit t&eam…", self.edit_team, "Edit team of selected")
         self.action_button = button("Follow-up act&ion…", self.new_action)
+        self.delete_button = button(
+            "&Delete…", self.delete_selected, "Delete selected peer challenge"
+        )
         self.region_filter = QComboBox()
         self.region_filter.setAccessibleName("Show region")
         self.region_filter.addItem("All regions", None)
@@ -100,7 +104,7 @@ class ChallengesView(View):
         self.export_button = button("E&xport to calendar…", self.export_calendar)
         self.export_dialog: ScheduleExportDialog | None = None
         top = QHBoxLayout()
-        for command in (self.new_button, self.team_button, self.action_button):
+        for command in (self.new_button, self.team_button, self.action_button, self.delete_button):
             top.addWidget(command)
         top.addStretch()
         top.addWidget(QLabel("Show"))
@@ -279,6 +283,35 @@ class ChallengesView(View):
         engagement = self._need_selection()
         if engagement is not None:
             self.open_dialog(ActionDialog(self.vault, engagement=engagement, parent=self))
+
+    def delete_selected(self) -> None:
+        """For a challenge recorded by mistake, after a question that says what goes where."""
+        engagement = self._need_selection()
+        if engagement is None:
+            return
+        council = self.names.get(engagement.council, engagement.council)
+        kind = engagement.type.label
+        what = f"the {kind[0].lower()}{kind[1:]} at {council}"
+        if engagement.start is not None:
+            what += f" on site from {engagement.start:%-d %B %Y}"
+        answer = QMessageBox.question(
+            self,
+            "Delete peer challenge",
+            f"Delete {what}, on every device? Deleting is for a challenge recorded by mistake; "
+            "one that will not happen is better moved to cancelled, which keeps its history.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            Engagements(self.vault).delete(engagement.id)
+        except VaultError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText(f"Deleted {what}; the next calendar export cancels its event.")
+        self.refresh()
+        self.changed.emit("engagement")
 
     def move_selected(self) -> None:
         row = source_row(self.table)
