@@ -102,6 +102,9 @@ def open_connection(
         _check_build(conn)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("PRAGMA temp_store = MEMORY")
+        # Freed pages are zeroed before reuse: a deleted or disposed note's text does not
+        # linger in free pages (the driver's build defaults to this; the vault insists).
+        conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA foreign_keys = ON")
         # REPLACE must fire delete triggers too, or INSERT OR REPLACE could rewrite audit rows.
         conn.execute("PRAGMA recursive_triggers = ON")

@@ -76,7 +76,18 @@ class Notes:
                     "review_by": self.review_date(note).isoformat(),
                 },
             )
+        self._purge_index()
         return saved
+
+    def _purge_index(self) -> None:
+        """Full-text search keeps a deleted note's words in its older index segments until
+        they are merged, and SQLite keeps old page images in the write-ahead log until a
+        checkpoint. Merging the index into one segment (freed pages are zeroed: the vault runs
+        with secure_delete) and folding the log into the file leaves the disposed words nowhere
+        in the vault. About 1.4 s at 100,000 notes; disposal is rare and deliberate."""
+        conn = self.vault.conn
+        conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('optimize')")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def _forget_unsent(self, note_id: str) -> None:
         """Earlier versions still waiting in the outbox carry the text: only the scrubbed

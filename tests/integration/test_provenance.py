@@ -255,6 +255,13 @@ def test_disposal_scrubs_the_note_and_audits_it_without_its_text(councils_vault:
         dump = json.dumps(councils_vault.query(f"SELECT * FROM {table}"))
         assert "Quokka" not in dump, table
     assert councils_vault.query("SELECT rowid FROM notes_fts WHERE notes_fts MATCH 'quokka'") == []
+    # Nor in the index's own storage (old segments keep a deleted row's words until merged),
+    # nor in the write-ahead log, which is folded into the file; freed pages are zeroed.
+    blocks = [bytes(b) for (b,) in councils_vault.query("SELECT block FROM notes_fts_data") if b]
+    assert blocks and not [b for b in blocks if b"quokka" in b or b"finance director" in b]
+    wal = councils_vault.path.with_name(councils_vault.path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert councils_vault.scalar("PRAGMA secure_delete") == 1
     outbox = SyncState(councils_vault).outbox()
     assert [r.payload["disposed_on"] for r in outbox if r.record_id == note.id] == ["2026-03-01"]
     entry = [e for e in AuditLog(councils_vault).for_record(note.id) if e.action == "dispose"]
