@@ -9,6 +9,8 @@ import email_validator
 import phonenumbers
 from pydantic import AfterValidator, Field
 
+from .fastpaths import quick_email, quick_phone
+
 _GSS = re.compile(r"^[ENSWK][0-9]{8}$")
 
 
@@ -35,6 +37,9 @@ def _texts(values: list[str]) -> list[str]:
 
 def normalise_phone(value: str, region: str = "GB") -> str:
     """Phones are stored in E.164 so the same number typed two ways is one number."""
+    quick = quick_phone(value, region)  # the common GB shapes, same answer (see fastpaths)
+    if quick is not None:
+        return quick
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -46,6 +51,9 @@ def normalise_phone(value: str, region: str = "GB") -> str:
 
 def normalise_email(value: str) -> str:
     """Syntax only, offline: an adviser on a train must still be able to add a contact."""
+    quick = quick_email(value)  # the common shape, same answer (see fastpaths)
+    if quick is not None:
+        return quick
     try:
         info = email_validator.validate_email(value, check_deliverability=False)
     except email_validator.EmailNotValidError as exc:

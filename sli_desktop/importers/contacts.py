@@ -196,7 +196,7 @@ def read_vcards(path: Path, text: str) -> Parsed[ContactRow]:
             continue
         block.append(raw)
         if _END.match(raw):
-            _card(parsed, path, start, "\r\n".join(block) + "\r\n")
+            _card(parsed, path, start, block)
             start = None
     if start is not None:
         parsed.problems.append(ImportProblem(path, "the vCard has no END:VCARD", start))
@@ -205,9 +205,11 @@ def read_vcards(path: Path, text: str) -> Parsed[ContactRow]:
     return parsed
 
 
-def _card(parsed: Parsed[ContactRow], path: Path, line: int, block: str) -> None:
+def _card(parsed: Parsed[ContactRow], path: Path, line: int, lines: list[str]) -> None:
+    """``lines`` come from str.splitlines, so none holds a line break: they are the lines of
+    the block they join into, which is what simple_card would split that block into."""
     try:
-        card = simple_card(block) or vobject.readOne(block, validate=False)
+        card = _simple_lines(lines) or vobject.readOne("\r\n".join(lines) + "\r\n", validate=False)
     except Exception as exc:  # noqa: BLE001 - vobject raises many types on malformed input
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         parsed.problems.append(ImportProblem(path, f"the vCard cannot be read ({reason})", line))
@@ -232,10 +234,10 @@ def _card(parsed: Parsed[ContactRow], path: Path, line: int, block: str) -> None
 
 _PROPERTY = re.compile(r"^([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+(?:=[^;:\"]*)?)*):(.*)$", re.DOTALL)
 _UNSAFE_PARAMS = re.compile(r";\s*(?:ENCODING|CHARSET)\b", re.IGNORECASE)
-_NOT_SIMPLE = frozenset({"PHOTO", "LOGO", "SOUND", "KEY", "AGENT", "BEGIN", "END"})
+_NOT_SIMPLE = frozenset({"photo", "logo", "sound", "key", "agent", "begin", "end"})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Line:
     value: Any
 
@@ -263,13 +265,20 @@ def simple_card(block: str) -> _SimpleCard | None:
     lines = block.split("\r\n")
     if lines and lines[-1] == "":
         lines.pop()
+    return _simple_lines(lines)
+
+
+def _simple_lines(lines: list[str]) -> _SimpleCard | None:
     if len(lines) < 3 or not _BEGIN.match(lines[0]) or not _END.match(lines[-1]):
         return None
     unfolded: list[str] = []
     for raw in lines[1:-1]:
-        if raw[:1] in (" ", "\t") and unfolded:
+        first = raw[:1]
+        if first == " " or first == "\t":
+            if not unfolded:
+                return None
             unfolded[-1] += raw[1:]
-        elif not raw.strip() or raw[:1] in (" ", "\t"):
+        elif not raw.strip():
             return None
         else:
             unfolded.append(raw)
@@ -277,17 +286,20 @@ def simple_card(block: str) -> _SimpleCard | None:
     version = None
     for text in unfolded:
         found = _PROPERTY.match(text)
-        if found is None or _UNSAFE_PARAMS.search(found.group(2)):
+        if found is None:
             return None
-        name, value = found.group(1).upper(), found.group(3)
+        name, params, value = found.groups()
+        if params and _UNSAFE_PARAMS.search(params):
+            return None
+        name = name.lower()
         if name in _NOT_SIMPLE:
             return None
-        if name == "VERSION":
+        if name == "version":
             if version is not None or value.strip() not in ("3.0", "4.0"):
                 return None
             version = value.strip()
             item: Any = value
-        elif name in ("N", "ORG"):
+        elif name == "n" or name == "org":
             fields = (
                 vobject.vcard.splitFields(value)  # escapes: vobject's own unescaping
                 if "\\" in value
@@ -295,14 +307,17 @@ def simple_card(block: str) -> _SimpleCard | None:
             )
             item = (
                 vobject.vcard.Name(**dict(zip(vobject.vcard.NAME_ORDER, fields, strict=False)))
-                if name == "N"
+                if name == "n"
                 else fields
             )
         elif "\\" in value:
             item = stringToTextValues(value)[0]
         else:
-            item = _split(value, ",")[0]
-        contents.setdefault(name.lower(), []).append(_Line(item))
+            item = value.partition(",")[0]  # what _split(value, ",")[0] gives
+        if name in contents:
+            contents[name].append(_Line(item))
+        else:
+            contents[name] = [_Line(item)]
     return _SimpleCard(contents) if version else None
 
 
@@ -311,13 +326,15 @@ def _values(card: Any, name: str) -> list[Any]:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return " ".join(value.split())
     if isinstance(value, list | tuple):
-        return " ".join(_text(v) for v in value if _text(v))
+        return " ".join(t for v in value if (t := _text(v)))
     return " ".join(str(value).split()) if value is not None else ""
 
 
 def _from_card(card: Any) -> ContactRow:
-    name = next((_text(v) for v in _values(card, "fn") if _text(v)), "")
+    name = next((t for v in _values(card, "fn") if (t := _text(v))), "")
     if not name:
         for n in _values(card, "n"):
             if isinstance(n, vobject.vcard.Name):
@@ -332,7 +349,7 @@ def _from_card(card: Any) -> ContactRow:
     if not organisation and orgs:
         organisation = _text(orgs[0])
     role = next((_text(v) for v in (*_values(card, "title"), *_values(card, "role"))), "")
-    council = next((_text(v) for v in _values(card, "x-sli-council") if _text(v)), "")
+    council = next((t for v in _values(card, "x-sli-council") if (t := _text(v))), "")
     if council and not _GSS.match(council.upper()):
         raise ValueError(f"X-SLI-COUNCIL: {council!r} is not a GSS code such as E08000025")
     try:
@@ -518,12 +535,18 @@ class _Index:
         self.latest: dict[str, Contact] = {}
         self.by_email: dict[str, str] = {}
         self.by_name: dict[tuple[str, str], str] = {}
+        self._keys: dict[str, str] = {}  # full_key of each name seen: find, then put, asks twice
         for contact in contacts:
             self.put(contact)
 
-    @staticmethod
-    def _name_key(contact: Contact) -> tuple[str, str]:
-        return full_key(contact.name), contact.council or "org:" + full_key(contact.organisation)
+    def _key(self, text: str) -> str:
+        key = self._keys.get(text)
+        if key is None:
+            key = self._keys[text] = full_key(text)
+        return key
+
+    def _name_key(self, contact: Contact) -> tuple[str, str]:
+        return self._key(contact.name), contact.council or "org:" + self._key(contact.organisation)
 
     def put(self, contact: Contact) -> None:
         self.latest[contact.id] = contact

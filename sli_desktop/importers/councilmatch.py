@@ -54,6 +54,8 @@ def core_key(text: str) -> str:
 class CouncilMatcher:
     def __init__(self, councils: Iterable[Council]) -> None:
         self.codes: dict[str, Council] = {}
+        #: by_name's answers: an import asks about the same few organisations thousands of times.
+        self._names: dict[str, str | None] = {}
         self._full: dict[str, str] = {}
         self._core: dict[str, str] = {}
         for council in councils:
@@ -77,12 +79,18 @@ class CouncilMatcher:
         return self.codes.get(code.strip().upper())
 
     def by_name(self, name: str) -> Council | None:
+        if name not in self._names:
+            self._names[name] = self._code_for(name)
+        code = self._names[name]
+        return self.codes[code] if code else None
+
+    def _code_for(self, name: str) -> str | None:
         for index, key in ((self._full, full_key(name)), (self._core, core_key(name))):
             found = index.get(key) if key else None
             if found == _AMBIGUOUS:
                 return None
             if found:
-                return self.codes[found]
+                return found
         return None
 
     def name_of(self, gss: str | None) -> str:

@@ -126,7 +126,13 @@ def test_contacts_csv(vault: Vault, tmp_path: Path) -> None:
     preview, write_s = timed(lambda: import_contacts(vault, parsed))
     assert preview.count("add") == CONTACTS and not preview.problems
     assert len(Contacts(vault).list()) == CONTACTS
-    record("contacts_csv", CONTACTS, read_s + write_s, read_s=round(read_s, 2))
+    record(
+        "contacts_csv",
+        CONTACTS,
+        read_s + write_s,
+        read_s=round(read_s, 2),
+        write_s=round(write_s, 2),
+    )
 
 
 def test_contacts_vcard(vault: Vault, tmp_path: Path) -> None:
@@ -138,7 +144,13 @@ def test_contacts_vcard(vault: Vault, tmp_path: Path) -> None:
     parsed, read_s = timed(lambda: read_contacts(path))
     preview, write_s = timed(lambda: import_contacts(vault, parsed))
     assert preview.count("add") == CONTACTS and not preview.problems
-    record("contacts_vcard", CONTACTS, read_s + write_s, read_s=round(read_s, 2))
+    record(
+        "contacts_vcard",
+        CONTACTS,
+        read_s + write_s,
+        read_s=round(read_s, 2),
+        write_s=round(write_s, 2),
+    )
 
 
 def test_metrics(vault: Vault, tmp_path: Path) -> None:
