@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from ..domain import Metric, ValidationError
-from ..vault.bulk import save_many
+from ..domain.records import FieldsAtOnce
+from ..vault.bulk import insert_new, save_many
 from ..vault.councils import Councils
 from ..vault.metrics import Metrics
 from ..vault.store import Vault
@@ -189,7 +189,8 @@ def import_metrics(
         held = Metrics(vault).keyed()
         seen: dict[tuple[str, str, str], tuple[int, float]] = {}
         source = parsed.path.name[:300]
-        added: list[Metric] = []
+        check = FieldsAtOnce(Metric)  # as Metric.build checks, each distinct value once
+        added: list[dict[str, Any]] = []
         updated: list[Metric] = []
         for line, row in parsed.rows:
             if row.council not in known:
@@ -213,15 +214,14 @@ def import_metrics(
             fields = {"name": row.name, "value": row.value, "unit": row.unit}
             try:
                 if current is None:
-                    added.append(
-                        Metric.build(
-                            council=row.council,
-                            period=row.period,
-                            metric_id=row.metric_id,
-                            source=source,
-                            **fields,
-                        )
-                    )
+                    figure = {
+                        "council": row.council,
+                        "period": row.period,
+                        "metric_id": row.metric_id,
+                        "source": source,
+                        **fields,
+                    }
+                    added.append(check.one(figure))
                     result.added += 1
                 elif current[1:] != (row.name, row.value, row.unit):
                     record = Metrics(vault).get(current[0])
@@ -238,9 +238,7 @@ def import_metrics(
             raise Parsed(parsed.path, [], result.problems).first_problem()
         if dry_run:
             return result
-        # New figures' ids are random: stored in id order, every index on them grows at its end.
-        added.sort(key=attrgetter("id"))
-        save_many(vault, added, audit_each=False, returning=False, new=True)
+        insert_new(vault, Metric, added)
         save_many(vault, updated, audit_each=False, returning=False)
         vault.audit(
             "import",

@@ -17,7 +17,8 @@ from sli_desktop.domain import (
     Region,
     council_id,
 )
-from sli_desktop.vault.bulk import save_many
+from sli_desktop.vault.audit import AuditLog
+from sli_desktop.vault.bulk import insert_new, save_many
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.store import Vault
 
@@ -96,3 +97,52 @@ def test_returning_false_writes_the_same_and_returns_nothing(vault: Vault) -> No
     assert set(stored) == {r.id for r in records}
     outbox = _outbox(vault)
     assert all(outbox[i] == c.to_json() for i, c in stored.items())
+
+
+def test_insert_new_writes_what_saving_built_records_writes(vault: Vault) -> None:
+    """``insert_new`` (fields checked once per distinct value, no records built) leaves the
+    same rows and payload text as ``save_many(new=True)`` of the records ``build`` makes."""
+    Councils(vault).upsert_register(
+        [
+            Council.build(
+                id=council_id(GSS),
+                gss_code=GSS,
+                name="Westminster City Council",
+                type=CouncilType.LONDON_BOROUGH,
+                region=Region.LONDON,
+            )
+        ]
+    )
+    fields = [
+        {
+            "council": " e09000033",
+            "period": f" 2024/{i % 3} ",
+            "metric_id": f"M{i % 4}",
+            "name": "A rate — ünïcode",
+            "value": [i / 3, -0.0, 1e-05, 10**20][i % 4],
+            "unit": "%" if i % 2 else "",
+            "source": "figures.csv",
+        }
+        for i in range(20)
+    ]
+    assert insert_new(vault, Metric, fields) == 20
+    save_many(vault, [Metric.build(**f) for f in fields], new=True)
+    assert AuditLog(vault).verify() is None
+    volatile = ("id", "created_at", "updated_at")
+
+    def stable(payload: str) -> str:
+        data = json.loads(payload)
+        return json.dumps([(k, v) for k, v in data.items() if k not in volatile])
+
+    payloads = [
+        str(p)
+        for (p,) in vault.query("SELECT payload FROM outbox WHERE kind = 'metric' ORDER BY seq")
+    ]
+    assert [stable(p) for p in payloads[:20]] == [stable(p) for p in payloads[20:]]
+    assert all(json.loads(p)["version"] == 1 for p in payloads)
+    by_row = {m.id: m for m in vault.records(Metric)}  # every row reads back as a Metric
+    for payload in payloads:
+        assert by_row[json.loads(payload)["id"]].to_json() == json.loads(payload)
+    cols = "council, period, metric_id, name, value, unit, source, author, version, deleted"
+    rows = vault.query(f"SELECT {cols} FROM metrics ORDER BY seq")
+    assert sorted(rows[:20], key=repr) == sorted(rows[20:], key=repr)
