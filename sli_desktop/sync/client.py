@@ -132,6 +132,9 @@ class SyncClient:
         #: draft notes the last push kept back, and the server's offline limit from its answer
         self.held = 0
         self.max_offline_days: int | None = None
+        #: records this sync pushed and the server answered: their own changes come back in the
+        #: pull that follows, and are not rewritten when the vault holds them as they came
+        self.pushed: set[tuple[str, str]] = set()
         #: TLS: the system's CAs, or the bundle named by SLI_SYNC_CA_BUNDLE (a private CA).
         bundle = os.environ.get(CA_ENV)
         self.verify: bool | ssl.SSLContext = (
@@ -180,6 +183,7 @@ class SyncClient:
     def sync(self) -> SyncResult:
         token = self._token()
         server = check_url(self.state.get("server") or "")
+        self.pushed = set()
         with self._http(server, token) as http:
             pushed, rejected = self._push(http)
             reads = self._push_reads(http)
@@ -248,6 +252,8 @@ class SyncClient:
                         )
                     elif result.status == "applied":
                         revs.append((last.kind, last.record_id, result.rev))
+                    if result.status != "rejected":
+                        self.pushed.add((last.kind, last.record_id))
                     acknowledged.extend(r.seq for r in group)
                 self.state.set_revs(revs)  # one statement each for the batch, not per change
                 self.state.acknowledge(acknowledged)
@@ -294,21 +300,22 @@ class SyncClient:
         self.progress("pull", 0, 0)
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sli-sync-pull")
         try:
-            self._check_cancel()
-            ahead = self._fetch(pool, http, self.state.cursor)
-            while True:
-                response = self._checked("/pull", partial(_response, ahead))
-                page = ahead.result()
-                answer = page.answer or self._parse(p.PullResponse, response)
-                if answer.more:
-                    ahead = self._fetch(pool, http, answer.cursor)
-                done = self._apply_page(answer)
-                pulled += done[0]
-                conflicts += done[1]
-                self.progress("pull", pulled, 0)
-                if not answer.more:
-                    return pulled, conflicts
+            with self.state.receiving():
                 self._check_cancel()
+                ahead = self._fetch(pool, http, self.state.cursor)
+                while True:
+                    response = self._checked("/pull", partial(_response, ahead))
+                    page = ahead.result()
+                    answer = page.answer or self._parse(p.PullResponse, response)
+                    if answer.more:
+                        ahead = self._fetch(pool, http, answer.cursor)
+                    done = self._apply_page(answer)
+                    pulled += done[0]
+                    conflicts += done[1]
+                    self.progress("pull", pulled, 0)
+                    if not answer.more:
+                        return pulled, conflicts
+                    self._check_cancel()
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
@@ -360,13 +367,27 @@ class SyncClient:
                     incoming.append(codec.from_payload(cls, item.payload))
                     revs.append((item.kind, item.record_id, item.rev))
                 if incoming:
-                    self.vault.apply_remote(incoming, {"cursor": answer.cursor})
+                    held = self._held(incoming)
+                    self.vault.apply_remote(
+                        [r for r in incoming if (r.kind, r.id) not in held],
+                        {"cursor": answer.cursor},
+                        held=[r for r in incoming if (r.kind, r.id) in held],
+                    )
                     self.state.set_revs(revs)
                 pulled += len(incoming)
                 self.state.set_cursor(answer.cursor)
         except pydantic.ValidationError as exc:
             raise SyncError(f"the server sent a record this app cannot read: {exc}") from None
         return pulled, conflicts
+
+    def _held(self, incoming: list[Record]) -> set[tuple[str, str]]:
+        """Records of this page that this sync pushed and that the vault already holds exactly
+        as the page has them (the last copy, if the page has several): writing them would
+        change nothing, so they are left alone. Only this sync's pushes are checked: any other
+        record is written without a look at what is stored."""
+        last = {(r.kind, r.id): r for r in incoming}
+        mine = [r for key, r in last.items() if key in self.pushed]
+        return self.state.held_as_sent(mine) if mine else set()
 
     # -- HTTP --------------------------------------------------------------------------------
     def _http(self, server: str, token: str | None) -> httpx.Client:

@@ -202,18 +202,27 @@ class Vault:
             self.audit(action, saved.kind, saved.id, detail)
             return saved
 
-    def apply_remote(self, records: Sequence[Record], detail: dict[str, Any] | None = None) -> None:
+    def apply_remote(
+        self,
+        records: Sequence[Record],
+        detail: dict[str, Any] | None = None,
+        *,
+        held: Sequence[Record] = (),
+    ) -> None:
         """Write records as the sync server sent them: the rows and one audit entry for the lot,
-        but no outbox rows (they came from the server, they must not go back)."""
+        but no outbox rows (they came from the server, they must not go back). ``held``: records
+        received that the vault already holds exactly so (a device's own pushes coming back):
+        counted in the audit entry like the others, but not rewritten."""
         with self.transaction():
             by_type: dict[type[Record], dict[str, Record]] = {}
             for record in records:
                 by_type.setdefault(type(record), {})[record.id] = record  # the last one wins
             for cls, latest in by_type.items():
                 self._write_rows(cls, list(latest.values()))
-            kinds = sorted({r.kind for r in records})
+            kinds = sorted({r.kind for r in [*records, *held]})
             self.audit(
-                "sync-received", detail={"records": len(records), "kinds": kinds, **(detail or {})}
+                "sync-received",
+                detail={"records": len(records) + len(held), "kinds": kinds, **(detail or {})},
             )
 
     def delete(self, record: R) -> R:

@@ -5,11 +5,14 @@ sync client stays plain Python."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..domain import Record
+from . import codec
 from .header import header_path, read_header
 from .keystore import KeyStore
 from .store import Vault
@@ -37,9 +40,30 @@ class StoredConflict:
     received_at: str
 
 
+#: Write-ahead log pages a pull lets build up before SQLite copies them into the database
+#: (its default is 1,000, about 4 MB): a pulled page writes far more than that, so each page's
+#: commit copied the whole log back, rewriting the same index pages once per page. With this
+#: (about 100 MB) the log is copied back every few pages; the usual limit returns afterwards.
+PULL_CHECKPOINT_PAGES = 25_000
+
+
 class SyncState:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
+
+    @contextmanager
+    def receiving(self) -> Iterator[None]:
+        """A pull: the write-ahead log is copied back into the database less often while the
+        pages are written (PULL_CHECKPOINT_PAGES), then the connection's own limit returns.
+        Every page still commits on its own: nothing about durability changes."""
+        conn = self.vault.conn
+        before = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        conn.execute(f"PRAGMA wal_autocheckpoint = {max(before, PULL_CHECKPOINT_PAGES)}")
+        try:
+            yield
+        finally:
+            if self.vault.is_open:  # a revoked device's vault is wiped during the pull
+                self.vault.conn.execute(f"PRAGMA wal_autocheckpoint = {before}")
 
     # -- enrolment ---------------------------------------------------------------------------
     def get(self, key: str) -> str | None:
@@ -100,11 +124,14 @@ class SyncState:
             )
 
     def set_revs(self, revs: Sequence[tuple[str, str, int]]) -> None:
+        """In key order (a stable sort: a record named twice still ends with its last rev):
+        the table is keyed by random ids, and sorted rows fill one leaf after another instead
+        of touching a different page for every row."""
         with self.vault.transaction():
             self.vault.conn.executemany(
                 "INSERT INTO sync_records(kind, record_id, rev) VALUES (?, ?, ?) "
                 "ON CONFLICT(kind, record_id) DO UPDATE SET rev = excluded.rev",
-                revs,
+                sorted(revs, key=lambda r: (r[0], r[1])),
             )
 
     def pending(self) -> set[tuple[str, str]]:
@@ -112,6 +139,34 @@ class SyncState:
         return {
             (r[0], r[1]) for r in self.vault.query("SELECT DISTINCT kind, record_id FROM outbox")
         }
+
+    def held_as_sent(self, records: Sequence[Record]) -> set[tuple[str, str]]:
+        """(kind, id) of the ``records`` whose rows already hold exactly the values writing them
+        would store: rewriting those changes nothing (a device's own pushed changes coming back
+        in the feed), so the pull leaves them, their full-text entries and the pages they sit on
+        alone. A row that differs in any column, or is missing, is not held."""
+        by_type: dict[type[Record], dict[str, Record]] = {}
+        for record in records:
+            by_type.setdefault(type(record), {})[record.id] = record
+        held: set[tuple[str, str]] = set()
+        for cls, wanted in by_type.items():
+            names = codec.columns(cls)
+            cols = ", ".join(codec.quoted(n) for n in names)
+            at = names.index("id")
+            ids = list(wanted)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                rows = self.vault.query(
+                    f"SELECT {cols} FROM {codec.table(cls)} "
+                    f"WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+                for row in rows:
+                    record = wanted[row[at]]
+                    data = codec.encode(record)
+                    if tuple(row) == tuple(data[n] for n in names):
+                        held.add((record.kind, record.id))
+        return held
 
     @property
     def cursor(self) -> int:
