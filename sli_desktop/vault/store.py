@@ -274,16 +274,27 @@ class Vault:
         fts = f"{table}_fts"
         cols = ", ".join(str(r[1]) for r in conn.execute(f"PRAGMA table_info({fts})").fetchall())
         ids = [r.id for r in records]
-        chunks = [ids[i : i + 500] for i in range(0, len(ids), 500)]
+        # One look at which of these rows exist (an initial pull: none) and which are live:
+        # only those need their old index entries out and their new ones in by seq.
+        existing: list[int] = []
+        live: list[int] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for seq, deleted in conn.execute(
+                f"SELECT seq, deleted FROM {table} WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall():
+                existing.append(int(seq))
+                if not deleted:
+                    live.append(int(seq))
         last_seq = int(conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0])
         for name, _sql in triggers:
             conn.execute(f'DROP TRIGGER "{name}"')
-        for chunk in chunks:  # out of the index: the live rows about to be replaced
-            marks = ",".join("?" * len(chunk))
+        for group in _by_500(live):  # out of the index: the live rows about to be replaced
             conn.execute(
                 f"INSERT INTO {fts}({fts}, rowid, {cols}) SELECT 'delete', seq, {cols} "
-                f"FROM {table} WHERE deleted = 0 AND id IN ({marks})",
-                chunk,
+                f"FROM {table} WHERE seq IN ({','.join('?' * len(group))})",
+                group,
             )
         names = codec.columns(cls)
         updates = ", ".join(
@@ -294,17 +305,16 @@ class Vault:
             f"VALUES ({', '.join('?' for _ in names)}) ON CONFLICT(id) DO UPDATE SET {updates}",
             [[row[n] for n in names] for row in map(codec.encode, records)],
         )
-        conn.execute(  # into the index: new rows (after last_seq) and replaced ones
+        conn.execute(  # into the index: new rows (after last_seq)
             f"INSERT INTO {fts}(rowid, {cols}) SELECT seq, {cols} FROM {table} "
             "WHERE deleted = 0 AND seq > ?",
             (last_seq,),
         )
-        for chunk in chunks:
-            marks = ",".join("?" * len(chunk))
+        for group in _by_500(existing):  # and the replaced ones that are live now (same seq)
             conn.execute(
                 f"INSERT INTO {fts}(rowid, {cols}) SELECT seq, {cols} FROM {table} "
-                f"WHERE deleted = 0 AND seq <= ? AND id IN ({marks})",
-                [last_seq, *chunk],
+                f"WHERE deleted = 0 AND seq IN ({','.join('?' * len(group))})",
+                group,
             )
         for _name, sql in triggers:
             conn.execute(sql)
@@ -344,3 +354,8 @@ class Vault:
     def _user_error(self, exc: Exception) -> Exception:
         mapped: VaultError | None = classify(exc, self.path)
         return mapped if mapped is not None else exc
+
+
+def _by_500(values: list[int]) -> list[list[int]]:
+    """Row numbers in groups small enough for one statement's parameters."""
+    return [values[i : i + 500] for i in range(0, len(values), 500)]

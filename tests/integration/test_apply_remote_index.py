@@ -1,0 +1,56 @@
+"""Records arriving from the server in a batch (``Vault.apply_remote``) keep the full-text
+index exactly in step with the rows: new rows indexed, edited rows re-indexed under their new
+words and not their old ones, deleted rows out, undeleted rows back in. The batch path updates
+the index itself (its triggers are set aside), so FTS5's own integrity check and searches for
+old and new words are held against the rows."""
+
+from __future__ import annotations
+
+from sli_desktop.domain import Note
+from sli_desktop.vault.notes import Notes
+from sli_desktop.vault.search import Search
+from sli_desktop.vault.store import Vault
+
+BHAM = "E08000025"
+
+
+def _found(vault: Vault, word: str) -> set[str]:
+    return {h.id for h in Search(vault).search(word, limit=100, kinds=("note",))}
+
+
+def test_a_mixed_batch_leaves_the_index_matching_the_rows(councils_vault: Vault) -> None:
+    vault = councils_vault
+    notes = Notes(vault)
+    held = [
+        notes.add(council=BHAM, date="2026-01-05", title=f"Heron {i}", body="Kestrel plan")
+        for i in range(30)
+    ]
+    for note in held[25:]:
+        notes.delete(note.id)
+    held = [vault.get(Note, n.id) for n in held]  # current versions, tombstones included
+    arriving = [
+        *(
+            Note.build(council=BHAM, date="2026-02-01", title=f"Osprey {i}", body="new")
+            for i in range(10)
+        ),
+        *(n.evolve(title=f"Plover {i}", version=n.version + 1) for i, n in enumerate(held[:10])),
+        *(n.evolve(deleted=True, version=n.version + 1) for n in held[10:15]),
+        *(
+            n.evolve(deleted=False, title="Lapwing back", version=n.version + 1)
+            for n in held[25:30]
+        ),
+    ]
+    assert len(arriving) >= 20  # the batch path, not one row at a time
+    vault.apply_remote(arriving)
+
+    vault.conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
+    ids = {n.id for n in held}
+    assert len(_found(vault, "osprey")) == 10
+    assert _found(vault, "plover") == {n.id for n in held[:10]}
+    assert _found(vault, "heron") == {n.id for n in held[15:25]}, "old titles gone, deletes out"
+    assert _found(vault, "lapwing") == {n.id for n in held[25:30]}, "undeleted rows back in"
+    assert _found(vault, "kestrel") == {n.id for n in held[:10]} | {n.id for n in held[15:30]}
+    assert _found(vault, "kestrel") <= ids
+    rows = vault.scalar("SELECT count(*) FROM notes WHERE deleted = 0")
+    indexed = vault.scalar("SELECT count(*) FROM notes_fts_docsize")
+    assert rows == indexed == 10 + 10 + 10 + 5
