@@ -144,3 +144,14 @@ def enrolled(
     code = storage.add_user(user or name, role, list(regions))
     device.client().enroll(server.url, code, name)
     return device
+
+
+def enrolled_pair(
+    tmp_path: Path, storage: Storage, server: BackgroundServer
+) -> tuple[Device, Device]:
+    """Alice and Bob, enrolled and synced once each."""
+    a = enrolled(tmp_path, storage, server, "alice")
+    b = enrolled(tmp_path, storage, server, "bob")
+    a.sync()
+    b.sync()
+    return a, b

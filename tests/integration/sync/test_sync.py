@@ -22,15 +22,15 @@ from sli_desktop.sync import conflicts as conflict_service
 from sli_desktop.sync.client import DeviceWiped, SyncError, check_url
 from sli_desktop.vault.syncstate import SyncState
 
-from .support import BHAM, DURHAM, REGISTER, Device, Flaky, enrolled, make_device
-
-
-def _pair(tmp_path: Path, storage: Storage, server: BackgroundServer) -> tuple[Device, Device]:
-    a = enrolled(tmp_path, storage, server, "alice")
-    b = enrolled(tmp_path, storage, server, "bob")
-    a.sync()
-    b.sync()
-    return a, b
+from .support import (
+    BHAM,
+    DURHAM,
+    REGISTER,
+    Flaky,
+    enrolled,
+    enrolled_pair,
+    make_device,
+)
 
 
 def _revisions(storage: Storage, record_id: str) -> int:
@@ -98,7 +98,7 @@ def test_same_field_edited_on_three_vaults_same_winner_and_same_kept_conflict_ev
 def test_edits_to_different_fields_merge_without_conflict(
     tmp_path: Path, storage: Storage, server: BackgroundServer
 ) -> None:
-    a, b = _pair(tmp_path, storage, server)
+    a, b = enrolled_pair(tmp_path, storage, server)
     note = a.add_note("First title")
     a.sync()
     b.sync()
@@ -117,7 +117,7 @@ def test_edits_to_different_fields_merge_without_conflict(
 def test_edit_against_delete_keeps_the_edit_and_tells_the_user(
     tmp_path: Path, storage: Storage, server: BackgroundServer
 ) -> None:
-    a, b = _pair(tmp_path, storage, server)
+    a, b = enrolled_pair(tmp_path, storage, server)
     note = a.add_note("Keep me")
     a.sync()
     b.sync()
@@ -136,7 +136,7 @@ def test_edit_against_delete_keeps_the_edit_and_tells_the_user(
 def test_a_retried_push_whose_answer_was_lost_applies_once(
     tmp_path: Path, storage: Storage, server: BackgroundServer
 ) -> None:
-    a, b = _pair(tmp_path, storage, server)
+    a, b = enrolled_pair(tmp_path, storage, server)
     note = a.add_note("Once only")
     a.edit(note.id, body="twice edited")
     a.transport = Flaky(after={1})  # the push lands; its answer is lost
@@ -158,7 +158,7 @@ def test_interrupted_pull_resumes_from_the_last_whole_page(
     tmp_path: Path, storage: Storage, server: BackgroundServer, seed: int
 ) -> None:
     rng = random.Random(seed)
-    a, b = _pair(tmp_path, storage, server)
+    a, b = enrolled_pair(tmp_path, storage, server)
     for i in range(12):
         a.add_note(f"Note {i}")
     a.sync()
@@ -192,7 +192,7 @@ def test_dropped_connections_at_random_points_resume_to_the_same_end_state(
     tmp_path: Path, storage: Storage, server: BackgroundServer, seed: int
 ) -> None:
     rng = random.Random(seed)
-    a, b = _pair(tmp_path, storage, server)
+    a, b = enrolled_pair(tmp_path, storage, server)
     notes = [a.add_note(f"Note {i}") for i in range(5)]
     a.sync()
     b.sync()
@@ -323,7 +323,7 @@ def test_plain_http_is_refused_except_on_loopback() -> None:
 def test_resolving_a_conflict_settles_it_on_every_vault(
     tmp_path: Path, storage: Storage, server: BackgroundServer
 ) -> None:
-    a, b = _pair(tmp_path, storage, server)
+    a, b = enrolled_pair(tmp_path, storage, server)
     note = a.add_note("Start")
     a.sync()
     b.sync()
@@ -505,7 +505,7 @@ def test_pulled_pages_keep_the_search_index_exact(
     new text, not the replaced text, and the index must pass FTS5's own integrity check."""
     from sli_desktop.vault.search import Search
 
-    a, b = _pair(tmp_path, storage, server)
+    a, b = enrolled_pair(tmp_path, storage, server)
     ids = [a.add_note(f"Alpha {i}", body=f"zebraword{i}").id for i in range(30)]
     a.sync()
     b.sync()

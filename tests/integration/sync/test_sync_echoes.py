@@ -22,15 +22,7 @@ from sli_desktop.vault import codec
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.store import Vault
 
-from .support import Device, enrolled
-
-
-def _pair(tmp_path: Path, storage: Storage, server: BackgroundServer) -> tuple[Device, Device]:
-    a = enrolled(tmp_path, storage, server, "alice")
-    b = enrolled(tmp_path, storage, server, "bob")
-    a.sync()
-    b.sync()
-    return a, b
+from .support import Device, enrolled_pair
 
 
 def _as_server_has_it(storage: Storage, device: Device) -> None:
@@ -86,7 +78,7 @@ def _received(device: Device) -> list[dict[str, Any]]:
 def test_own_changes_coming_back_are_not_rewritten_and_match_the_server(
     tmp_path: Path, storage: Storage, server: BackgroundServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    a, b = _pair(tmp_path, storage, server)
+    a, b = enrolled_pair(tmp_path, storage, server)
     ids = [a.add_note(f"Visit {i}", body=f"Observations {i}").id for i in range(30)]
     spy = _Spy(monkeypatch)
     before = len(_received(a))
@@ -111,7 +103,7 @@ def test_an_own_change_that_comes_back_different_is_written(
 ) -> None:
     """Three local saves make version 3; the server makes it revision 1 and sends version 1
     back: the row takes the server's version, as a pulled record always did."""
-    a, b = _pair(tmp_path, storage, server)
+    a, b = enrolled_pair(tmp_path, storage, server)
     note = a.add_note("Draft wording")
     a.edit(note.id, body="second")
     a.edit(note.id, body="third")
@@ -158,7 +150,7 @@ def test_a_colleagues_change_landing_between_push_and_pull_is_never_skipped(
     """Alice's push lands, then Bob's edit of the same notes lands before Alice's pull: the
     feed holds her change and then his. Hers comes back as she holds it and is left; his must
     be written (the cursor passes over nothing), whatever the page size."""
-    a, b = _pair(tmp_path, storage, server)
+    a, b = enrolled_pair(tmp_path, storage, server)
     ids = [a.add_note(f"Visit {i}", body="before").id for i in range(3)]
     a.sync()
     b.sync()
