@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from ..domain import Record, new_id
 from ..domain.records import CheckedFields, FieldsAtOnce
 from . import codec
-from .store import GENESIS, Vault
+from .store import GENESIS, Vault, index_triggers
 
 R = TypeVar("R", bound=Record)
 CHUNK = 500
@@ -151,11 +151,7 @@ def _write(
     conn = vault.conn
     table = codec.table(cls)
     names = codec.columns(cls)
-    triggers = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-        "AND name LIKE ? ESCAPE '\\'",
-        (table, f"{table}\\_fts\\_%"),
-    ).fetchall()
+    triggers = index_triggers(conn, table)
     fts = f"{table}_fts"
     fts_cols = (
         [str(row[1]) for row in conn.execute(f"PRAGMA table_info({fts})").fetchall()]

@@ -262,11 +262,7 @@ class Vault:
         and re-created inside the transaction and the index is updated once per batch."""
         conn = self.conn
         table = codec.table(cls)
-        triggers = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-            "AND name LIKE ? ESCAPE '\\'",
-            (table, f"{table}\\_fts\\_%"),
-        ).fetchall()
+        triggers = index_triggers(conn, table)
         if len(records) < 20 or not triggers:
             for record in records:
                 self._write_row(record)
@@ -359,3 +355,14 @@ class Vault:
 def _by_500(values: list[int]) -> list[list[int]]:
     """Row numbers in groups small enough for one statement's parameters."""
     return [values[i : i + 500] for i in range(0, len(values), 500)]
+
+
+def index_triggers(conn: Connection, table: str) -> list[tuple[str, str]]:
+    """(name, sql) of the triggers that keep ``table``'s full-text index current: batch writes
+    set them aside, update the index once per batch, and put them back in the transaction."""
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+        "AND name LIKE ? ESCAPE '\\'",
+        (table, f"{table}\\_fts\\_%"),
+    ).fetchall()
+    return [(str(name), str(sql)) for name, sql in rows]
