@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pydantic
+import truststore
 
 from ..domain import Record
 from ..vault import codec
@@ -135,10 +136,11 @@ class SyncClient:
         #: records this sync pushed and the server answered: their own changes come back in the
         #: pull that follows, and are not rewritten when the vault holds them as they came
         self.pushed: set[tuple[str, str]] = set()
-        #: TLS: the system's CAs, or the bundle named by SLI_SYNC_CA_BUNDLE (a private CA).
+        #: TLS: the operating system's certificate store (where an organisation installs its
+        #: own CA), or only the bundle named by SLI_SYNC_CA_BUNDLE.
         bundle = os.environ.get(CA_ENV)
         self.verify: bool | ssl.SSLContext = (
-            verify if verify is not None else _ca_context(bundle) if bundle else True
+            verify if verify is not None else _ca_context(bundle) if bundle else _system_context()
         )
 
     # -- enrolment ---------------------------------------------------------------------------
@@ -507,6 +509,13 @@ def _body(data: Any) -> tuple[bytes, dict[str, str]]:
             "Content-Encoding": "gzip",
         }
     return raw, headers
+
+
+def _system_context() -> ssl.SSLContext:
+    """Certificates checked against the operating system's store (Windows, macOS, and the
+    usual Linux locations, with OpenSSL's SSL_CERT_FILE honoured), not a bundle shipped with
+    the app: councils' and the LGA's networks often add their own CA there."""
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 def _ca_context(bundle: str) -> ssl.SSLContext:

@@ -498,6 +498,32 @@ def test_tls_with_a_certificate_the_client_trusts_and_refused_without(
         tls.stop()
 
 
+def test_tls_trusts_a_ca_in_the_operating_systems_store(
+    tmp_path: Path, storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An organisation's own CA, installed where the system keeps certificates, is trusted
+    without SLI_SYNC_CA_BUNDLE (a bundle shipped with the app would not know it). The test
+    points OpenSSL's SSL_CERT_FILE at it rather than touching this machine's store."""
+    import ssl
+
+    certfile, keyfile = _self_signed(tmp_path)
+    tls = BackgroundServer(storage, certfile=str(certfile), keyfile=str(keyfile)).start()
+    monkeypatch.delenv("SLI_SYNC_CA_BUNDLE", raising=False)
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(certfile))
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        assert ssl.get_default_verify_paths().cafile == str(certfile)
+        a = make_device(tmp_path, "alice")
+        a.client().enroll(tls.url, storage.add_user("alice", "adviser", ["London"]))
+        assert a.sync().pulled == len(REGISTER)
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-store.pem"))
+        monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / "no-such-dir"))
+        with pytest.raises(SyncError, match="cannot reach"):
+            a.sync()  # the same server, no longer trusted by the store
+    finally:
+        tls.stop()
+
+
 def test_pulled_pages_keep_the_search_index_exact(
     tmp_path: Path, storage: Storage, server: BackgroundServer
 ) -> None:
