@@ -100,12 +100,12 @@ def test_remembered_answers_keep_types_and_signs_apart() -> None:
     assert check.one({**base, "value": 1, "council": " e08000025 "})["council"] == "E08000025"
 
 
-@pytest.mark.parametrize("cls", [Note, Action, Contact])
-def test_types_with_rules_across_fields_are_refused(cls: type[Record]) -> None:
+@pytest.mark.parametrize("cls", [Metric, Note, Action, Contact], ids=lambda c: c.__name__)
+def test_only_types_whose_rules_are_all_per_field_are_taken(cls: type[Record]) -> None:
     decorators = cls.__pydantic_decorators__
-    if not (
-        decorators.model_validators or decorators.field_validators.keys() - {"_uuid", "_aware"}
-    ):
-        pytest.skip(f"{cls.__name__} has only per-field rules")
-    with pytest.raises(TypeError, match="rules across fields"):
-        FieldsAtOnce(cls)
+    own = decorators.field_validators.keys() - {"_uuid", "_aware"}
+    if decorators.model_validators or own:
+        with pytest.raises(TypeError, match="rules across fields"):
+            FieldsAtOnce(cls)
+    else:
+        assert set(FieldsAtOnce(cls).fields) == set(cls.model_fields) - set(Record.model_fields)
