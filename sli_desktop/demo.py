@@ -32,9 +32,14 @@ from .vault.keys import KdfParams
 from .vault.notes import Notes
 from .vault.session import create_vault, unlock
 from .vault.store import Vault
+from .vault.syncstate import wipe
 
 DEMO_PASSPHRASE = "demo vault - not for real data"
 DEMO_META = "demo"
+#: Raised whenever the demo's content changes, so an older demo vault is made again on opening
+#: (it holds only fictional data) and `make run` shows what this release can do.
+DEMO_CONTENT = "3"
+DEMO_CONTENT_META = "demo_content"
 
 _COUNCILS = [
     (
@@ -180,9 +185,13 @@ def is_demo(vault: Vault) -> bool:
 
 
 def open_or_create_demo(path: Path, today: date | None = None) -> Vault:
-    """The demo vault at ``path``, made on first use with fictional data."""
+    """The demo vault at ``path``, made on first use with fictional data, and made again when
+    it comes from a release with other demo content. Only a vault marked as a demo is remade."""
     if path.exists():
-        return unlock(path, DEMO_PASSPHRASE)
+        vault = unlock(path, DEMO_PASSPHRASE)
+        if not is_demo(vault) or vault.meta(DEMO_CONTENT_META) == DEMO_CONTENT:
+            return vault
+        wipe(vault, None)
     created = create_vault(
         path, DEMO_PASSPHRASE, owner="Demo Adviser", kdf=KdfParams.fast_for_tests()
     )
@@ -194,6 +203,7 @@ def fill(vault: Vault, today: date) -> None:
     rng = random.Random(2011)
     with vault.transaction():
         vault.set_meta(DEMO_META, "true")
+        vault.set_meta(DEMO_CONTENT_META, DEMO_CONTENT)
         Councils(vault).upsert_register(
             Council.build(
                 id=council_id(g),
