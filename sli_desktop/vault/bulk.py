@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from ..domain import Record, new_id
 from ..domain.records import CheckedFields, FieldsAtOnce
 from . import codec
-from .store import GENESIS, Vault, index_triggers
+from .store import GENESIS, Vault, hold_index, index_triggers, release_index
 
 R = TypeVar("R", bound=Record)
 CHUNK = 500
@@ -158,8 +158,7 @@ def _write(
         if triggers
         else []
     )
-    for name, _sql in triggers:
-        conn.execute(f'DROP TRIGGER "{name}"')
+    hold_index(conn, table, triggers)
     col_list = ", ".join(fts_cols)
     if fts_cols and stored:
         for chunk in _chunks(list(stored)):
@@ -204,8 +203,7 @@ def _write(
                 f"FROM {table} WHERE deleted = 0 AND seq <= ? AND id IN ({marks})",
                 [last_seq, *chunk],
             )
-    for _name, sql in triggers:
-        conn.execute(sql)
+    release_index(conn, table, triggers)
 
     at = now.isoformat()
     kind = cls.kind

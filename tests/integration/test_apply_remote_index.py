@@ -44,6 +44,11 @@ def test_a_mixed_batch_leaves_the_index_matching_the_rows(councils_vault: Vault)
     vault.apply_remote(arriving)
 
     vault.conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
+    # the batch's own settings are gone: the index's usual in-memory limit, its triggers back
+    limit = vault.query("SELECT v FROM notes_fts_config WHERE k = 'hashsize'")
+    assert limit in ([], [(1024 * 1024,)])
+    triggers = vault.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    assert {"notes_fts_insert", "notes_fts_delete", "notes_fts_update"} <= {t[0] for t in triggers}
     ids = {n.id for n in held}
     assert len(_found(vault, "osprey")) == 10
     assert _found(vault, "plover") == {n.id for n in held[:10]}
