@@ -85,6 +85,8 @@ class ChallengesView(View):
         self.end = QDateEdit()
         self.end.setCalendarPopup(True)
         self.end.setAccessibleName("On-site end")
+        for edit in (self.start, self.end):  # not Qt's 1 January 2000 before a selection
+            edit.setDate(QDate.currentDate())
         self.move_button = QPushButton("&Move")
         self.move_button.clicked.connect(self.move_selected)
         self.message = QLabel()
