@@ -370,7 +370,7 @@ def index_triggers(conn: Connection, table: str) -> list[tuple[str, str]]:
 #: out as a segment (FTS5's ``hashsize``; 1 MiB by default). At the default a page of 5,000
 #: pulled notes is written as dozens of small segments that are then merged again and again;
 #: with room for the whole batch it is written once: applying 40,000 notes of 1 KB went from
-#: 26-28 s to 13 s. Only the batch paths raise it, for their own transaction: the memory is
+#: 26-28 s to 13-17 s. Only the batch paths raise it, for their own transaction: the memory is
 #: what the batch's entries need, and single saves keep the default.
 BATCH_INDEX_BYTES = 64 * 1024 * 1024
 _FTS_DEFAULT_HASHSIZE = 1024 * 1024
