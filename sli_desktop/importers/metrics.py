@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import Metric, ValidationError
-from ..domain.records import FieldsAtOnce
+from ..domain.batch_check import FieldsAtOnce
 from ..vault.bulk import insert_new, save_many
 from ..vault.councils import Councils
 from ..vault.metrics import Metrics

@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import Any, TypeVar
 
 from ..domain import Record, new_id
-from ..domain.records import CheckedFields, FieldsAtOnce
+from ..domain.batch_check import CheckedFields, FieldsAtOnce
 from . import codec
 from .store import GENESIS, Vault, hold_index, index_triggers, release_index
 

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sli_desktop.domain import Action, Contact, Metric, Note, ValidationError
-from sli_desktop.domain.records import FieldsAtOnce, Record
+from sli_desktop.domain.batch_check import FieldsAtOnce
+from sli_desktop.domain.records import Record
 
 OWN = [n for n in Metric.model_fields if n not in Record.model_fields]
 #: One checker for every example: answers it remembers from one example serve the next,
