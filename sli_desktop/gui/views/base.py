@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -102,6 +103,18 @@ def source_row(view: QTableView, row: int | None = None) -> int | None:
     if isinstance(model, QSortFilterProxyModel):
         index = model.mapToSource(index)
     return index.row()
+
+
+def confirm(parent: QWidget, title: str, question: str) -> bool:
+    """Yes or No before something that cannot be undone, with No as the default."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def button(text: str, slot: Callable[[], Any], name: str = "") -> QPushButton:

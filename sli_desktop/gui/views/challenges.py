@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -35,7 +34,7 @@ from ..dialogs.action import ActionDialog
 from ..dialogs.engagement import EngagementDialog
 from ..dialogs.team import TeamDialog
 from ..models import Column, RowsModel
-from .base import View, button, page_title, source_row, table_view
+from .base import View, button, confirm, page_title, source_row, table_view
 
 MONTHS = 12
 
@@ -296,15 +295,12 @@ class ChallengesView(View):
         what = f"the {kind[0].lower()}{kind[1:]} at {council}"
         if engagement.start is not None:
             what += f" on site from {engagement.start:%-d %B %Y}"
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             "Delete peer challenge",
             f"Delete {what}, on every device? Deleting is for a challenge recorded by mistake; "
             "one that will not happen is better moved to cancelled, which keeps its history.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             Engagements(self.vault).delete(engagement.id)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -36,7 +35,7 @@ from ..dialogs.base import FormDialog
 from ..dialogs.control_change import ControlChangeDialog, MemberDaysDialog
 from ..dialogs.leadership import LeadershipPlaceDialog
 from ..models import Column, RowsModel
-from .base import button, source_row, table_view
+from .base import button, confirm, source_row, table_view
 
 ControlRow = tuple[ControlChange, SupportOffer | None]
 
@@ -212,14 +211,7 @@ class ImprovementPanel(QWidget):
         self.open_dialog(LeadershipPlaceDialog(self.vault, self.gss, existing, self))
 
     def _confirm(self, question: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Confirm",
-            question,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return confirm(self, "Confirm", question)
 
     def delete_assessment(self) -> None:
         found = self._selected(self.assessments_table, self.assessments, "a self-assessment")
