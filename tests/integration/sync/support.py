@@ -3,8 +3,10 @@ PostgreSQL named by SLI_TEST_POSTGRES_URL, and devices holding real SQLCipher va
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,23 @@ REGISTER = [
     (WESTMINSTER, "Westminster City Council", CouncilType.LONDON_BOROUGH, Region.LONDON),
     (DURHAM, "Durham County Council", CouncilType.UNITARY, Region.NORTH_EAST),
 ]
+
+
+def access_lines(
+    caplog: pytest.LogCaptureFixture, path: str, seconds: float = 10
+) -> list[logging.LogRecord]:
+    """The access-log records for a route template. The server thread writes its line as the
+    response finishes, so it may land a moment after the client has the answer: wait for it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        lines = [
+            r
+            for r in caplog.records
+            if r.name == "sli.server.access" and getattr(r, "path", None) == path
+        ]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.02)
 
 
 def register_payloads() -> list[dict[str, Any]]:

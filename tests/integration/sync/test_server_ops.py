@@ -25,7 +25,7 @@ from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.logs import JsonFormatter, TextFormatter, device_hash
 from sli_desktop.server.storage import Storage
 
-from .support import WESTMINSTER, make_device, register_payloads
+from .support import WESTMINSTER, access_lines, make_device, register_payloads
 
 
 def test_healthz_answers_without_a_token_and_says_nothing_else(server: BackgroundServer) -> None:
@@ -185,15 +185,7 @@ def test_an_unexpected_error_is_logged_by_type_only_and_answered_500(
     )
     assert response.status_code == 500
     assert secret not in response.text
-    # The server thread writes its access line as the response finishes: it may land a moment
-    # after the client has the answer.
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        lines = [r for r in caplog.records if getattr(r, "path", None) == "/v1/pull"]
-        if lines:
-            break
-        time.sleep(0.02)
-    (line,) = lines
+    (line,) = access_lines(caplog, "/v1/pull")
     assert line.status == 500  # type: ignore[attr-defined]
     assert line.error == "RuntimeError"  # type: ignore[attr-defined]
     assert line.user == "carol"  # type: ignore[attr-defined]
