@@ -24,6 +24,7 @@ from vobject.icalendar import stringToTextValues
 
 from ..domain import Contact, LawfulBasis, ValidationError
 from ..domain.fields import normalise_email, normalise_phone
+from ..gcpause import collector_paused
 from ..vault.bulk import save_many
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
@@ -75,6 +76,7 @@ class ContactRow:
 # -- reading ---------------------------------------------------------------------------------
 
 
+@collector_paused()
 def read_contacts(path: Path) -> Parsed[ContactRow]:
     """Contacts from a .vcf/.vcard file or a CSV file. A problem with the whole file (empty,
     binary, too large, no name column) raises ImportProblem; a bad row is listed in
@@ -438,6 +440,7 @@ def preview_contacts(vault: Vault, parsed: Parsed[ContactRow]) -> ContactPreview
     return _plan(parsed, matcher, existing)
 
 
+@collector_paused()
 def import_contacts(
     vault: Vault, parsed: Parsed[ContactRow], *, skip_bad: bool = False
 ) -> ContactPreview:

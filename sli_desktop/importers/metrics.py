@@ -17,6 +17,7 @@ from typing import Any
 
 from ..domain import Metric, ValidationError
 from ..domain.batch_check import FieldsAtOnce
+from ..gcpause import collector_paused
 from ..vault.bulk import insert_new, save_many
 from ..vault.councils import Councils
 from ..vault.metrics import Metrics
@@ -88,6 +89,7 @@ class MetricsParsed(Parsed[MetricRow]):
     skipped: list[Skipped] = field(default_factory=list)
 
 
+@collector_paused()
 def read_metrics(path: Path) -> MetricsParsed:
     text = read_text(path)
     table = open_table(path, text, SPELLINGS, REQUIRED)
@@ -177,6 +179,7 @@ class MetricsResult:
         }
 
 
+@collector_paused()
 def import_metrics(
     vault: Vault, parsed: MetricsParsed, *, skip_bad: bool = False, dry_run: bool = False
 ) -> MetricsResult:

@@ -25,6 +25,7 @@ import pydantic
 import truststore
 
 from ..domain import Record
+from ..gcpause import collector_paused
 from ..vault import codec
 from ..vault.coverage import payload_digest
 from ..vault.errors import VaultError
@@ -292,6 +293,7 @@ class SyncClient:
             queue.acknowledge(sorted(stored))
             sent += len(stored)
 
+    @collector_paused()  # a page's thousands of objects, scanned again and again: see gcpause
     def _pull(self, http: httpx.Client) -> tuple[int, int]:
         """Pages in cursor order, each written in one transaction with the cursor after it.
         The next page is requested and read in a worker thread (never touching the vault) while
