@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,52 +18,53 @@ from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.metrics import Metrics
 from sli_desktop.vault.store import Vault
 
+FIGURES = (
+    "Area code,Area name,Period,Metric id,Metric name,Value,Unit\n"
+    "E08000025,Birmingham,2023/24,2471,Council tax collected,96.3,%\n"
+)
+CONTACTS = (
+    "First Name,Last Name,Company,E-mail Address\n"
+    "Asha,Patel,Birmingham City Council,asha.patel@birmingham.gov.uk\n"
+)
+# importer module, its reader, its importer, the write step spied on, the file, what it stores
+CASES: dict[str, tuple[ModuleType, str, str, str, str, Callable[[Vault], list[Any]]]] = {
+    "figures": (
+        metrics_importer,
+        "read_metrics",
+        "import_metrics",
+        "insert_new",
+        FIGURES,
+        lambda v: Metrics(v).list(),
+    ),
+    "contacts": (
+        contact_importer,
+        "read_contacts",
+        "import_contacts",
+        "save_many",
+        CONTACTS,
+        lambda v: Contacts(v).list(),
+    ),
+}
 
-def _spy(
-    monkeypatch: pytest.MonkeyPatch, module: object, name: str, seen: list[tuple[str, bool]]
+
+@pytest.mark.parametrize("case", CASES)
+def test_imports_read_and_write_with_the_collector_paused(
+    case: str, councils_vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real: Callable[..., Any] = getattr(module, name)
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append((name, gc.isenabled()))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, spy)
-
-
-def test_figures_are_read_and_imported_with_the_collector_paused(
-    councils_vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    module, read, write, step, text, stored = CASES[case]
     seen: list[tuple[str, bool]] = []
-    for name in ("read_text", "insert_new"):
-        _spy(monkeypatch, metrics_importer, name, seen)
-    path = tmp_path / "figures.csv"
-    path.write_text(
-        "Area code,Area name,Period,Metric id,Metric name,Value,Unit\n"
-        "E08000025,Birmingham,2023/24,2471,Council tax collected,96.3,%\n",
-        encoding="utf-8",
-    )
-    assert gc.isenabled()
-    result = metrics_importer.import_metrics(councils_vault, metrics_importer.read_metrics(path))
-    assert result.added == 1 and len(Metrics(councils_vault).list()) == 1
-    assert seen == [("read_text", False), ("insert_new", False)]
-    assert gc.isenabled()
+    for name in ("read_text", step):
+        real: Callable[..., Any] = getattr(module, name)
 
+        def spy(*args: Any, _name: str = name, _real: Any = real, **kwargs: Any) -> Any:
+            seen.append((_name, gc.isenabled()))
+            return _real(*args, **kwargs)
 
-def test_contacts_are_read_and_imported_with_the_collector_paused(
-    councils_vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[tuple[str, bool]] = []
-    for name in ("read_text", "save_many"):
-        _spy(monkeypatch, contact_importer, name, seen)
-    path = tmp_path / "contacts.csv"
-    path.write_text(
-        "First Name,Last Name,Company,E-mail Address\n"
-        "Asha,Patel,Birmingham City Council,asha.patel@birmingham.gov.uk\n",
-        encoding="utf-8",
-    )
-    parsed = contact_importer.read_contacts(path)
-    contact_importer.import_contacts(councils_vault, parsed)
-    assert len(Contacts(councils_vault).list()) == 1
-    assert seen == [("read_text", False), ("save_many", False)]
+        monkeypatch.setattr(module, name, spy)
+    path = tmp_path / f"{case}.csv"
+    path.write_text(text, encoding="utf-8")
+    assert gc.isenabled()
+    getattr(module, write)(councils_vault, getattr(module, read)(path))
+    assert len(stored(councils_vault)) == 1
+    assert seen == [("read_text", False), (step, False)]
     assert gc.isenabled()
