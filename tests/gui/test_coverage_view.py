@@ -168,6 +168,44 @@ def test_a_coordinator_records_a_handover_and_the_council_page_shows_it(
     assert page.support_in_place_table.model().rowCount() == 2
 
 
+def test_an_assignment_made_by_mistake_is_removed_only_after_a_question_that_defaults_to_no(
+    qtbot, make_shell, councils_vault, vault_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    Assignments(councils_vault).assign(
+        person="Ann Adviser",
+        role=CoverageRole.PRINCIPAL_ADVISER,
+        regions=[Region.WEST_MIDLANDS],
+        since=date(2025, 1, 1),
+    )
+    councils_vault.close()
+    window = _unlocked(qtbot, make_shell, vault_path)
+    view = window.workspace.go("who-covers")
+    assert isinstance(view, CoverageView)
+    view.table.selectRow(0)
+    asked: list[tuple[str, object]] = []
+
+    def answer(reply):
+        def question(_parent, _title, text, _buttons=None, default=None):
+            asked.append((text, default))
+            return reply
+
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    qtbot.mouseClick(view.remove_button, LEFT)
+    (text, default), *_ = asked
+    assert "Remove Ann Adviser as principal adviser" in text and "made by mistake" in text
+    assert default == QMessageBox.StandardButton.No, "Enter must not remove it"
+    assert [r.person for r in Assignments(window.session.vault).list()] == ["Ann Adviser"]
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    qtbot.mouseClick(view.remove_button, LEFT)
+    assert Assignments(window.session.vault).list() == []
+    assert view.model.rows == []
+
+
 def test_an_advisers_device_shows_coverage_read_only_with_a_refused_copy_flagged(
     qtbot, make_shell, councils_vault, vault_path: Path
 ) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from ...vault.store import Vault
 from ..dialogs.coverage import CoverageDialog
 from ..models import Column, RowsModel
 from ..theme import CONCERN_COLOURS
-from .base import View, button, page_title, source_row, table_view
+from .base import View, button, confirm, page_title, source_row, table_view
 
 
 class CoverageView(View):
@@ -182,13 +181,12 @@ class CoverageView(View):
         chosen = self.selected()
         if chosen is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             "Remove assignment",
             f"Remove {chosen.person} as {chosen.role.value} for {chosen.area}? Ending an "
             "assignment keeps it in the history; removing is for one made by mistake.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             self.service.remove(chosen.id)
