@@ -80,6 +80,10 @@ class Workspace(QWidget):
             self.stack.addWidget(self.views[key])
         self.stack.addWidget(self.council_page)
         self.nav.currentRowChanged.connect(self._navigate)
+        # The highlighted item stays highlighted on a council page opened from its view, and
+        # choosing it again (click, or Enter) goes back there: Qt signals no row change then.
+        self.nav.itemClicked.connect(self._back_to_view)
+        self.nav.itemActivated.connect(self._back_to_view)
         self.councils_view.open_council.connect(self.open_council)
         good_practice = self.views["good-practice"]
         assert isinstance(good_practice, GoodPracticeView)
@@ -137,6 +141,11 @@ class Workspace(QWidget):
         view = self.views[NAVIGATION[row][0]]
         view.refresh()
         self.stack.setCurrentWidget(view)
+
+    def _back_to_view(self, item: QListWidgetItem) -> None:
+        row = self.nav.row(item)
+        if row >= 0 and self.stack.currentWidget() is not self.views[NAVIGATION[row][0]]:
+            self._navigate(row)
 
     def open_council(self, gss: str, tab: int | None = None) -> None:
         self.council_page.show_council(gss)

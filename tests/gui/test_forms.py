@@ -687,3 +687,22 @@ def test_the_team_follows_the_scope_in_tab_order(qtbot, shell) -> None:
         "removePeer",
     ]
     assert order[7] == "" and isinstance(QApplication.focusWidget(), QPushButton)  # Save
+
+
+def test_choosing_the_highlighted_view_again_leaves_a_council_page(qtbot, shell) -> None:
+    """A council page opened from the councils list keeps "Councils" highlighted; clicking it,
+    or pressing Enter on it, goes back to the list (Qt signals no row change for that)."""
+    workspace = shell.workspace
+    councils = workspace.go("councils")
+    for leave in ("click", "enter"):
+        workspace.open_council(BIRMINGHAM)
+        assert workspace.stack.currentWidget() is workspace.council_page
+        item = workspace.nav.currentItem()
+        assert item.data(256) == "councils"
+        if leave == "click":
+            centre = workspace.nav.visualItemRect(item).center()
+            qtbot.mouseClick(workspace.nav.viewport(), LEFT, pos=centre)
+        else:
+            workspace.nav.setFocus()
+            qtbot.keyClick(workspace.nav, Qt.Key.Key_Return)
+        assert workspace.stack.currentWidget() is councils, leave
