@@ -119,20 +119,19 @@ def timed(step: Callable[[], Any]) -> tuple[Any, float]:
     return result, time.perf_counter() - start
 
 
-def test_contacts_csv(vault: Vault, tmp_path: Path) -> None:
-    path = tmp_path / "contacts.csv"
-    path.write_text(contacts_csv_text(CONTACTS), encoding="utf-8")
+def _import_contacts_timed(vault: Vault, path: Path, name: str) -> None:
+    """Read and import ``path``, every contact added, and record the two times as ``name``."""
     parsed, read_s = timed(lambda: read_contacts(path))
     preview, write_s = timed(lambda: import_contacts(vault, parsed))
     assert preview.count("add") == CONTACTS and not preview.problems
+    record(name, CONTACTS, read_s + write_s, read_s=round(read_s, 2), write_s=round(write_s, 2))
+
+
+def test_contacts_csv(vault: Vault, tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(contacts_csv_text(CONTACTS), encoding="utf-8")
+    _import_contacts_timed(vault, path, "contacts_csv")
     assert len(Contacts(vault).list()) == CONTACTS
-    record(
-        "contacts_csv",
-        CONTACTS,
-        read_s + write_s,
-        read_s=round(read_s, 2),
-        write_s=round(write_s, 2),
-    )
 
 
 def test_contacts_vcard(vault: Vault, tmp_path: Path) -> None:
@@ -141,16 +140,7 @@ def test_contacts_vcard(vault: Vault, tmp_path: Path) -> None:
     cards = contacts_vcf([row.contact for _, row in read_contacts(csv_path).rows])
     path = tmp_path / "contacts.vcf"
     path.write_text(cards, encoding="utf-8")
-    parsed, read_s = timed(lambda: read_contacts(path))
-    preview, write_s = timed(lambda: import_contacts(vault, parsed))
-    assert preview.count("add") == CONTACTS and not preview.problems
-    record(
-        "contacts_vcard",
-        CONTACTS,
-        read_s + write_s,
-        read_s=round(read_s, 2),
-        write_s=round(write_s, 2),
-    )
+    _import_contacts_timed(vault, path, "contacts_vcard")
 
 
 def test_metrics(vault: Vault, tmp_path: Path) -> None:

@@ -25,6 +25,21 @@ from sli_desktop.vault.store import Vault
 GSS = "E09000033"
 
 
+def _register_westminster(vault: Vault) -> None:
+    """The one council the records here name."""
+    Councils(vault).upsert_register(
+        [
+            Council.build(
+                id=council_id(GSS),
+                gss_code=GSS,
+                name="Westminster City Council",
+                type=CouncilType.LONDON_BOROUGH,
+                region=Region.LONDON,
+            )
+        ]
+    )
+
+
 def _outbox(vault: Vault) -> dict[str, dict[str, Any]]:
     rows = vault.query("SELECT record_id, payload FROM outbox ORDER BY seq")
     return {str(r[0]): json.loads(r[1]) for r in rows}
@@ -41,17 +56,7 @@ def _check(vault: Vault, records: list[Record]) -> None:
 
 
 def test_rows_and_payloads_match_the_records(vault: Vault, councils: Any = None) -> None:
-    Councils(vault).upsert_register(
-        [
-            Council.build(
-                id=council_id(GSS),
-                gss_code=GSS,
-                name="Westminster City Council",
-                type=CouncilType.LONDON_BOROUGH,
-                region=Region.LONDON,
-            )
-        ]
-    )
+    _register_westminster(vault)
     _check(
         vault,
         [
@@ -102,17 +107,7 @@ def test_returning_false_writes_the_same_and_returns_nothing(vault: Vault) -> No
 def test_insert_new_writes_what_saving_built_records_writes(vault: Vault) -> None:
     """``insert_new`` (fields checked once per distinct value, no records built) leaves the
     same rows and payload text as ``save_many(new=True)`` of the records ``build`` makes."""
-    Councils(vault).upsert_register(
-        [
-            Council.build(
-                id=council_id(GSS),
-                gss_code=GSS,
-                name="Westminster City Council",
-                type=CouncilType.LONDON_BOROUGH,
-                region=Region.LONDON,
-            )
-        ]
-    )
+    _register_westminster(vault)
     fields = [
         {
             "council": " e09000033",
