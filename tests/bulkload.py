@@ -21,8 +21,9 @@ from sli_desktop.vault.header import read_header
 path, passphrase, source, count = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 module, name = source.split(":")
 generate = getattr(importlib.import_module(module), name)
-key = read_header(path).unwrap_with_passphrase(passphrase)
-conn = open_connection(path, key, memory_security=False)
+header = read_header(path)
+key = header.unwrap_with_passphrase(passphrase)
+conn = open_connection(path, key, page_size=header.page_size, memory_security=False)
 names = codec.columns(Note)
 sql = (f"INSERT INTO notes ({', '.join(codec.quoted(n) for n in names)}) "
        f"VALUES ({', '.join('?' for _ in names)})")

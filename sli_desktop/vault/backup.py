@@ -94,9 +94,11 @@ def backup(vault: Vault, dest: Path) -> BackupInfo:
     conn = vault.conn
     version = schema_version(conn)
     try:
-        # Without a KEY clause the attached database takes the main database's key.
+        # Without a KEY clause the attached database takes the main database's key, but not
+        # its page size: that is set to the one the header (copied into the backup) records.
         conn.execute("ATTACH DATABASE ? AS backup", (str(tmp_db),))
         try:
+            conn.execute(f"PRAGMA backup.cipher_page_size = {int(header.page_size)}")
             conn.execute("SELECT sqlcipher_export('backup')").fetchall()
             conn.execute(f"PRAGMA backup.user_version = {int(version)}")
         finally:
@@ -210,7 +212,7 @@ def restore(
     finally:
         _remove(tmp_db)
     if given.recovery_key is not None:
-        with contextlib.suppress(VaultError), _open(vault_path, key) as vault:
+        with contextlib.suppress(VaultError), _open(vault_path, key, header.page_size) as vault:
             vault.audit("restored-with-recovery-key", detail={"file": source.name})
     return BackupInfo(
         vault_path, header.vault_id, int(manifest.get("schema_version", 0)), source.stat().st_size
@@ -239,7 +241,7 @@ def _read_bundle(source: Path) -> tuple[Header, dict[str, Any]]:
 def _verify(db: Path, key: bytes, header: Header) -> None:
     """Every page authenticates (open_connection checks) and the vault inside is this one."""
     try:
-        conn = open_connection(db, key)
+        conn = open_connection(db, key, page_size=header.page_size)
     except VaultDamaged:
         raise BackupUnreadable(db, "the database is damaged") from None
     try:

@@ -77,9 +77,12 @@ class UnsafeBuild(VaultError):
 
 
 def open_connection(
-    path: Path, key: bytes, *, cache_mib: int = 64, memory_security: bool = True
+    path: Path, key: bytes, *, page_size: int, cache_mib: int = 64, memory_security: bool = True
 ) -> Connection:
     """A connection keyed with the raw key, hardened, and checked to really be SQLCipher.
+
+    ``page_size`` is the one the vault's header records (``Header.page_size``): SQLCipher
+    cannot read it from the encrypted file, and a wrong one makes every page fail to decrypt.
 
     The app always uses ``memory_security=True`` (freed memory is wiped, so decrypted pages do
     not linger). It costs about 10x on bulk writes, so test fixtures that bulk-load 100,000
@@ -99,6 +102,7 @@ def open_connection(
             conn.execute("PRAGMA cipher_memory_security = ON")
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(keys.sqlcipher_key_pragma(key))
+        conn.execute(f"PRAGMA cipher_page_size = {int(page_size)}")
         _check_build(conn)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("PRAGMA temp_store = MEMORY")

@@ -21,6 +21,15 @@ from .errors import VaultDamaged, VaultNotFound
 
 FORMAT = "sli-vault-header/1"
 
+#: SQLCipher cannot read a vault's page size from the file (the whole file is encrypted), so the
+#: header records it. Vaults made before it was recorded use SQLCipher's default.
+LEGACY_PAGE_SIZE = 4096
+#: New vaults use 16 KiB pages: with memory security on, every B-tree page split costs SQLCipher
+#: a wiped and unlocked heap allocation, and larger pages split a quarter as often (an import of
+#: 200,000 figures took about a fifth less CPU than with 4 KiB; 32 and 64 KiB were slower again).
+NEW_VAULT_PAGE_SIZE = 16384
+PAGE_SIZES = frozenset(1 << n for n in range(9, 17))  # what SQLite accepts: 512 to 65536
+
 
 def header_path(vault_path: Path) -> Path:
     return vault_path.with_name(vault_path.name + ".header")
@@ -35,9 +44,17 @@ class Header:
     recovery_salt: bytes
     recovery_wrapped_key: bytes
     key_check: str
+    page_size: int = LEGACY_PAGE_SIZE
 
     @classmethod
-    def new(cls, key: bytes, passphrase: str, recovery_raw: bytes, kdf: keys.KdfParams) -> Header:
+    def new(
+        cls,
+        key: bytes,
+        passphrase: str,
+        recovery_raw: bytes,
+        kdf: keys.KdfParams,
+        page_size: int = NEW_VAULT_PAGE_SIZE,
+    ) -> Header:
         vault_id = str(uuid.uuid4())
         salt, recovery_salt = os.urandom(16), os.urandom(16)
         aad = vault_id.encode()
@@ -51,6 +68,7 @@ class Header:
                 keys.derive_from_recovery(recovery_raw, recovery_salt), key, aad
             ),
             key_check=keys.key_check(key, vault_id),
+            page_size=page_size,
         )
 
     def unwrap_with_passphrase(self, passphrase: str) -> bytes | None:
@@ -91,6 +109,7 @@ class Header:
             "recovery_salt": b64(self.recovery_salt),
             "recovery_wrapped_key": b64(self.recovery_wrapped_key),
             "key_check": self.key_check,
+            "page_size": self.page_size,
         }
 
     @classmethod
@@ -98,6 +117,9 @@ class Header:
         if data.get("format") != FORMAT or data.get("kdf", {}).get("name") != "argon2id":
             raise ValueError("unknown header format")
         kdf = data["kdf"]
+        page_size = data.get("page_size", LEGACY_PAGE_SIZE)
+        if type(page_size) is not int or page_size not in PAGE_SIZES:
+            raise ValueError("unknown page size")
         return cls(
             vault_id=str(uuid.UUID(data["vault_id"])),
             kdf=keys.KdfParams(
@@ -110,6 +132,7 @@ class Header:
             recovery_salt=base64.b64decode(data["recovery_salt"]),
             recovery_wrapped_key=base64.b64decode(data["recovery_wrapped_key"]),
             key_check=str(data["key_check"]),
+            page_size=page_size,
         )
 
 

@@ -62,7 +62,7 @@ def create_vault(
     # init replaces, never a database without the key to open it.
     write_header(path, header)
     try:
-        conn = open_connection(path, key)
+        conn = open_connection(path, key, page_size=header.page_size)
     except BaseException:
         header_path(path).unlink(missing_ok=True)
         raise
@@ -93,7 +93,7 @@ def unlock(
         key = header.unwrap_with_passphrase(passphrase)
         if key is None:
             raise WrongPassphrase()
-    return _open(path, key)
+    return _open(path, key, header.page_size)
 
 
 def unlock_with_recovery_key(path: Path, recovery_key: str, new_passphrase: str) -> Vault:
@@ -105,7 +105,7 @@ def unlock_with_recovery_key(path: Path, recovery_key: str, new_passphrase: str)
         raise WrongRecoveryKey()
     check_passphrase(new_passphrase)
     write_header(path, header.rewrapped(key, new_passphrase))
-    vault = _open(path, key)
+    vault = _open(path, key, header.page_size)
     vault.audit("passphrase-reset-with-recovery-key")
     return vault
 
@@ -118,7 +118,7 @@ def change_passphrase(path: Path, old: str, new: str) -> None:
         raise WrongPassphrase()
     check_passphrase(new)
     write_header(path, header.rewrapped(key, new))
-    with _open(path, key) as vault:
+    with _open(path, key, header.page_size) as vault:
         vault.audit("passphrase-changed")
 
 
@@ -148,8 +148,8 @@ def remembered_key(header: Header, keystore: KeyStore | None) -> bytes | None:
     return key if len(key) == keys.KEY_BYTES and header.matches(key) else None
 
 
-def _open(path: Path, key: bytes) -> Vault:
-    conn = open_connection(path, key)
+def _open(path: Path, key: bytes, page_size: int) -> Vault:
+    conn = open_connection(path, key, page_size=page_size)
     try:
         migrate(conn, path)
         row = conn.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()

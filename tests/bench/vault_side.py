@@ -32,6 +32,7 @@ from sli_desktop.domain import Note
 from sli_desktop.vault import keys
 from sli_desktop.vault.connection import Connection, memory_security_enabled, open_connection
 from sli_desktop.vault.councils import Councils
+from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE
 from sli_desktop.vault.migrations import migrate
 from sli_desktop.vault.search import RANK_WINDOW, Search
 from sli_desktop.vault.store import Vault
@@ -44,6 +45,7 @@ NOTES_SEED = 20250101
 QUERY_SEED, WARMUP_SEED = 11, 12
 #: connection settings the plain side copies from the product's SQLCipher connection
 MIRRORED = (
+    "page_size",  # first: it only takes before the file has pages (and before WAL)
     "temp_store",
     "foreign_keys",
     "recursive_triggers",
@@ -57,7 +59,9 @@ CIPHER_SETTINGS = ("cipher_memory_security", "cipher_page_size", "cipher_hmac_al
 # -- connections -----------------------------------------------------------------------------
 def open_cipher(path: Path, key: bytes, *, memory_security: bool) -> Connection:
     """The product's own ``open_connection``; OFF only in a process that never had it ON."""
-    conn = open_connection(path, key, memory_security=memory_security)
+    conn = open_connection(
+        path, key, page_size=NEW_VAULT_PAGE_SIZE, memory_security=memory_security
+    )
     if memory_security_enabled(conn) != memory_security:
         raise RuntimeError(f"cipher_memory_security is not {memory_security} in this process")
     return conn

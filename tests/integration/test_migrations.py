@@ -89,9 +89,10 @@ def _copy(fixture: Path, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
 
 
 def _raw_connection(path: Path, passphrase: str) -> Any:
-    key = read_header(path).unwrap_with_passphrase(passphrase)
+    header = read_header(path)
+    key = header.unwrap_with_passphrase(passphrase)
     assert key is not None
-    return open_connection(path, key)
+    return open_connection(path, key, page_size=header.page_size)
 
 
 def _schema(conn: Any) -> list[tuple[str, str, str]]:
@@ -215,9 +216,10 @@ def test_an_upgrade_writes_a_backup_beside_the_vault_first(
     assert backup.name == f"{path.name}.schema-v{old}.bak"
     assert hashlib.sha256(backup.read_bytes()).hexdigest() == original
     # The backup is the old vault, still encrypted, still opening with the same key.
-    key = read_header(path).unwrap_with_passphrase(manifest["passphrase"])
+    header = read_header(path)
+    key = header.unwrap_with_passphrase(manifest["passphrase"])
     assert key is not None
-    old_conn = open_connection(backup, key)
+    old_conn = open_connection(backup, key, page_size=header.page_size)
     try:
         assert migrations.schema_version(old_conn) == old
         tables = {r[0] for r in old_conn.execute("SELECT name FROM sqlite_master").fetchall()}

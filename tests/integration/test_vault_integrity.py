@@ -22,7 +22,7 @@ from sli_desktop.vault.connection import Error
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.errors import VaultDamaged
-from sli_desktop.vault.header import header_path
+from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE, header_path
 from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.session import create_vault, unlock
@@ -30,7 +30,7 @@ from sli_desktop.vault.store import Vault
 from tests.conftest import PASSPHRASE
 
 SLI = Path(sys.executable).with_name("sli")
-PAGE = 4096
+PAGE = NEW_VAULT_PAGE_SIZE  # every vault these tests make is new
 
 
 def _digests(folder: Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ import pytest
 from sli_desktop.vault import keys
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.errors import WrongPassphrase, WrongRecoveryKey
-from sli_desktop.vault.header import header_path, read_header
+from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE, header_path, read_header
 from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.session import (
@@ -32,7 +32,7 @@ from tests.conftest import PASSPHRASE
 
 FAST = keys.KdfParams.fast_for_tests()
 NEW_PASSPHRASE = "a different and longer passphrase"
-PAGE = 4096
+PAGE = NEW_VAULT_PAGE_SIZE  # every vault these tests make is new
 NOTES = 30
 
 
