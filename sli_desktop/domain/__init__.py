@@ -26,7 +26,7 @@ from .errors import ValidationError
 from .improvement import Assessment, AssessmentKind, ControlChange
 from .metric import Metric
 from .note import Note, NoteType
-from .records import Record, new_id, utcnow
+from .records import Record, new_id, new_ids, utcnow
 from .support import SupportOffer
 
 RECORD_TYPES: tuple[type[Record], ...] = (
@@ -86,5 +86,6 @@ __all__ = [
     "ValidationError",
     "council_id",
     "new_id",
+    "new_ids",
     "utcnow",
 ]

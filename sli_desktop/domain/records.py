@@ -41,6 +41,16 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
 
+def new_ids(count: int) -> list[str]:
+    """``count`` ids as ``new_id`` makes them, from one read of the system's random source
+    rather than one system call each (a bulk import makes 400,000: 0.4 s of system calls)."""
+    hexes = os.urandom(16 * count).hex()
+    return [
+        f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+        for h in (hexes[i : i + 32] for i in range(0, 32 * count, 32))
+    ]
+
+
 def canonical_uuid(value: str) -> str:
     """``value`` as ``str(uuid.UUID(value))`` writes it; ValueError when it is not a UUID."""
     if _CANONICAL.fullmatch(value):

@@ -19,7 +19,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from ..domain import Record, new_id
+from ..domain import Record, new_ids
 from ..domain.batch_check import CheckedFields, FieldsAtOnce
 from . import codec
 from .store import GENESIS, Vault, hold_index, index_triggers, release_index
@@ -125,7 +125,7 @@ def insert_new(vault: Vault, cls: type[Record], items: Sequence[dict[str, Any]])
         common = {"created_at": now_json, "updated_at": now_json, "author": actor, "version": 1}
         dumped = [
             {"id": rid, **common, "deleted": False, **own}
-            for rid, own in zip(sorted(new_id() for _ in fields), fields, strict=True)
+            for rid, own in zip(sorted(new_ids(len(fields))), fields, strict=True)
         ]
         _write(vault, cls, dumped, {}, now, new=True)
     return len(dumped)
@@ -239,7 +239,7 @@ def _dumps(data: Any) -> str:
 
 def _change_ids(count: int) -> list[str]:
     """``count`` random (version 4) UUIDs, sorted so the outbox's unique index grows at its end."""
-    return sorted(new_id() for _ in range(count))
+    return sorted(new_ids(count))
 
 
 def _audit_each(

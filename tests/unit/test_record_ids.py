@@ -1,21 +1,30 @@
-"""Record ids are written out by hand for speed (domain.records.new_id, canonical_uuid): they
-must be exactly what the uuid module would make and accept."""
+"""Record ids are written out by hand for speed (domain.records.new_id, new_ids,
+canonical_uuid): they must be exactly what the uuid module would make and accept."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sli_desktop.domain import Metric, new_id
+from sli_desktop.domain import Metric, new_id, new_ids
 from sli_desktop.domain.errors import ValidationError
 from sli_desktop.domain.records import canonical_uuid
 
+#: One at a time, and many from one read of the random source: the same form either way.
+MAKERS = {
+    "new_id": lambda count: [new_id() for _ in range(count)],
+    "new_ids": new_ids,
+}
 
-def test_new_id_is_a_canonical_version_4_uuid() -> None:
-    ids = [new_id() for _ in range(2000)]
+
+@pytest.mark.parametrize("make", MAKERS.values(), ids=list(MAKERS))
+def test_new_id_is_a_canonical_version_4_uuid(make: Callable[[int], list[str]]) -> None:
+    ids = make(2000)
+    assert len(ids) == 2000
     assert len(set(ids)) == len(ids)
     for value in ids:
         parsed = uuid.UUID(value)
@@ -24,9 +33,14 @@ def test_new_id_is_a_canonical_version_4_uuid() -> None:
         assert str(parsed) == value
 
 
-def test_new_id_uses_every_variant_digit() -> None:
+@pytest.mark.parametrize("make", MAKERS.values(), ids=list(MAKERS))
+def test_new_id_uses_every_variant_digit(make: Callable[[int], list[str]]) -> None:
     """The variant nibble keeps two random bits: 8, 9, a and b all occur."""
-    assert {new_id()[19] for _ in range(400)} == set("89ab")
+    assert {value[19] for value in make(400)} == set("89ab")
+
+
+def test_new_ids_of_none_is_empty() -> None:
+    assert new_ids(0) == []
 
 
 @given(st.uuids())
