@@ -10,7 +10,7 @@ from pathlib import Path
 from . import keys
 from .connection import Error, open_connection
 from .errors import VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey, classify
-from .header import Header, header_path, read_header, write_header
+from .header import NEW_VAULT_PAGE_SIZE, Header, header_path, read_header, write_header
 from .keystore import KeyStore
 from .migrations import migrate
 from .store import Vault
@@ -49,15 +49,17 @@ def create_vault(
     remember: bool = False,
     keystore: KeyStore | None = None,
     kdf: keys.KdfParams | None = None,
+    page_size: int = NEW_VAULT_PAGE_SIZE,
 ) -> Created:
-    """A new, empty vault. The recovery key is returned once and stored nowhere in clear."""
+    """A new, empty vault. The recovery key is returned once and stored nowhere in clear.
+    ``page_size`` is for measuring the choice (tests/bench); the app keeps the default."""
     if path.exists():
         raise VaultExists(path)
     check_passphrase(passphrase)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = keys.new_database_key()
     recovery_raw, recovery_text = keys.new_recovery_key()
-    header = Header.new(key, passphrase, recovery_raw, kdf or keys.KdfParams())
+    header = Header.new(key, passphrase, recovery_raw, kdf or keys.KdfParams(), page_size)
     # Header first: a crash before the database exists leaves an orphan header that the next
     # init replaces, never a database without the key to open it.
     write_header(path, header)

@@ -21,6 +21,7 @@ from sli_desktop.importers.contacts import contacts_vcf, import_contacts, read_c
 from sli_desktop.importers.metrics import import_metrics, read_metrics
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.councils import Councils
+from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE
 from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.metrics import Metrics
 from sli_desktop.vault.session import create_vault
@@ -31,6 +32,7 @@ CONTACTS = 20_000
 METRIC_ROWS = 200_000
 COUNCILS = 300
 RESULTS = ROOT / "bench-results" / "import.json"
+PASSPHRASE = "benchmark passphrase, not secret"
 FIRST = ["Ann", "Bob", "Chloé", "Dev", "Eve", "Femi", "Gary", "Hana", "Ivan", "Jo"]
 LAST = ["Smith", "Jones", "Khan", "O'Brien", "Nguyen", "Brontë", "Patel", "Evans"]
 
@@ -39,11 +41,9 @@ def gss(i: int) -> str:
     return f"E0{7000001 + i:07d}"
 
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Iterator[Vault]:
-    created = create_vault(
-        tmp_path / "bench.sli", "benchmark passphrase, not secret", kdf=KdfParams.fast_for_tests()
-    )
+def make_vault(path: Path, page_size: int = NEW_VAULT_PAGE_SIZE) -> Vault:
+    """A new vault holding the benchmark's councils (also used by the page-size benchmark)."""
+    created = create_vault(path, PASSPHRASE, kdf=KdfParams.fast_for_tests(), page_size=page_size)
     vault = created.vault
     Councils(vault).upsert_register(
         Council.build(
@@ -56,6 +56,12 @@ def vault(tmp_path: Path) -> Iterator[Vault]:
         )
         for i in range(COUNCILS)
     )
+    return vault
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Iterator[Vault]:
+    vault = make_vault(tmp_path / "bench.sli")
     assert vault.memory_security
     yield vault
     vault.close()
@@ -143,8 +149,8 @@ def test_contacts_vcard(vault: Vault, tmp_path: Path) -> None:
     _import_contacts_timed(vault, path, "contacts_vcard")
 
 
-def test_metrics(vault: Vault, tmp_path: Path) -> None:
-    path = tmp_path / "metrics.csv"
+def write_metrics_csv(path: Path) -> None:
+    """METRIC_ROWS figures for the benchmark's councils, as the sector data service exports."""
     per_council = METRIC_ROWS // COUNCILS + 1
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -164,6 +170,11 @@ def test_metrics(vault: Vault, tmp_path: Path) -> None:
                     "%",
                 ]
             )
+
+
+def test_metrics(vault: Vault, tmp_path: Path) -> None:
+    path = tmp_path / "metrics.csv"
+    write_metrics_csv(path)
     parsed, read_s = timed(lambda: read_metrics(path))
     result, write_s = timed(lambda: import_metrics(vault, parsed))
     assert result.added == METRIC_ROWS and not result.problems
