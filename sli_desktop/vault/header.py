@@ -56,6 +56,8 @@ class Header:
         kdf: keys.KdfParams,
         page_size: int = NEW_VAULT_PAGE_SIZE,
     ) -> Header:
+        if page_size not in PAGE_SIZES:
+            raise ValueError(f"{page_size} is not a page size SQLite accepts")
         vault_id = str(uuid.uuid4())
         salt, recovery_salt = os.urandom(16), os.urandom(16)
         aad = vault_id.encode()

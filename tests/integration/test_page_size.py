@@ -115,3 +115,11 @@ def test_a_header_recording_the_wrong_page_size_is_refused_and_the_vault_kept(
         unlock(path, PASSPHRASE)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name, header_path(path).name]
+
+
+def test_a_vault_is_never_made_with_a_page_size_it_could_not_be_opened_with(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ValueError, match="not a page size"):
+        create_vault(tmp_path / "v.sli", PASSPHRASE, kdf=KdfParams.fast_for_tests(), page_size=3000)
+    assert not list(tmp_path.iterdir())
