@@ -51,6 +51,7 @@ from ..vault.errors import VaultError
 from ..vault.preferences import Preferences
 from ..vault.session import check_passphrase
 from ..vault.store import Vault
+from .busy import busy
 from .tasks import Progress, Task
 
 Row = tuple[str, str, str, str]  # line, what, who/what, why
@@ -353,9 +354,10 @@ class DataActions(QObject):
 
             def accepted() -> None:
                 try:
-                    result = contact_files.import_contacts(
-                        vault, parsed, skip_bad=dialog.skip_bad.isChecked()
-                    )
+                    with busy(self.window, f"Importing contacts from {file.name}…"):
+                        result = contact_files.import_contacts(
+                            vault, parsed, skip_bad=dialog.skip_bad.isChecked()
+                        )
                 except (ImportProblem, VaultError) as exc:
                     self._warn(exc)
                     return
@@ -400,7 +402,9 @@ class DataActions(QObject):
 
             def accepted() -> None:
                 try:
-                    result = import_metrics(vault, parsed, skip_bad=dialog.skip_bad.isChecked())
+                    with busy(self.window, f"Importing figures from {file.name}…"):
+                        skip_bad = dialog.skip_bad.isChecked()
+                        result = import_metrics(vault, parsed, skip_bad=skip_bad)
                 except (ImportProblem, VaultError) as exc:
                     self._warn(exc)
                     return

@@ -316,3 +316,38 @@ def test_restore_on_a_new_laptop_with_the_backups_passphrase(
     assert "Unlock with the backup's passphrase" in shell.unlock_page.ui.message.text()
     _unlock(qtbot, shell, PASSPHRASE)
     assert [c.name for c in Contacts(shell.session.vault).list()] == ["Zoë Smith"]
+
+
+def test_an_import_shows_it_is_busy_while_it_writes(
+    qtbot, window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write stays on the GUI thread (one transaction on the window's connection), so the
+    window says so: a wait cursor and a status message while it runs, both gone afterwards."""
+    from PySide6.QtWidgets import QApplication
+
+    from sli_desktop.gui import data_io
+
+    seen: list[tuple[object, str]] = []
+    real = data_io.import_metrics
+
+    def spy(*args, **kwargs):
+        cursor = QApplication.overrideCursor()
+        seen.append((cursor.shape() if cursor else None, window.statusBar().currentMessage()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data_io, "import_metrics", spy)
+    path = tmp_path / "figures.csv"
+    path.write_text(
+        "Area code,Area name,Period,Metric id,Metric name,Value,Unit\n"
+        "E08000025,Birmingham,2024/25,1,Council tax collected,95.5,%\n",
+        encoding="utf-8",
+    )
+    actions = window.data_actions
+    actions.import_metrics(str(path))
+    qtbot.waitUntil(lambda: actions.preview is not None and actions.preview.isVisible())
+    assert seen == [(None, "")]  # the preview's trial run is not the write
+    actions.preview.accept()
+    assert seen[1] == (Qt.CursorShape.WaitCursor, "Importing figures from figures.csv…")
+    assert QApplication.overrideCursor() is None
+    assert window.statusBar().currentMessage().startswith("Figures from figures.csv: 1 added")
+    assert [m.value for m in Metrics(window.session.vault).list()] == [95.5]
