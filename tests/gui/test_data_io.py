@@ -71,7 +71,8 @@ def test_contact_import_previews_before_writing(qtbot, window, tmp_path: Path) -
     assert (zoe.name, zoe.council, zoe.phones) == ("Zoë Smith", "E08000025", ["+441213039944"])
 
 
-def test_figures_import_preview_and_cancel_writes_nothing(qtbot, window, tmp_path: Path) -> None:
+def _preview_figures(qtbot, window, tmp_path: Path):
+    """File → Import figures of a one-figure file, up to its preview; the window's data actions."""
     path = tmp_path / "figures.csv"
     path.write_text(
         "Area code,Area name,Period,Metric id,Metric name,Value,Unit\n"
@@ -79,14 +80,18 @@ def test_figures_import_preview_and_cancel_writes_nothing(qtbot, window, tmp_pat
         encoding="utf-8",
     )
     actions = window.data_actions
-    actions.import_metrics(str(path))
-    qtbot.waitUntil(lambda: actions.preview is not None and actions.preview.isVisible())
-    assert "1 to add" in actions.preview.summary.text()
-    actions.preview.reject()
-    assert Metrics(window.session.vault).list() == []
     actions.preview = None
     actions.import_metrics(str(path))
     qtbot.waitUntil(lambda: actions.preview is not None and actions.preview.isVisible())
+    return actions
+
+
+def test_figures_import_preview_and_cancel_writes_nothing(qtbot, window, tmp_path: Path) -> None:
+    actions = _preview_figures(qtbot, window, tmp_path)
+    assert "1 to add" in actions.preview.summary.text()
+    actions.preview.reject()
+    assert Metrics(window.session.vault).list() == []
+    actions = _preview_figures(qtbot, window, tmp_path)
     actions.preview.accept()
     assert [m.value for m in Metrics(window.session.vault).list()] == [95.5]
 
@@ -336,15 +341,7 @@ def test_an_import_shows_it_is_busy_while_it_writes(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(data_io, "import_metrics", spy)
-    path = tmp_path / "figures.csv"
-    path.write_text(
-        "Area code,Area name,Period,Metric id,Metric name,Value,Unit\n"
-        "E08000025,Birmingham,2024/25,1,Council tax collected,95.5,%\n",
-        encoding="utf-8",
-    )
-    actions = window.data_actions
-    actions.import_metrics(str(path))
-    qtbot.waitUntil(lambda: actions.preview is not None and actions.preview.isVisible())
+    actions = _preview_figures(qtbot, window, tmp_path)
     assert seen == [(None, "")]  # the preview's trial run is not the write
     actions.preview.accept()
     assert seen[1] == (Qt.CursorShape.WaitCursor, "Importing figures from figures.csv…")
