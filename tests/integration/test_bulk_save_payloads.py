@@ -9,35 +9,15 @@ from typing import Any
 
 from sli_desktop.domain import (
     Contact,
-    Council,
-    CouncilType,
     Metric,
     Note,
     Record,
-    Region,
-    council_id,
 )
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.bulk import insert_new, save_many
-from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.store import Vault
 
 GSS = "E09000033"
-
-
-def _register_westminster(vault: Vault) -> None:
-    """The one council the records here name."""
-    Councils(vault).upsert_register(
-        [
-            Council.build(
-                id=council_id(GSS),
-                gss_code=GSS,
-                name="Westminster City Council",
-                type=CouncilType.LONDON_BOROUGH,
-                region=Region.LONDON,
-            )
-        ]
-    )
 
 
 def _outbox(vault: Vault) -> dict[str, dict[str, Any]]:
@@ -55,8 +35,8 @@ def _check(vault: Vault, records: list[Record]) -> None:
         assert record.author == vault.actor and record.version == 1
 
 
-def test_rows_and_payloads_match_the_records(vault: Vault, councils: Any = None) -> None:
-    _register_westminster(vault)
+def test_rows_and_payloads_match_the_records(councils_vault: Vault) -> None:
+    vault = councils_vault  # its register holds Westminster, the council the records name
     _check(
         vault,
         [
@@ -104,10 +84,10 @@ def test_returning_false_writes_the_same_and_returns_nothing(vault: Vault) -> No
     assert all(outbox[i] == c.to_json() for i, c in stored.items())
 
 
-def test_insert_new_writes_what_saving_built_records_writes(vault: Vault) -> None:
+def test_insert_new_writes_what_saving_built_records_writes(councils_vault: Vault) -> None:
     """``insert_new`` (fields checked once per distinct value, no records built) leaves the
     same rows and payload text as ``save_many(new=True)`` of the records ``build`` makes."""
-    _register_westminster(vault)
+    vault = councils_vault
     fields = [
         {
             "council": " e09000033",
