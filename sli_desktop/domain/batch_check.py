@@ -13,11 +13,11 @@ from .records import _FRIENDLY, Record, _domain_error
 
 class CheckedFields(dict[str, Any]):
     """A record's own fields as ``FieldsAtOnce.one`` checked them (for ``cls``), in JSON form:
-    bulk writes take these without checking again. Read-only by convention."""
+    bulk writes take these without checking again. Read-only by convention. Each
+    ``FieldsAtOnce`` makes its own subclass naming the record type, so making one per row is a
+    plain dict's construction."""
 
-    def __init__(self, cls: type[Record]) -> None:
-        super().__init__()
-        self.cls = cls
+    cls: type[Record]
 
 
 class FieldsAtOnce:
@@ -58,7 +58,15 @@ class FieldsAtOnce:
             name: pydantic.TypeAdapter(info.rebuild_annotation(), config=config)
             for name, info in self.fields.items()
         }
-        self.seen: dict[str, dict[Any, Any]] = {name: {} for name in self.fields}
+        self.checked: type[CheckedFields] = type(
+            f"Checked{cls.__name__}", (CheckedFields,), {"cls": cls}
+        )
+        # Per field, what each value checked to: strings (the usual value) keyed by
+        # themselves, floats by their exact bits (-0.0 == 0.0 as keys, not as values; NaN
+        # never equals itself), anything else by type and value (True == 1 == 1.0 as keys).
+        self.seen: list[tuple[str, dict[str, Any], dict[str, Any], dict[Any, Any]]] = [
+            (name, {}, {}, {}) for name in self.fields
+        ]
 
     def one(self, item: dict[str, Any]) -> CheckedFields:
         """The item's fields, validated, in JSON form; ValidationError (naming the field) for
@@ -66,12 +74,17 @@ class FieldsAtOnce:
         if not item.keys() <= self.fields.keys():
             unknown = sorted(set(item) - set(self.fields))[0]
             raise ValidationError(unknown, _FRIENDLY["extra_forbidden"])
-        out = CheckedFields(self.cls)
-        for name, seen in self.seen.items():
+        out = self.checked()
+        for name, strings, floats, others in self.seen:
             raw = item[name] if name in item else self._default(name)
-            # Keyed by type as well (True == 1 == 1.0 as dict keys), and floats by their exact
-            # bits (-0.0 == 0.0); NaN never equals itself, so it is simply checked each time.
-            key = (float, raw.hex()) if type(raw) is float else (type(raw), raw)
+            kind = type(raw)
+            seen: dict[Any, Any]
+            if kind is str:
+                seen, key = strings, raw
+            elif kind is float:
+                seen, key = floats, raw.hex()
+            else:
+                seen, key = others, (kind, raw)
             try:
                 out[name] = seen[key]
             except KeyError:

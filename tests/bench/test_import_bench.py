@@ -149,6 +149,25 @@ def test_contacts_vcard(vault: Vault, tmp_path: Path) -> None:
     _import_contacts_timed(vault, path, "contacts_vcard")
 
 
+#: What the sector data service's metric names look like (their length is the point).
+METRIC_NAMES = (
+    "Percentage of household waste sent for reuse, recycling and composting",
+    "Number of children in need per 10,000 children",
+    "Council tax collection rate",
+    "Net current expenditure per head on adult social care",
+    "Percentage of major planning applications decided in time",
+)
+
+
+def metric_value(i: int, metric: int) -> str:
+    """Rates (one decimal, at most 1,001 values) for even metrics, counts (mostly distinct) for
+    odd ones, as a real export mixes them: distinct values are each checked once by the
+    importer, so a file of few distinct values would flatter it."""
+    if metric % 2 == 0:
+        return f"{(i * 7919) % 1001 / 10:.1f}"
+    return str((i * 7919) % 1_000_003)
+
+
 def write_metrics_csv(path: Path) -> None:
     """METRIC_ROWS figures for the benchmark's councils, as the sector data service exports."""
     per_council = METRIC_ROWS // COUNCILS + 1
@@ -165,9 +184,9 @@ def write_metrics_csv(path: Path) -> None:
                     f"Benchtown {c}",
                     f"{2010 + k % 14}/{(11 + k % 14) % 100:02d}",
                     f"M{k // 14}",
-                    f"Metric {k // 14}",
-                    f"{(i * 7919) % 1000 / 10:.1f}",
-                    "%",
+                    f"{METRIC_NAMES[k // 14 % len(METRIC_NAMES)]} ({k // 14})",
+                    metric_value(i, k // 14),
+                    "%" if k // 14 % 2 == 0 else "count",
                 ]
             )
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from sli_desktop.domain import (
     Contact,
     Metric,
@@ -115,9 +117,21 @@ def test_insert_new_writes_what_saving_built_records_writes(councils_vault: Vaul
     ]
     assert [stable(p) for p in payloads[:20]] == [stable(p) for p in payloads[20:]]
     assert all(json.loads(p)["version"] == 1 for p in payloads)
+    # insert_new writes its payloads from pieces of text: the same text the encoder writes
+    for p in payloads:
+        assert json.dumps(json.loads(p), ensure_ascii=False, separators=(",", ":")) == p
     by_row = {m.id: m for m in vault.records(Metric)}  # every row reads back as a Metric
     for payload in payloads:
         assert by_row[json.loads(payload)["id"]].to_json() == json.loads(payload)
     cols = "council, period, metric_id, name, value, unit, source, author, version, deleted"
     rows = vault.query(f"SELECT {cols} FROM metrics ORDER BY seq")
     assert sorted(rows[:20], key=repr) == sorted(rows[20:], key=repr)
+
+
+def test_insert_new_refuses_types_it_cannot_write_plainly(vault: Vault) -> None:
+    """Contacts hold lists (stored as JSON text) and rules across fields: they are built and
+    saved one by one, never written from unchecked fields, and nothing is written."""
+    with pytest.raises(TypeError):
+        insert_new(vault, Contact, [{"name": "Person", "emails": ["p@example.org"]}])
+    assert vault.records(Contact) == []
+    assert vault.query("SELECT count(*) FROM outbox") == [(0,)]
