@@ -3,6 +3,9 @@ distinct value of each field is checked once, by the rules ``build`` applies."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 import pydantic
@@ -11,13 +14,15 @@ from .errors import ValidationError
 from .records import _FRIENDLY, Record, _domain_error
 
 
-class CheckedFields(dict[str, Any]):
-    """A record's own fields as ``FieldsAtOnce.one`` checked them (for ``cls``), in JSON form:
-    bulk writes take these without checking again. Read-only by convention. Each
-    ``FieldsAtOnce`` makes its own subclass naming the record type, so making one per row is a
-    plain dict's construction."""
+@dataclass(frozen=True)
+class CheckedColumns:
+    """Records' own fields as ``FieldsAtOnce.columns`` checked them (for ``cls``): one list per
+    field, in the model's field order, each value in JSON form, ``count`` records long. Bulk
+    writes take these without checking again; only ``FieldsAtOnce`` makes them."""
 
     cls: type[Record]
+    columns: dict[str, list[Any]]
+    count: int
 
 
 class FieldsAtOnce:
@@ -58,40 +63,85 @@ class FieldsAtOnce:
             name: pydantic.TypeAdapter(info.rebuild_annotation(), config=config)
             for name, info in self.fields.items()
         }
-        self.checked: type[CheckedFields] = type(
-            f"Checked{cls.__name__}", (CheckedFields,), {"cls": cls}
-        )
-        # Per field, what each value checked to: strings (the usual value) keyed by
-        # themselves, floats by their exact bits (-0.0 == 0.0 as keys, not as values; NaN
-        # never equals itself), anything else by type and value (True == 1 == 1.0 as keys).
-        self.seen: list[tuple[str, dict[str, Any], dict[str, Any], dict[Any, Any]]] = [
-            (name, {}, {}, {}) for name in self.fields
-        ]
+        # Per field, what each value checked to (or the error it met): strings keyed by
+        # themselves, floats by themselves but zeros by their bits (-0.0 == 0.0 as keys, not as
+        # values; NaN never equals itself, so each NaN is checked anew), anything else by type
+        # and value (True == 1 == 1.0 as keys).
+        self.seen: dict[str, dict[Any, Any]] = {name: {} for name in self.fields}
 
-    def one(self, item: dict[str, Any]) -> CheckedFields:
-        """The item's fields, validated, in JSON form; ValidationError (naming the field) for
+    def one(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        """One item's fields, validated, in JSON form; ValidationError (naming the field) for
         the first value ``build`` would refuse."""
-        if not item.keys() <= self.fields.keys():
-            unknown = sorted(set(item) - set(self.fields))[0]
-            raise ValidationError(unknown, _FRIENDLY["extra_forbidden"])
-        out = self.checked()
-        for name, strings, floats, others in self.seen:
-            raw = item[name] if name in item else self._default(name)
-            kind = type(raw)
-            seen: dict[Any, Any]
-            if kind is str:
-                seen, key = strings, raw
-            elif kind is float:
-                seen, key = floats, raw.hex()
-            else:
-                seen, key = others, (kind, raw)
+        checked, bad = self.columns({name: [value] for name, value in item.items()}, 1)
+        if bad:
+            raise bad[0]
+        return {name: values[0] for name, values in checked.columns.items()}
+
+    def columns(
+        self, given: Mapping[str, Sequence[Any]], count: int
+    ) -> tuple[CheckedColumns, dict[int, ValidationError]]:
+        """``count`` items given field by field (a sequence of ``count`` values per field
+        named; a field not named takes its default), checked as ``build`` checks each item.
+        Returns the good items' fields, and for each bad item (by its index) the error
+        ``build`` gives: the first field, in the model's order, that it refuses.
+
+        Column by column, so an import's Python work per value is a dictionary lookup: a
+        column of strings (or of floats) is checked once per distinct value."""
+        if any(len(values) != count for values in given.values()):
+            raise ValueError(f"every column must hold {count} values")
+        bad: dict[int, ValidationError] = {}
+        unknown = sorted(set(given) - set(self.fields))
+        if unknown:
+            error = ValidationError(unknown[0], _FRIENDLY["extra_forbidden"])
+            bad = dict.fromkeys(range(count), error)
+        checked: dict[str, list[Any]] = {}
+        for name in self.fields:
+            if name in given:
+                checked[name] = self._column(name, given[name], bad)
+                continue
             try:
-                out[name] = seen[key]
-            except KeyError:
-                out[name] = seen[key] = self._check(name, raw)
-            except TypeError:  # a list or other unhashable value: checked every time
-                out[name] = self._check(name, raw)
-        return out
+                value = self._default(name)
+            except ValidationError as error:
+                for index in range(count):
+                    bad.setdefault(index, error)
+                value = None
+            else:
+                value = self._column(name, [value], {})[0] if count else None
+            checked[name] = [value] * count
+        if bad:
+            keep = [index not in bad for index in range(count)]
+            checked = {name: list(compress(values, keep)) for name, values in checked.items()}
+        return CheckedColumns(self.cls, checked, count - len(bad)), bad
+
+    def _column(
+        self, name: str, values: Sequence[Any], bad: dict[int, ValidationError]
+    ) -> list[Any]:
+        """Each value's checked form (None where refused; an item's first refusal goes into
+        ``bad``). Keys: a string is its own key, a float too unless it is a zero (-0.0 == 0.0
+        as keys, not as values), anything else is keyed by its type as well (True == 1 == 1.0
+        as keys); a NaN never equals itself, so each is checked anew."""
+        seen = self.seen[name]
+        kinds = set(map(type, values))
+        if kinds <= {str}:
+            keys: Sequence[Any] = values
+        elif kinds == {float}:
+            keys = [v if v else (float, v.hex()) for v in values]
+        else:
+            keys = [(type(v), v.hex() if type(v) is float else v) for v in values]
+        try:
+            new = {key: raw for key, raw in zip(keys, values, strict=True) if key not in seen}
+        except TypeError:  # a list or other unhashable value: each checked on its own
+            answers = [self._check(name, raw) for raw in values]
+        else:
+            for key, raw in new.items():
+                seen[key] = self._check(name, raw)
+            answers = [seen[key] for key in keys]
+        if ValidationError in set(map(type, answers)):
+            for index, answer in enumerate(answers):
+                if type(answer) is ValidationError:
+                    bad.setdefault(index, answer)
+                    answers[index] = None
+        return answers
 
     def _default(self, name: str) -> Any:
         info = self.fields[name]
@@ -100,9 +150,11 @@ class FieldsAtOnce:
         return info.get_default(call_default_factory=True)
 
     def _check(self, name: str, raw: Any) -> Any:
+        """The value's JSON form once validated, or the ValidationError ``build`` would raise
+        for it (returned, to be remembered like an answer)."""
         adapter = self.adapters[name]
         try:
             return adapter.dump_python(adapter.validate_python(raw), mode="json")
         except pydantic.ValidationError as exc:
             error = _domain_error(exc)
-            raise ValidationError(name, error.message) from None
+            return ValidationError(name, error.message)

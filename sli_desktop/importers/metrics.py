@@ -194,8 +194,7 @@ def import_metrics(
         held = Metrics(vault).keyed()
         seen: dict[tuple[str, str, str], tuple[int, float]] = {}
         source = parsed.path.name[:300]
-        check = FieldsAtOnce(Metric)  # as Metric.build checks, each distinct value once
-        added: list[dict[str, Any]] = []
+        fresh: list[tuple[int, MetricRow]] = []
         updated: list[Metric] = []
         for line, row in parsed.rows:
             if row.council not in known:
@@ -216,36 +215,45 @@ def import_metrics(
                 continue
             seen[key] = (line, row.value)
             current = held.get(key)
-            try:
-                if current is None:
-                    figure = {
-                        "council": row.council,
-                        "period": row.period,
-                        "metric_id": row.metric_id,
-                        "source": source,
-                        "name": row.name,
-                        "value": row.value,
-                        "unit": row.unit,
-                    }
-                    added.append(check.one(figure))
-                    result.added += 1
-                elif current[1:] != (row.name, row.value, row.unit):
-                    record = Metrics(vault).get(current[0])
-                    if record is None:  # pragma: no cover - read in this same transaction
-                        raise ImportProblem(parsed.path, "the vault changed during the import")
-                    fields = {"name": row.name, "value": row.value, "unit": row.unit}
+            if current is None:
+                fresh.append((line, row))
+            elif current[1:] != (row.name, row.value, row.unit):
+                record = Metrics(vault).get(current[0])
+                if record is None:  # pragma: no cover - read in this same transaction
+                    raise ImportProblem(parsed.path, "the vault changed during the import")
+                fields = {"name": row.name, "value": row.value, "unit": row.unit}
+                try:
                     updated.append(record.evolve(source=source, **fields))
-                    result.updated += 1
+                except ValidationError as exc:
+                    result.problems.append(ImportProblem(parsed.path, str(exc), line))
                 else:
-                    result.unchanged += 1
-            except ValidationError as exc:
-                result.problems.append(ImportProblem(parsed.path, str(exc), line))
+                    result.updated += 1
+            else:
+                result.unchanged += 1
+        # The new figures are checked as Metric.build checks, column by column: each distinct
+        # value of each field once.
+        rows = [row for _line, row in fresh]
+        added, bad = FieldsAtOnce(Metric).columns(
+            {
+                "council": [r.council for r in rows],
+                "period": [r.period for r in rows],
+                "metric_id": [r.metric_id for r in rows],
+                "name": [r.name for r in rows],
+                "value": [r.value for r in rows],
+                "unit": [r.unit for r in rows],
+                "source": [source] * len(rows),
+            },
+            len(rows),
+        )
+        result.added = added.count
+        for index, error in bad.items():
+            result.problems.append(ImportProblem(parsed.path, str(error), fresh[index][0]))
         result.problems.sort(key=lambda p: p.line or 0)
         if result.problems and not skip_bad and not dry_run:
             raise Parsed(parsed.path, [], result.problems).first_problem()
         if dry_run:
             return result
-        insert_new(vault, Metric, added)
+        insert_new(vault, added)
         save_many(vault, updated, audit_each=False, returning=False)
         vault.audit(
             "import",

@@ -15,6 +15,7 @@ from sli_desktop.domain import (
     Note,
     Record,
 )
+from sli_desktop.domain.batch_check import FieldsAtOnce
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.bulk import insert_new, save_many
 from sli_desktop.vault.store import Vault
@@ -87,7 +88,7 @@ def test_returning_false_writes_the_same_and_returns_nothing(vault: Vault) -> No
 
 
 def test_insert_new_writes_what_saving_built_records_writes(councils_vault: Vault) -> None:
-    """``insert_new`` (fields checked once per distinct value, no records built) leaves the
+    """``insert_new`` (fields checked column by column, no records built) leaves the
     same rows and payload text as ``save_many(new=True)`` of the records ``build`` makes."""
     vault = councils_vault
     fields = [
@@ -102,7 +103,10 @@ def test_insert_new_writes_what_saving_built_records_writes(councils_vault: Vaul
         }
         for i in range(20)
     ]
-    assert insert_new(vault, Metric, fields) == 20
+    columns = {name: [f[name] for f in fields] for name in fields[0]}
+    checked, bad = FieldsAtOnce(Metric).columns(columns, len(fields))
+    assert not bad
+    assert insert_new(vault, checked) == 20
     save_many(vault, [Metric.build(**f) for f in fields], new=True)
     assert AuditLog(vault).verify() is None
     volatile = ("id", "created_at", "updated_at")
@@ -129,9 +133,12 @@ def test_insert_new_writes_what_saving_built_records_writes(councils_vault: Vaul
 
 
 def test_insert_new_refuses_types_it_cannot_write_plainly(vault: Vault) -> None:
-    """Contacts hold lists (stored as JSON text) and rules across fields: they are built and
-    saved one by one, never written from unchecked fields, and nothing is written."""
-    with pytest.raises(TypeError):
-        insert_new(vault, Contact, [{"name": "Person", "emails": ["p@example.org"]}])
+    """Contacts hold lists (stored as JSON text): checked column by column they may be, but
+    insert_new writes only plain columns, and refuses before writing anything."""
+    columns = {"name": ["Person"], "emails": [["p@example.org"]]}
+    checked, bad = FieldsAtOnce(Contact).columns(columns, 1)
+    assert not bad and checked.count == 1
+    with pytest.raises(TypeError, match="plain columns only"):
+        insert_new(vault, checked)
     assert vault.records(Contact) == []
     assert vault.query("SELECT count(*) FROM outbox") == [(0,)]

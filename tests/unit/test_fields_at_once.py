@@ -110,3 +110,44 @@ def test_only_types_whose_rules_are_all_per_field_are_taken(cls: type[Record]) -
             FieldsAtOnce(cls)
     else:
         assert set(FieldsAtOnce(cls).fields) == set(cls.model_fields) - set(Record.model_fields)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(items, min_size=1, max_size=6), st.data())
+def test_columns_check_each_item_as_build_does(
+    drawn: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    """A batch given column by column (every item naming the same fields, as an importer's
+    columns do): each good item comes back with build's values, in order, and each bad one
+    is reported by its index with a refusal build would make."""
+    names = data.draw(st.sampled_from([sorted(d) for d in drawn]))
+    batch = [d for d in drawn if sorted(d) == names]
+    checked, bad = CHECK.columns({n: [d[n] for d in batch] for n in names}, len(batch))
+    assert list(checked.columns) == OWN
+    assert checked.count == len(batch) - len(bad)
+    assert all(len(values) == checked.count for values in checked.columns.values())
+    good = iter(range(checked.count))
+    for index, item in enumerate(batch):
+        try:
+            built = Metric.build(**item).model_dump(mode="json")
+        except ValidationError as refused:
+            assert index in bad
+            assert bad[index].field in [*OWN, "colour"]
+            if bad[index].field == refused.field:
+                assert bad[index].message == refused.message
+            continue
+        assert index not in bad
+        row = next(good)
+        for name in OWN:
+            assert _same(checked.columns[name][row], built[name]), name
+
+
+def test_a_column_of_one_type_keeps_signs_and_refusals_apart() -> None:
+    check = FieldsAtOnce(Metric)
+    base = {"council": "E08000025", "period": "2024/25", "metric_id": "M1", "name": "M"}
+    values = [0.0, -0.0, float("nan"), 2.5, float("inf"), -0.0]
+    checked, bad = check.columns({**{k: [v] * 6 for k, v in base.items()}, "value": values}, 6)
+    assert sorted(bad) == [2, 4] and {e.field for e in bad.values()} == {"value"}
+    assert [math.copysign(1, v) for v in checked.columns["value"]] == [1, -1, 1, -1]
+    with pytest.raises(ValueError, match="6 values"):
+        check.columns({"council": ["E08000025"]}, 6)
