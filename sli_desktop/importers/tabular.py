@@ -63,23 +63,20 @@ class Table:
         names = list(self.columns)
         pick = itemgetter(*self.columns.values()) if len(names) > 1 else _one(self.columns)
         width = len(self.header)
-        while True:
-            start = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                # The reader cannot find the next record after a broken quote: stop here.
-                yield start, ImportProblem(self.path, f"is not valid CSV ({exc})", start)
-                return
-            if not "".join(cells).strip():
-                continue
-            if len(cells) != width:
-                reason = f"has {len(cells)} fields where the header has {width}"
-                yield start, ImportProblem(self.path, reason, start)
-                continue
-            yield start, dict(zip(names, map(str.strip, pick(cells)), strict=True))
+        start = reader.line_num + 1  # where the next record starts
+        try:
+            for cells in reader:
+                line, start = start, reader.line_num + 1
+                if not "".join(cells).strip():
+                    continue
+                if len(cells) != width:
+                    reason = f"has {len(cells)} fields where the header has {width}"
+                    yield line, ImportProblem(self.path, reason, line)
+                    continue
+                yield line, dict(zip(names, map(str.strip, pick(cells)), strict=True))
+        except csv.Error as exc:
+            # The reader cannot find the next record after a broken quote: stop here.
+            yield start, ImportProblem(self.path, f"is not valid CSV ({exc})", start)
 
 
 def _one(columns: Mapping[str, int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
