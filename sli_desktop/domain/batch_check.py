@@ -73,8 +73,8 @@ class FieldsAtOnce:
         """One item's fields, validated, in JSON form; ValidationError (naming the field) for
         the first value ``build`` would refuse."""
         checked, bad = self.columns({name: [value] for name, value in item.items()}, 1)
-        if bad:
-            raise bad[0]
+        if bad:  # a fresh error: the remembered one is shared by every item that met it
+            raise ValidationError(bad[0].field, bad[0].message)
         return {name: values[0] for name, values in checked.columns.items()}
 
     def columns(

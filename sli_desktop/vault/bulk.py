@@ -132,7 +132,7 @@ def insert_new(vault: Vault, checked: CheckedColumns) -> int:
         # canonical UUIDs, which JSON writes as they are.
         common = {"created_at": now_json, "updated_at": now_json, "author": actor}
         head = _dumps({**common, "version": 1, "deleted": False})[1:-1]
-        texts = [_pairs(name, values) for name, values in zip(own, columns, strict=True)]
+        texts = [_pairs(name, values) for name, values in checked.columns.items()]  # model order
         payloads = [
             f'{{"id":"{rid}",{head},{rest}}}'
             for rid, rest in zip(ids, map(",".join, zip(*texts, strict=True)), strict=True)
