@@ -24,7 +24,15 @@ from typing import Any, TypeVar
 from ..domain import Record, new_ids
 from ..domain.batch_check import CheckedColumns
 from . import codec
-from .store import GENESIS, Vault, hold_index, index_triggers, release_index
+from .store import (
+    GENESIS,
+    OUTBOX_INSERT,
+    Vault,
+    hold_index,
+    index_triggers,
+    outbox_op,
+    release_index,
+)
 
 R = TypeVar("R", bound=Record)
 CHUNK = 500
@@ -112,10 +120,9 @@ def insert_new(vault: Vault, checked: CheckedColumns) -> int:
     stored as JSON, no booleans of their own) are taken. The caller writes the audit entry for
     the batch. Returns how many were added."""
     cls, count = checked.cls, checked.count
-    names = codec.columns(cls)
-    own = names[len(_RECORD_COLUMNS) :]
-    encoded = (codec.json_fields(cls) | codec.bool_fields(cls)) & set(own)
-    if names[: len(_RECORD_COLUMNS)] != _RECORD_COLUMNS or encoded:
+    # A table's columns are the model's fields in order (codec.columns): Record's, then the
+    # type's own, which are exactly the checked columns.
+    if (codec.json_fields(cls) | codec.bool_fields(cls)) & checked.columns.keys():
         raise TypeError(f"insert_new writes plain columns only: {cls.__name__} has others")
     if not count:
         return 0
@@ -124,15 +131,15 @@ def insert_new(vault: Vault, checked: CheckedColumns) -> int:
         now_json = _json_time(now)
         actor = vault.actor
         ids = sorted(new_ids(count))
-        columns = [checked.columns[name] for name in own]
         lead = [repeat(v) for v in (now_json, now_json, actor, 1, 0)]  # as the row stores them
-        rows = list(zip(ids, *lead, *columns, strict=False))  # every column is count long
+        own = checked.columns.values()
+        rows = list(zip(ids, *lead, *own, strict=False))  # every column is count long
         # The payloads as _dumps writes the records' JSON form (same keys, same order), from
         # text: the common part once, each distinct string once. The ids are new_ids' own
         # canonical UUIDs, which JSON writes as they are.
         common = {"created_at": now_json, "updated_at": now_json, "author": actor}
         head = _dumps({**common, "version": 1, "deleted": False})[1:-1]
-        texts = [_pairs(name, values) for name, values in checked.columns.items()]  # model order
+        texts = [_pairs(name, values) for name, values in checked.columns.items()]
         payloads = [
             f'{{"id":"{rid}",{head},{rest}}}'
             for rid, rest in zip(ids, map(",".join, zip(*texts, strict=True)), strict=True)
@@ -140,10 +147,6 @@ def insert_new(vault: Vault, checked: CheckedColumns) -> int:
         changes = list(zip(ids, repeat(1), repeat(False), payloads, strict=False))
         _write(vault, cls, rows, changes, {}, now, new=True)
     return count
-
-
-#: The columns every record table starts with: ``Record``'s fields, in their order.
-_RECORD_COLUMNS = tuple(Record.model_fields)
 
 
 def _pairs(name: str, values: Sequence[Any]) -> list[str]:
@@ -251,19 +254,15 @@ def _write(
     at = now.isoformat()
     kind = cls.kind
     conn.executemany(
-        "INSERT INTO outbox(change_id, kind, record_id, version, base_version, op, payload, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        OUTBOX_INSERT,
         [
-            (change_id, kind, rid, version, stored.get(rid, 0), OPS[deleted], payload, at)
+            (change_id, kind, rid, version, stored.get(rid, 0), outbox_op(deleted), payload, at)
             for change_id, (rid, version, deleted, payload) in zip(
                 _change_ids(len(changes)), changes, strict=True
             )
         ],
     )
 
-
-#: The outbox's operation for a record, by its ``deleted`` flag.
-OPS = {False: "upsert", True: "delete"}
 
 #: One encoder for the batch: ``json.dumps`` with options builds a new one on every call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

@@ -26,6 +26,16 @@ R = TypeVar("R", bound=Record)
 Clock = Callable[[], datetime]
 
 GENESIS = "0" * 64
+#: One change-journal entry: every write path (a save here, a batch in vault/bulk) appends with it.
+OUTBOX_INSERT = (
+    "INSERT INTO outbox(change_id, kind, record_id, version, base_version, op, payload, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def outbox_op(deleted: bool) -> str:
+    """The journal's operation for a record written with this ``deleted`` flag."""
+    return "delete" if deleted else "upsert"
 
 
 class Vault:
@@ -331,15 +341,14 @@ class Vault:
     def _journal(self, record: Record, base_version: int) -> None:
         payload = json.dumps(record.to_json(), ensure_ascii=False, separators=(",", ":"))
         self.conn.execute(
-            "INSERT INTO outbox(change_id, kind, record_id, version, base_version, op, payload, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            OUTBOX_INSERT,
             (
                 str(uuid.uuid4()),
                 record.kind,
                 record.id,
                 record.version,
                 base_version,
-                "delete" if record.deleted else "upsert",
+                outbox_op(record.deleted),
                 payload,
                 self.now().isoformat(),
             ),
