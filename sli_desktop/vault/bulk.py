@@ -52,8 +52,9 @@ def save_many(
     returning: bool = True,
     new: bool = False,
 ) -> list[R]:
-    """Insert or update ``records`` (all of one type) as ``save`` would, in one transaction.
-    With ``audit_each`` False the caller writes one audit entry for the whole batch. With
+    """Insert or update ``records`` (all of one type) as ``save`` would, in one transaction
+    (inside the caller's, it joins it without a savepoint: see Vault.transaction). With
+    ``audit_each`` False the caller writes one audit entry for the whole batch. With
     ``returning`` False nothing is returned (an import of 200,000 figures does not need 200,000
     new objects back), which saves a copy of every record. ``new`` says every record was just
     built (fresh random ids): the stored versions are not looked up, and a row that exists after
@@ -72,7 +73,7 @@ def save_many(
     if len({r.id for r in records}) != len(records):
         raise ValueError("save_many takes each record once")
     table = codec.table(cls)
-    with vault.transaction():
+    with vault.transaction(savepoint=False):
         conn = vault.conn
         stored: dict[str, int] = {}
         for chunk in _chunks([] if new else [r.id for r in records]):
@@ -118,7 +119,8 @@ def insert_new(vault: Vault, checked: CheckedColumns) -> int:
     them: for imports of hundreds of thousands of figures, where building and dumping each
     record was a third of the time. Only types whose columns are all plain values (no lists
     stored as JSON, no booleans of their own) are taken. The caller writes the audit entry for
-    the batch. Returns how many were added."""
+    the batch. Joins the caller's transaction as ``save_many`` does. Returns how many were
+    added."""
     cls, count = checked.cls, checked.count
     # A table's columns are the model's fields in order (codec.columns): Record's, then the
     # type's own, which are exactly the checked columns.
@@ -126,7 +128,7 @@ def insert_new(vault: Vault, checked: CheckedColumns) -> int:
         raise TypeError(f"insert_new writes plain columns only: {cls.__name__} has others")
     if not count:
         return 0
-    with vault.transaction():
+    with vault.transaction(savepoint=False):
         now = vault.now()
         now_json = _json_time(now)
         actor = vault.actor

@@ -63,6 +63,14 @@ class VaultLocked(VaultError):
         super().__init__("the vault is locked")
 
 
+class TransactionFailed(VaultError):
+    """A write that joined an enclosing transaction failed and the caller carried on: the
+    whole transaction was rolled back rather than committed half-done."""
+
+    def __init__(self) -> None:
+        super().__init__("a write inside this change failed, so none of the change was saved")
+
+
 class NotFound(VaultError):
     """A record the user named is not in the vault."""
 

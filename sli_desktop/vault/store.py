@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from ..domain import Record, utcnow
 from . import codec
 from .connection import Connection, Error, memory_security_enabled
-from .errors import VaultError, VaultLocked, classify
+from .errors import TransactionFailed, VaultError, VaultLocked, classify
 
 R = TypeVar("R", bound=Record)
 Clock = Callable[[], datetime]
@@ -47,6 +47,7 @@ class Vault:
         self.actor = actor
         self._clock = clock
         self._depth = 0
+        self._failed_inside = False  # a joined write failed: see transaction
         self._audit_head: str | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -135,10 +136,27 @@ class Vault:
 
     # -- writing ---------------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[Vault]:
+    def transaction(self, *, savepoint: bool = True) -> Iterator[Vault]:
         """One write transaction. A nested use is a savepoint: if it fails and the caller
-        carries on, none of its row, outbox or audit writes survive half-done."""
+        carries on, none of its row, outbox or audit writes survive half-done.
+
+        ``savepoint=False`` (bulk writes) joins the enclosing transaction instead: a savepoint
+        copies every page the batch touches that existed before it into memory, and a pull's
+        page rewrites many (its full-text index): releasing them was 0.6 s of a 100,000-record
+        pull. If a joined write fails, the enclosing transaction can no longer commit: it
+        rolls back whole, and says so, even if the caller carries on."""
         conn = self.conn
+        if self._depth and not savepoint:
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._failed_inside = True
+                self._audit_head = None
+                raise
+            finally:
+                self._depth -= 1
+            return
         if self._depth:
             name = f"sp{self._depth}"
             conn.execute(f"SAVEPOINT {name}")
@@ -161,8 +179,11 @@ class Vault:
         except Error as exc:
             raise self._user_error(exc) from None
         self._depth = 1
+        self._failed_inside = False
         try:
             yield self
+            if self._failed_inside:
+                raise TransactionFailed()
         except BaseException as exc:
             self._depth = 0
             self._audit_head = None
@@ -223,7 +244,7 @@ class Vault:
         but no outbox rows (they came from the server, they must not go back). ``held``: records
         received that the vault already holds exactly so (a device's own pushes coming back):
         counted in the audit entry like the others, but not rewritten."""
-        with self.transaction():
+        with self.transaction(savepoint=False):
             by_type: dict[type[Record], dict[str, Record]] = {}
             for record in records:
                 by_type.setdefault(type(record), {})[record.id] = record  # the last one wins

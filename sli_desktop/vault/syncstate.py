@@ -90,7 +90,7 @@ class SyncState:
         return [OutboxRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
 
     def acknowledge(self, seqs: Sequence[int]) -> None:
-        with self.vault.transaction():
+        with self.vault.transaction(savepoint=False):
             self.vault.conn.executemany("DELETE FROM outbox WHERE seq = ?", [(s,) for s in seqs])
 
     def scrub(self, kind: str, record_id: str) -> None:
@@ -126,8 +126,9 @@ class SyncState:
     def set_revs(self, revs: Sequence[tuple[str, str, int]]) -> None:
         """In key order (a stable sort: a record named twice still ends with its last rev):
         the table is keyed by random ids, and sorted rows fill one leaf after another instead
-        of touching a different page for every row."""
-        with self.vault.transaction():
+        of touching a different page for every row. A batch joins the caller's transaction
+        (a pull page's) rather than opening a savepoint: see Vault.transaction."""
+        with self.vault.transaction(savepoint=False):
             self.vault.conn.executemany(
                 "INSERT INTO sync_records(kind, record_id, rev) VALUES (?, ?, ?) "
                 "ON CONFLICT(kind, record_id) DO UPDATE SET rev = excluded.rev",

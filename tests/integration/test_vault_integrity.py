@@ -451,3 +451,44 @@ def test_a_failed_nested_save_leaves_no_trace(councils_vault) -> None:
     ]
     assert after == [before[0] + 1, before[1] + 1, before[2] + 1]
     assert councils_vault.get(Note, note.id) is None
+
+
+def test_a_failed_joined_batch_rolls_back_the_whole_transaction(councils_vault) -> None:
+    """A bulk write joins the caller's transaction without a savepoint: if it fails and the
+    caller carries on, nothing of the transaction is committed and the caller is told."""
+    from sli_desktop.domain import Note
+    from sli_desktop.vault.bulk import save_many
+    from sli_desktop.vault.errors import TransactionFailed
+    from sli_desktop.vault.notes import Notes
+
+    tables = ("notes", "outbox", "audit")
+    before = [councils_vault.scalar(f"SELECT count(*) FROM {t}") for t in tables]
+    kept = Note.build(council="E08000025", date="2026-01-01", title="Kept")
+    failed = pytest.raises(TransactionFailed, match="none of the change was saved")
+    with failed, councils_vault.transaction():
+        Notes(councils_vault).add(council="E08000025", date="2026-01-02", title="First")
+        try:
+            with councils_vault.transaction(savepoint=False):
+                save_many(councils_vault, [kept])
+                raise RuntimeError("fails after writing rows, outbox and audit")
+        except RuntimeError:
+            pass
+    assert [councils_vault.scalar(f"SELECT count(*) FROM {t}") for t in tables] == before
+    assert councils_vault.get(Note, kept.id) is None
+    # The vault carries on: the next transaction commits as usual.
+    Notes(councils_vault).add(council="E08000025", date="2026-01-03", title="After")
+    assert councils_vault.scalar("SELECT count(*) FROM notes") == before[0] + 1
+
+
+def test_a_joined_batch_commits_with_its_transaction(councils_vault) -> None:
+    from sli_desktop.domain import Note
+    from sli_desktop.vault.bulk import save_many
+
+    notes = [
+        Note.build(council="E08000025", date="2026-01-01", title=f"Batch {i}") for i in range(3)
+    ]
+    with councils_vault.transaction():
+        save_many(councils_vault, notes, returning=False)
+        assert councils_vault.scalar("SELECT count(*) FROM notes WHERE title LIKE 'Batch %'") == 3
+    assert councils_vault.scalar("SELECT count(*) FROM notes WHERE title LIKE 'Batch %'") == 3
+    assert councils_vault.scalar("SELECT count(*) FROM outbox WHERE kind = 'note'") >= 3
