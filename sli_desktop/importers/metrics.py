@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -91,63 +93,102 @@ class MetricsParsed(Parsed[MetricRow]):
     skipped: list[Skipped] = field(default_factory=list)
 
 
+#: The fields a figure is read from, in the order read_metrics unpacks them.
+_READ = ("area_code", "period", "metric_id", "metric_name", "value", "unit")
+
+
 @collector_paused()
 def read_metrics(path: Path) -> MetricsParsed:
     text = read_text(path)
     table = open_table(path, text, SPELLINGS, REQUIRED)
     parsed = MetricsParsed(path)
-    for line, row in table.rows():
-        if isinstance(row, ImportProblem):
-            parsed.problems.append(row)
+
+    def label(name: str) -> str:
+        return table.header[table.columns[name]].strip()
+
+    # A field the file lacks (metric id, metric name or unit) reads the empty cell added last.
+    at = {name: i for i, name in enumerate(table.columns)}
+    absent = len(at)
+    fields = itemgetter(*(at.get(name, absent) for name in _READ))
+    # Each distinct area code and value is judged once: 200,000 figures name a few hundred
+    # areas, and a rate has at most a thousand values.
+    areas: dict[str, tuple[str, str]] = {}
+    figures: dict[str, tuple[str, float, str]] = {}
+    area_label, value_label = label("area_code"), label("value")
+    for line, cells in table.records():
+        if isinstance(cells, ImportProblem):
+            parsed.problems.append(cells)
             continue
-        code = row["area_code"].upper()
-        if code.startswith(NOT_COUNCILS):
-            parsed.skipped.append(Skipped(line, f"{code} is not a council"))
-            continue
-        if row["value"].lower() in NO_VALUE:  # cells come stripped
-            parsed.skipped.append(Skipped(line, "no figure (missing or suppressed)"))
-            continue
-        try:
-            parsed.rows.append((line, _row(code, row, table.header, table.columns)))
-        except ValueError as exc:
-            parsed.problems.append(ImportProblem(path, str(exc), line))
+        raw_code, period, metric_id, name, raw_value, unit = fields((*cells, ""))
+        area = areas.get(raw_code) or areas.setdefault(raw_code, _area(raw_code, area_label))
+        figure = figures.get(raw_value) or figures.setdefault(
+            raw_value, _figure(raw_value, value_label)
+        )
+        if area[0] == _SKIP:
+            parsed.skipped.append(Skipped(line, area[1]))
+        elif figure[0] == _SKIP:
+            parsed.skipped.append(Skipped(line, figure[2]))
+        elif area[0] == _BAD:
+            parsed.problems.append(ImportProblem(path, area[1], line))
+        elif figure[0] == _BAD:
+            parsed.problems.append(ImportProblem(path, figure[2], line))
+        else:
+            metric_id = metric_id or name
+            name = name or metric_id
+            problem = _problem(period, metric_id, name, unit, label)
+            if problem:
+                parsed.problems.append(ImportProblem(path, problem, line))
+            else:
+                parsed.rows.append(
+                    (line, MetricRow(area[1], period, metric_id, name, figure[1], unit))
+                )
     if not parsed.rows and not parsed.problems and not parsed.skipped:
         raise ImportProblem(path, "holds no figures")
     return parsed
 
 
-def _row(code: str, row: dict[str, str], header: list[str], columns: dict[str, int]) -> MetricRow:
-    """One figure from a row whose area code (upper-cased) is ``code``. Runs 200,000 times for a
-    large export, so the column's label for a message is looked up only when there is one."""
+#: What a cell's check found: a good value, a row to skip (with why), or a bad row (with why).
+_OK, _SKIP, _BAD = "ok", "skip", "bad"
 
-    def label(name: str) -> str:
-        return header[columns[name]].strip()
 
+def _area(raw: str, label: str) -> tuple[str, str]:
+    """(_OK, the GSS code upper-cased), or (_SKIP or _BAD, why)."""
+    code = raw.upper()
+    if code.startswith(NOT_COUNCILS):
+        return _SKIP, f"{code} is not a council"
     if not _GSS.match(code):
-        raise ValueError(f"{label('area_code')}: {row['area_code']!r} is not a GSS code")
-    raw = row["value"]
+        return _BAD, f"{label}: {raw!r} is not a GSS code"
+    return _OK, code
+
+
+def _figure(raw: str, label: str) -> tuple[str, float, str]:
+    """(_OK, the number, ""), or (_SKIP or _BAD, 0, why). Cells come stripped."""
+    if raw.lower() in NO_VALUE:
+        return _SKIP, 0.0, "no figure (missing or suppressed)"
     try:
         value = float(raw)  # the usual case: a plain number
     except ValueError:
         try:
             value = float(raw.replace(",", "").replace("£", "").removesuffix("%").strip())
         except ValueError:
-            raise ValueError(f"{label('value')}: {raw!r} is not a number") from None
+            return _BAD, 0.0, f"{label}: {raw!r} is not a number"
     if not math.isfinite(value):
-        raise ValueError(f"{label('value')}: {raw!r} is not a finite number")
-    metric_id = row.get("metric_id") or row.get("metric_name", "")
-    name = row.get("metric_name") or metric_id
-    period = row["period"]
+        return _BAD, 0.0, f"{label}: {raw!r} is not a finite number"
+    return _OK, value, ""
+
+
+def _problem(period: str, metric_id: str, name: str, unit: str, label: Callable[[str], str]) -> str:
+    """What is wrong with a figure's other fields, or "" (the column's label for a message is
+    looked up only when there is one)."""
     if not metric_id:
-        raise ValueError("the row names no metric")
+        return "the row names no metric"
     if not period:
-        raise ValueError(f"{label('period')}: is empty")
+        return f"{label('period')}: is empty"
     if len(metric_id) > 500 or len(name) > 500 or len(period) > 500:
-        raise ValueError("a metric id, name or period is longer than 500 characters")
-    unit = row.get("unit", "")
+        return "a metric id, name or period is longer than 500 characters"
     if len(unit) > 50:
-        raise ValueError(f"{label('unit')}: is longer than 50 characters")
-    return MetricRow(code, period, metric_id, name, value, unit)
+        return f"{label('unit')}: is longer than 50 characters"
+    return ""
 
 
 @dataclass
@@ -232,18 +273,14 @@ def import_metrics(
                 result.unchanged += 1
         # The new figures are checked as Metric.build checks, column by column: each distinct
         # value of each field once.
+        # One pass in C turns the rows into columns (MetricRow's fields, in order).
         rows = [row for _line, row in fresh]
+        columns: dict[str, list[Any]] = {name: [] for name in MetricRow._fields}
+        if rows:
+            transposed = map(list, zip(*rows, strict=True))
+            columns = dict(zip(MetricRow._fields, transposed, strict=True))
         added, bad = FieldsAtOnce(Metric).columns(
-            {
-                "council": [r.council for r in rows],
-                "period": [r.period for r in rows],
-                "metric_id": [r.metric_id for r in rows],
-                "name": [r.name for r in rows],
-                "value": [r.value for r in rows],
-                "unit": [r.unit for r in rows],
-                "source": [source] * len(rows),
-            },
-            len(rows),
+            {**columns, "source": [source] * len(rows)}, len(rows)
         )
         result.added = added.count
         for index, error in bad.items():

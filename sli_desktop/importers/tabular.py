@@ -58,10 +58,19 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, dict[str, str] | ImportProblem]]:
         """(line, {field: value}) for each non-blank row, or (line, problem) for a bad one."""
+        names = list(self.columns)
+        for line, cells in self.records():
+            if isinstance(cells, ImportProblem):
+                yield line, cells
+            else:
+                yield line, dict(zip(names, cells, strict=True))
+
+    def records(self) -> Iterator[tuple[int, tuple[str, ...] | ImportProblem]]:
+        """As ``rows``, a good row being the tuple of its fields' cells (stripped) in
+        ``columns`` order: no dictionary per row, for files of hundreds of thousands."""
         reader = csv.reader(io.StringIO(self.text, newline=""), strict=True)
         next(reader)  # the header, already read by open_table
-        names = list(self.columns)
-        pick = itemgetter(*self.columns.values()) if len(names) > 1 else _one(self.columns)
+        pick = itemgetter(*self.columns.values()) if len(self.columns) > 1 else _one(self.columns)
         width = len(self.header)
         start = reader.line_num + 1  # where the next record starts
         try:
@@ -73,7 +82,7 @@ class Table:
                     reason = f"has {len(cells)} fields where the header has {width}"
                     yield line, ImportProblem(self.path, reason, line)
                     continue
-                yield line, dict(zip(names, map(str.strip, pick(cells)), strict=True))
+                yield line, tuple(map(str.strip, pick(cells)))
         except csv.Error as exc:
             # The reader cannot find the next record after a broken quote: stop here.
             yield start, ImportProblem(self.path, f"is not valid CSV ({exc})", start)
