@@ -40,8 +40,8 @@ _M = TypeVar("_M", bound=pydantic.BaseModel)
 CA_ENV = "SLI_SYNC_CA_BUNDLE"
 #: Records per pull page: each page is one vault transaction, and larger ones rewrite the
 #: random-UUID index pages less often (2,000 -> 5,000 took 100,000 records from ~45 to ~28 s;
-#: 5,000 -> 10,000, the most the server gives, from 26.1 to 24.5 s). A page of 10,000 notes
-#: is about 10 MB of JSON in memory while it is written.
+#: 5,000 -> 10,000, the most the server gives: 22.9 -> 22.0 s, medians of three alternating
+#: runs). A page of 10,000 notes is about 10 MB of JSON in memory while it is written.
 PAGE = p.MAX_PAGE
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 #: What a server without an endpoint answers (one older than the feature): not an error.
