@@ -63,10 +63,7 @@ class FieldsAtOnce:
             name: pydantic.TypeAdapter(info.rebuild_annotation(), config=config)
             for name, info in self.fields.items()
         }
-        # Per field, what each value checked to (or the error it met): strings keyed by
-        # themselves, floats by themselves but zeros by their bits (-0.0 == 0.0 as keys, not as
-        # values; NaN never equals itself, so each NaN is checked anew), anything else by type
-        # and value (True == 1 == 1.0 as keys).
+        # Per field, what each value checked to (or the error it met), keyed as _column says.
         self.seen: dict[str, dict[Any, Any]] = {name: {} for name in self.fields}
 
     def one(self, item: Mapping[str, Any]) -> dict[str, Any]:

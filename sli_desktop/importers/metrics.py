@@ -272,8 +272,8 @@ def import_metrics(
             else:
                 result.unchanged += 1
         # The new figures are checked as Metric.build checks, column by column: each distinct
-        # value of each field once.
-        # One pass in C turns the rows into columns (MetricRow's fields, in order).
+        # value of each field once. One pass in C turns the rows into those columns (MetricRow's
+        # fields are named as Metric's).
         rows = [row for _line, row in fresh]
         columns: dict[str, list[Any]] = {name: [] for name in MetricRow._fields}
         if rows:
