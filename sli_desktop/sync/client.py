@@ -43,6 +43,10 @@ CA_ENV = "SLI_SYNC_CA_BUNDLE"
 #: 5,000 -> 10,000, the most the server gives: 22.9 -> 22.0 s, medians of three alternating
 #: runs). A page of 10,000 notes is about 10 MB of JSON in memory while it is written.
 PAGE = p.MAX_PAGE
+#: The first page of a pull is smaller, and each next one twice the last up to PAGE: the
+#: vault starts writing sooner instead of waiting while the whole first page is read, and
+#: each page is read while the one before it (half its size) is written.
+FIRST_PAGE = 1_000
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 #: What a server without an endpoint answers (one older than the feature): not an error.
 MISSING = frozenset({404, 405})
@@ -298,59 +302,109 @@ class SyncClient:
     @collector_paused()  # a page's thousands of objects, scanned again and again: see gcpause
     def _pull(self, http: httpx.Client) -> tuple[int, int]:
         """Pages in cursor order, each written in one transaction with the cursor after it.
-        The next page is requested and read in a worker thread (never touching the vault) while
-        this one is written: the server's work and the network overlap the vault's writes.
-        (Validating its records there too gained nothing: both threads then contend for the
-        interpreter lock, which executemany takes back for every row.)"""
+        The next page is requested, read and its records validated and encoded in a worker
+        thread (never touching the vault) while this one is written, so the server, the network
+        and the reading overlap the vault's writes. The worker runs Python only while the
+        writer does not need it (``Vault.interpreter_spare``): without that gate both threads
+        contend for the interpreter lock, which executemany takes back for every row, and
+        reading ahead gained nothing."""
         pulled = conflicts = 0
         self.progress("pull", 0, 0)
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sli-sync-pull")
+        done = threading.Event()  # the pull is over: a worker still reading stops waiting
         try:
             with self.state.receiving():
                 self._check_cancel()
-                ahead = self._fetch(pool, http, self.state.cursor)
+                limit = min(self.page, FIRST_PAGE)
+                ahead = self._fetch(pool, http, self.state.cursor, limit, done)
                 while True:
-                    response = self._checked("/pull", partial(_response, ahead))
+                    response = self._checked("/pull", partial(self._waited, ahead))
                     page = ahead.result()
                     answer = page.answer or self._parse(p.PullResponse, response)
                     if answer.more:
-                        ahead = self._fetch(pool, http, answer.cursor)
-                    done = self._apply_page(answer)
-                    pulled += done[0]
-                    conflicts += done[1]
+                        limit = min(self.page, limit * 2)
+                        ahead = self._fetch(pool, http, answer.cursor, limit, done)
+                    applied = self._apply_page(answer, page.records)
+                    pulled += applied[0]
+                    conflicts += applied[1]
                     self.progress("pull", pulled, 0)
                     if not answer.more:
                         return pulled, conflicts
                     self._check_cancel()
         finally:
+            done.set()
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _fetch(self, pool: ThreadPoolExecutor, http: httpx.Client, cursor: int) -> Future[_Page]:
-        return pool.submit(self._download, http, cursor)
+    def _fetch(
+        self,
+        pool: ThreadPoolExecutor,
+        http: httpx.Client,
+        cursor: int,
+        limit: int,
+        done: threading.Event,
+    ) -> Future[_Page]:
+        return pool.submit(self._download, http, cursor, limit, done)
 
-    def _download(self, http: httpx.Client, cursor: int) -> _Page:
+    def _waited(self, ahead: Future[_Page]) -> httpx.Response:
+        """The next page's response, once the worker has read it (a failed request raises
+        here): the writer needs no Python meanwhile."""
+        spare = self.vault.interpreter_spare
+        spare.set()
+        try:
+            return ahead.result().response
+        finally:
+            spare.clear()
+
+    def _download(
+        self, http: httpx.Client, cursor: int, limit: int, done: threading.Event
+    ) -> _Page:
         """One page as the worker thread gets it: the response and, if it is a good one, the
-        answer read from it."""
-        response = http.request("GET", "/pull", params={"cursor": cursor, "limit": self.page})
+        answer read from it with its records validated and encoded (None for an item that
+        carries no record, the reason for one that does not validate), a few at a time
+        whenever the writer can spare the interpreter."""
+        response = http.request("GET", "/pull", params={"cursor": cursor, "limit": limit})
         if response.status_code != 200:
             return _Page(response)
+        spare = self.vault.interpreter_spare
+
+        def wait_turn() -> None:
+            while not spare.wait(0.1) and not done.is_set():
+                pass
+
+        wait_turn()
         try:
             answer = p.PullResponse.model_validate_json(response.content)
         except pydantic.ValidationError:
             return _Page(response)  # the writer's _parse reports it
-        return _Page(response, answer)
+        records: list[codec.Encoded | str | None] = []
+        items = answer.items
+        for start in range(0, len(items), _READ_AT_ONCE):
+            wait_turn()
+            for item in items[start : start + _READ_AT_ONCE]:
+                cls = codec.TYPES_BY_KIND.get(item.kind)
+                if item.type != "record" or cls is None or item.payload is None:
+                    records.append(None)  # a conflict, or a kind this version does not know
+                    continue
+                try:
+                    records.append(codec.encoded(codec.from_payload(cls, item.payload)))
+                except pydantic.ValidationError as exc:
+                    records.append(str(exc))  # reported if the writer comes to write it
+        return _Page(response, answer, records)
 
-    def _apply_page(self, answer: p.PullResponse) -> tuple[int, int]:
-        """Write one page and the cursor after it; returns (records pulled, new conflicts)."""
+    def _apply_page(
+        self, answer: p.PullResponse, read: list[codec.Encoded | str | None] | None = None
+    ) -> tuple[int, int]:
+        """Write one page and the cursor after it; returns (records pulled, new conflicts).
+        ``read``: the page's records as the worker validated and encoded them, item by item."""
         pulled = conflicts = 0
         if answer.max_offline_days is not None:
             self.max_offline_days = answer.max_offline_days
         try:
             with self.vault.transaction():
                 waiting = self.state.pending()
-                incoming: list[Record] = []
+                incoming: list[codec.Encoded] = []
                 revs: list[tuple[str, str, int]] = []
-                for item in answer.items:
+                for i, item in enumerate(answer.items):
                     if item.type == "conflict" and item.conflict is not None:
                         c = item.conflict
                         conflicts += self.state.put_conflict(
@@ -370,14 +424,17 @@ class SyncClient:
                         self.state.scrub(item.kind, item.record_id)
                     elif (item.kind, item.record_id) in waiting:
                         continue  # a local edit waits: the next push merges on the server
-                    incoming.append(codec.from_payload(cls, item.payload))
+                    row = read[i] if read is not None else None
+                    if isinstance(row, str):
+                        raise SyncError(f"the server sent a record this app cannot read: {row}")
+                    incoming.append(row or codec.encoded(codec.from_payload(cls, item.payload)))
                     revs.append((item.kind, item.record_id, item.rev))
                 if incoming:
-                    held = self._held(incoming)
+                    held = self._held([r.record for r in incoming])
                     self.vault.apply_remote(
-                        [r for r in incoming if (r.kind, r.id) not in held],
+                        [r for r in incoming if (r.record.kind, r.record.id) not in held],
                         {"cursor": answer.cursor},
-                        held=[r for r in incoming if (r.kind, r.id) in held],
+                        held=[r.record for r in incoming if (r.record.kind, r.record.id) in held],
                     )
                     self.state.set_revs(revs)
                 pulled += len(incoming)
@@ -467,12 +524,17 @@ class SyncClient:
 
 @dataclass(frozen=True)
 class _Page:
+    """A page as the worker read it: the response and, once read, the answer and its items'
+    records (see ``SyncClient._download``)."""
+
     response: httpx.Response
     answer: p.PullResponse | None = None
+    records: list[codec.Encoded | str | None] | None = None
 
 
-def _response(page: Future[_Page]) -> httpx.Response:
-    return page.result().response
+#: Records the pull's worker reads between two looks at whether the writer can spare the
+#: interpreter: about 2 ms of Python, the longest the writer may wait for the lock back.
+_READ_AT_ONCE = 50
 
 
 #: A push stays well under the server's body limit: large records (document parts) go a few

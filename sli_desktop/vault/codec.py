@@ -6,7 +6,8 @@ import json
 import typing
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, TypeVar
+from json.encoder import encode_basestring
+from typing import Any, NamedTuple, TypeVar
 
 from ..domain import Action, Contact, Council, Engagement, Metric, Note, Record, SupportOffer
 from ..domain.board import ImprovementBoard
@@ -69,16 +70,40 @@ def quoted(name: str) -> str:
 #: One encoder for every row: ``json.dumps`` with options builds a new one on every call (a
 #: pull of 100,000 notes encodes 200,000 lists). Same options, so the same text.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+#: How that encoder writes a string (``ensure_ascii=False``: non-ASCII as itself).
+_encode_string = encode_basestring
+
+
+def _json_text(value: Any) -> str:
+    """``_ENCODER.encode(value)``, with lists of plain strings (themes, evidence, emails: most
+    of what records hold as JSON) joined directly: the same text in a fraction of the time
+    (0.1 against 1.7 us for an empty list, 1.5 against 3.0 us for one word)."""
+    if type(value) is list and all(type(v) is str for v in value):
+        return "[" + ",".join(map(_encode_string, value)) + "]"
+    return _ENCODER.encode(value)
 
 
 def encode(record: Record) -> dict[str, Any]:
     cls = type(record)
     data = record.model_dump(mode="json")
     for name in _json_fields(cls):
-        data[name] = _ENCODER.encode(data[name])
+        data[name] = _json_text(data[name])
     for name in _bool_fields(cls):
         data[name] = int(data[name])
     return data
+
+
+class Encoded(NamedTuple):
+    """A record with its row's values in ``columns`` order, encoded ahead of the write: the
+    sync pull encodes a page on its reader thread while the previous page is written."""
+
+    record: Record
+    values: list[Any]
+
+
+def encoded(record: Record) -> Encoded:
+    data = encode(record)
+    return Encoded(record, [data[n] for n in columns(type(record))])
 
 
 def decode(cls: type[R], row: Mapping[str, Any]) -> R:

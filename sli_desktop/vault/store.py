@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,6 +50,12 @@ class Vault:
         self._depth = 0
         self._failed_inside = False  # a joined write failed: see transaction
         self._audit_head: str | None = None
+        #: Set while the thread writing to this vault will not need Python for a while: it is
+        #: inside a long statement (a full-text index update, a commit) that SQLite runs with
+        #: the interpreter lock released. A helper thread that prepares the next batch waits
+        #: for it, so it never takes the lock back from the writer between rows (an
+        #: executemany takes it for every row, and waits up to 5 ms to get it back).
+        self.interpreter_spare = threading.Event()
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -194,7 +201,8 @@ class Vault:
             raise
         self._depth = 0
         try:
-            conn.execute("COMMIT")
+            with self._engine_only():
+                conn.execute("COMMIT")
         except Error as exc:
             self._audit_head = None
             with contextlib.suppress(Error):
@@ -235,22 +243,25 @@ class Vault:
 
     def apply_remote(
         self,
-        records: Sequence[Record],
+        records: Sequence[Record | codec.Encoded],
         detail: dict[str, Any] | None = None,
         *,
         held: Sequence[Record] = (),
     ) -> None:
         """Write records as the sync server sent them: the rows and one audit entry for the lot,
-        but no outbox rows (they came from the server, they must not go back). ``held``: records
+        but no outbox rows (they came from the server, they must not go back). A record may
+        come already encoded (the pull encodes on its reader thread). ``held``: records
         received that the vault already holds exactly so (a device's own pushes coming back):
         counted in the audit entry like the others, but not rewritten."""
         with self.transaction(savepoint=False):
-            by_type: dict[type[Record], dict[str, Record]] = {}
-            for record in records:
-                by_type.setdefault(type(record), {})[record.id] = record  # the last one wins
+            by_type: dict[type[Record], dict[str, codec.Encoded]] = {}
+            for item in records:
+                row = item if isinstance(item, codec.Encoded) else codec.encoded(item)
+                by_type.setdefault(type(row.record), {})[row.record.id] = row  # the last wins
             for cls, latest in by_type.items():
                 self._write_rows(cls, list(latest.values()))
-            kinds = sorted({r.kind for r in [*records, *held]})
+            arrived = [r.record if isinstance(r, codec.Encoded) else r for r in records]
+            kinds = sorted({r.kind for r in [*arrived, *held]})
             self.audit(
                 "sync-received",
                 detail={"records": len(records) + len(held), "kinds": kinds, **(detail or {})},
@@ -288,19 +299,19 @@ class Vault:
         ).fetchone()
         return None if row is None else int(row[0])
 
-    def _write_rows(self, cls: type[Record], records: Sequence[Record]) -> None:
+    def _write_rows(self, cls: type[Record], rows: Sequence[codec.Encoded]) -> None:
         """Many rows of one type: the full-text triggers, which cost most per row, are dropped
         and re-created inside the transaction and the index is updated once per batch."""
         conn = self.conn
         table = codec.table(cls)
         triggers = index_triggers(conn, table)
-        if len(records) < 20 or not triggers:
-            for record in records:
-                self._write_row(record)
+        if len(rows) < 20 or not triggers:
+            for row in rows:
+                self._write_row(row.record, row.values)
             return
         fts = f"{table}_fts"
         cols = ", ".join(str(r[1]) for r in conn.execute(f"PRAGMA table_info({fts})").fetchall())
-        ids = [r.id for r in records]
+        ids = [r.record.id for r in rows]
         # One look at which of these rows exist (an initial pull: none) and which are live:
         # only those need their old index entries out and their new ones in by seq.
         existing: list[int] = []
@@ -317,11 +328,12 @@ class Vault:
         last_seq = int(conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0])
         hold_index(conn, table, triggers)
         for group in _by_500(live):  # out of the index: the live rows about to be replaced
-            conn.execute(
-                f"INSERT INTO {fts}({fts}, rowid, {cols}) SELECT 'delete', seq, {cols} "
-                f"FROM {table} WHERE seq IN ({','.join('?' * len(group))})",
-                group,
-            )
+            with self._engine_only():
+                conn.execute(
+                    f"INSERT INTO {fts}({fts}, rowid, {cols}) SELECT 'delete', seq, {cols} "
+                    f"FROM {table} WHERE seq IN ({','.join('?' * len(group))})",
+                    group,
+                )
         names = codec.columns(cls)
         updates = ", ".join(
             f"{codec.quoted(n)} = excluded.{codec.quoted(n)}" for n in names if n != "id"
@@ -329,25 +341,38 @@ class Vault:
         conn.executemany(
             f"INSERT INTO {table} ({', '.join(codec.quoted(n) for n in names)}) "
             f"VALUES ({', '.join('?' for _ in names)}) ON CONFLICT(id) DO UPDATE SET {updates}",
-            [[row[n] for n in names] for row in map(codec.encode, records)],
+            [row.values for row in rows],
         )
-        conn.execute(  # into the index: new rows (after last_seq)
-            f"INSERT INTO {fts}(rowid, {cols}) SELECT seq, {cols} FROM {table} "
-            "WHERE deleted = 0 AND seq > ?",
-            (last_seq,),
-        )
-        for group in _by_500(existing):  # and the replaced ones that are live now (same seq)
-            conn.execute(
+        with self._engine_only():
+            conn.execute(  # into the index: new rows (after last_seq)
                 f"INSERT INTO {fts}(rowid, {cols}) SELECT seq, {cols} FROM {table} "
-                f"WHERE deleted = 0 AND seq IN ({','.join('?' * len(group))})",
-                group,
+                "WHERE deleted = 0 AND seq > ?",
+                (last_seq,),
             )
-        release_index(conn, table, triggers)
+            for group in _by_500(existing):  # and the replaced ones live now (same seq)
+                conn.execute(
+                    f"INSERT INTO {fts}(rowid, {cols}) SELECT seq, {cols} FROM {table} "
+                    f"WHERE deleted = 0 AND seq IN ({','.join('?' * len(group))})",
+                    group,
+                )
+            release_index(conn, table, triggers)  # writes the batch's index entries out
 
-    def _write_row(self, record: Record) -> None:
+    @contextmanager
+    def _engine_only(self) -> Iterator[None]:
+        """Around a statement that keeps SQLite busy for long without Python: see
+        ``interpreter_spare``."""
+        self.interpreter_spare.set()
+        try:
+            yield
+        finally:
+            self.interpreter_spare.clear()
+
+    def _write_row(self, record: Record, values: Sequence[Any] | None = None) -> None:
         cls = type(record)
-        data = codec.encode(record)
         names = codec.columns(cls)
+        if values is None:
+            data = codec.encode(record)
+            values = [data[n] for n in names]
         cols = ", ".join(codec.quoted(n) for n in names)
         marks = ", ".join("?" for _ in names)
         updates = ", ".join(
@@ -356,7 +381,7 @@ class Vault:
         self.conn.execute(
             f"INSERT INTO {codec.table(cls)} ({cols}) VALUES ({marks}) "
             f"ON CONFLICT(id) DO UPDATE SET {updates}",
-            [data[n] for n in names],
+            values,
         )
 
     def _journal(self, record: Record, base_version: int) -> None:

@@ -6,7 +6,10 @@ old and new words are held against the rows."""
 
 from __future__ import annotations
 
+import json
+
 from sli_desktop.domain import Note
+from sli_desktop.vault import codec
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.search import Search
 from sli_desktop.vault.store import Vault
@@ -59,3 +62,43 @@ def test_a_mixed_batch_leaves_the_index_matching_the_rows(councils_vault: Vault)
     rows = vault.scalar("SELECT count(*) FROM notes WHERE deleted = 0")
     indexed = vault.scalar("SELECT count(*) FROM notes_fts_docsize")
     assert rows == indexed == 10 + 10 + 10 + 5
+
+
+def test_records_encoded_ahead_are_written_as_records_are(councils_vault: Vault) -> None:
+    """The pull encodes a page on its reader thread (``codec.Encoded``): the rows, their
+    index and the audit entry are what the same records given as they are would make."""
+    vault = councils_vault
+    arriving = [
+        Note.build(council=BHAM, date="2026-02-01", title=f"Osprey {i}", body="Tern")
+        for i in range(25)
+    ]
+    vault.apply_remote([*(codec.encoded(n) for n in arriving[:20]), *arriving[20:]])
+    vault.conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
+    assert [vault.get(Note, n.id) for n in arriving] == arriving
+    assert len(_found(vault, "tern")) == 25
+    detail = vault.scalar("SELECT detail FROM audit WHERE action = 'sync-received'")
+    assert json.loads(detail) == {"records": 25, "kinds": ["note"]}
+
+
+def test_the_writer_says_when_it_can_spare_the_interpreter(councils_vault: Vault) -> None:
+    """``interpreter_spare`` is set while a batch updates the full-text index and while a
+    transaction commits (long statements SQLite runs without Python), and only then: the
+    pull's reader thread works in those moments and leaves the row-by-row inserts alone."""
+    vault = councils_vault
+    seen: list[tuple[str, bool]] = []
+    vault.conn.set_trace_callback(
+        lambda sql: seen.append((" ".join(sql.split()[:3]), vault.interpreter_spare.is_set()))
+    )
+    try:
+        vault.apply_remote(
+            [Note.build(council=BHAM, date="2026-02-01", title=f"Osprey {i}") for i in range(25)]
+        )
+    finally:
+        vault.conn.set_trace_callback(None)
+    spare = {statement for statement, is_set in seen if is_set}
+    assert "COMMIT" in spare
+    assert "INSERT INTO notes_fts(rowid," in spare  # the batch's new rows into the index
+    assert "INSERT INTO notes_fts(notes_fts," in spare  # its entries written out
+    assert ("INSERT INTO notes", False) in seen  # the rows themselves
+    assert "INSERT INTO notes" not in spare and "BEGIN IMMEDIATE" not in spare
+    assert not vault.interpreter_spare.is_set()

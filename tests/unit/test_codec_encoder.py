@@ -33,6 +33,12 @@ def test_shared_encoder_writes_what_json_dumps_writes(value: Any) -> None:
     assert codec._ENCODER.encode(value) == _dumps(value)
 
 
+@given(_JSON | st.lists(st.text(), max_size=6))
+def test_lists_of_strings_joined_directly_are_the_same_text(value: Any) -> None:
+    """The shortcut for lists of plain strings (and the encoder for anything else)."""
+    assert codec._json_text(value) == _dumps(value)
+
+
 @given(st.lists(st.text(), max_size=6))
 def test_encoded_note_lists_are_json_dumps_text(themes: list[str]) -> None:
     note = Note.build(
