@@ -371,8 +371,7 @@ class Vault:
         cls = type(record)
         names = codec.columns(cls)
         if values is None:
-            data = codec.encode(record)
-            values = [data[n] for n in names]
+            values = codec.encoded(record).values
         cols = ", ".join(codec.quoted(n) for n in names)
         marks = ", ".join("?" for _ in names)
         updates = ", ".join(
