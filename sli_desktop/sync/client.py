@@ -381,9 +381,9 @@ class SyncClient:
         for start in range(0, len(items), _READ_AT_ONCE):
             wait_turn()
             for item in items[start : start + _READ_AT_ONCE]:
-                cls = codec.TYPES_BY_KIND.get(item.kind)
-                if item.type != "record" or cls is None or item.payload is None:
-                    records.append(None)  # a conflict, or a kind this version does not know
+                cls = _record_type(item)
+                if cls is None or item.payload is None:
+                    records.append(None)
                     continue
                 try:
                     records.append(codec.encoded(codec.from_payload(cls, item.payload)))
@@ -416,7 +416,7 @@ class SyncClient:
                             c.resolved,
                         )
                         continue
-                    cls = codec.TYPES_BY_KIND.get(item.kind)
+                    cls = _record_type(item)
                     if cls is None or item.payload is None:
                         continue  # a kind this version does not know: skip, not fail
                     if _is_disposal(item.kind, item.payload):
@@ -555,6 +555,15 @@ def _batch_size(groups: list[list[OutboxRow]], most: int) -> int:
 
 def _is_draft(row: OutboxRow) -> bool:
     return row.kind == "note" and row.payload.get("draft") is True
+
+
+def _record_type(item: p.FeedItem) -> type[Record] | None:
+    """The type of the record a feed item carries; None for a conflict, an item without a
+    payload, or a kind this version does not know (skipped, not failed). The worker that reads
+    a page ahead and the writer decide alike."""
+    if (item.type == "conflict" and item.conflict is not None) or item.payload is None:
+        return None
+    return codec.TYPES_BY_KIND.get(item.kind)
 
 
 def _is_disposal(kind: str, payload: dict[str, Any]) -> bool:

@@ -266,13 +266,8 @@ def _write(
     )
 
 
-#: One encoder for the batch: ``json.dumps`` with options builds a new one on every call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def _dumps(data: Any) -> str:
-    """What codec.encode and the outbox write: compact JSON, non-ASCII as itself."""
-    return _ENCODER.encode(data)
+#: What codec.encode and the outbox write: compact JSON, non-ASCII as itself.
+_dumps = codec.json_text
 
 
 def _change_ids(count: int) -> list[str]:

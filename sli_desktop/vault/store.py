@@ -384,7 +384,7 @@ class Vault:
         )
 
     def _journal(self, record: Record, base_version: int) -> None:
-        payload = json.dumps(record.to_json(), ensure_ascii=False, separators=(",", ":"))
+        payload = codec.json_text(record.to_json())
         self.conn.execute(
             OUTBOX_INSERT,
             (

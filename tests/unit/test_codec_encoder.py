@@ -36,7 +36,7 @@ def test_shared_encoder_writes_what_json_dumps_writes(value: Any) -> None:
 @given(_JSON | st.lists(st.text(), max_size=6))
 def test_lists_of_strings_joined_directly_are_the_same_text(value: Any) -> None:
     """The shortcut for lists of plain strings (and the encoder for anything else)."""
-    assert codec._json_text(value) == _dumps(value)
+    assert codec.json_text(value) == _dumps(value)
 
 
 @given(st.lists(st.text(), max_size=6))
