@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from itertools import repeat
@@ -27,6 +26,7 @@ from . import codec
 from .store import (
     GENESIS,
     OUTBOX_INSERT,
+    ROW_PAYLOAD,
     Vault,
     hold_index,
     index_triggers,
@@ -117,10 +117,11 @@ def insert_new(vault: Vault, checked: CheckedColumns) -> int:
     (``FieldsAtOnce.columns``: each distinct value once, the same rules as ``build``), as
     ``save_many(new=True)`` would add the records ``build`` makes of them, without building
     them: for imports of hundreds of thousands of figures, where building and dumping each
-    record was a third of the time. Only types whose columns are all plain values (no lists
-    stored as JSON, no booleans of their own) are taken. The caller writes the audit entry for
-    the batch. Joins the caller's transaction as ``save_many`` does. Returns how many were
-    added."""
+    record was a third of the time. The one difference: each outbox entry stands for its row
+    (``store.ROW_PAYLOAD``) rather than holding a copy of it as JSON, which was a third of the
+    bytes such an import wrote. Only types whose columns are all plain values (no lists stored
+    as JSON, no booleans of their own) are taken. The caller writes the audit entry for the
+    batch. Joins the caller's transaction as ``save_many`` does. Returns how many were added."""
     cls, count = checked.cls, checked.count
     # A table's columns are the model's fields in order (codec.columns): Record's, then the
     # type's own, which are exactly the checked columns.
@@ -136,36 +137,11 @@ def insert_new(vault: Vault, checked: CheckedColumns) -> int:
         lead = [repeat(v) for v in (now_json, now_json, actor, 1, 0)]  # as the row stores them
         own = checked.columns.values()
         rows = list(zip(ids, *lead, *own, strict=False))  # every column is count long
-        # The payloads as _dumps writes the records' JSON form (same keys, same order), from
-        # text: the common part once, each distinct string once. The ids are new_ids' own
-        # canonical UUIDs, which JSON writes as they are.
-        common = {"created_at": now_json, "updated_at": now_json, "author": actor}
-        head = _dumps({**common, "version": 1, "deleted": False})[1:-1]
-        texts = [_pairs(name, values) for name, values in checked.columns.items()]
-        payloads = [
-            f'{{"id":"{rid}",{head},{rest}}}'
-            for rid, rest in zip(ids, map(",".join, zip(*texts, strict=True)), strict=True)
-        ]
-        changes = list(zip(ids, repeat(1), repeat(False), payloads, strict=False))
+        # The rows just written hold each change: the outbox says so rather than keeping a
+        # second copy of every row as JSON (store.ROW_PAYLOAD).
+        changes = list(zip(ids, repeat(1), repeat(False), repeat(ROW_PAYLOAD), strict=False))
         _write(vault, cls, rows, changes, {}, now, new=True)
     return count
-
-
-def _pairs(name: str, values: Sequence[Any]) -> list[str]:
-    """``"name":value`` for each value, as ``_dumps`` writes it in an object: a column of
-    strings encodes each distinct string once (200,000 figures name a few hundred councils,
-    periods and metrics), finite floats are written as the encoder writes them
-    (``float.__repr__``), anything else goes through the encoder."""
-    key = f"{_dumps(name)}:"
-    if set(map(type, values)) <= {str}:
-        texts = {v: f"{key}{_dumps(v)}" for v in set(values)}
-        return [texts[v] for v in values]
-    return [
-        f"{key}{float.__repr__(v)}"
-        if type(v) is float and math.isfinite(v)
-        else f"{key}{_dumps(v)}"
-        for v in values
-    ]
 
 
 def _json_time(at: datetime) -> Any:

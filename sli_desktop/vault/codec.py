@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple, TypeVar
@@ -111,6 +111,19 @@ def decode(cls: type[R], row: Mapping[str, Any]) -> R:
     for name in _json_fields(cls):
         data[name] = json.loads(data[name])
     return cls.model_validate(data, context=STORED)
+
+
+def json_form(cls: type[Record], row: Sequence[Any]) -> dict[str, Any]:
+    """A record's JSON form (``to_json``) straight from its row (values in ``columns``
+    order), undoing ``encode`` without validating: for reading many trusted rows at once (the
+    outbox's entries that stand for their rows), where ``decode(...).to_json()`` cost about
+    25 us a record against 2. Tests hold it equal to that for every record type."""
+    data = dict(zip(columns(cls), row, strict=True))
+    for name in _json_fields(cls):
+        data[name] = json.loads(data[name])
+    for name in _bool_fields(cls):
+        data[name] = bool(data[name])
+    return data
 
 
 def from_payload(cls: type[R], payload: Mapping[str, Any]) -> R:

@@ -13,9 +13,10 @@ from typing import Any
 
 from ..domain import Record
 from . import codec
+from .errors import VaultDamaged
 from .header import header_path, read_header
 from .keystore import KeyStore
-from .store import Vault
+from .store import ROW_PAYLOAD, Vault
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,44 @@ class SyncState:
 
     # -- outbox ------------------------------------------------------------------------------
     def outbox(self) -> list[OutboxRow]:
+        """The unsent changes in the order they were made, each with the state a push sends.
+        An entry written as ``ROW_PAYLOAD`` (a batch of new records) takes its record's row,
+        read here: every later write of the record journals an entry of its own, and a push
+        sends only a record's newest entry, so the row is the state that goes up."""
         rows = self.vault.query(
-            "SELECT seq, change_id, kind, record_id, op, payload FROM outbox ORDER BY seq"
+            "SELECT seq, change_id, kind, record_id, op, payload, version FROM outbox ORDER BY seq"
         )
-        return [OutboxRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
+        held = self._rows_of({r[2] for r in rows if r[5] == ROW_PAYLOAD})
+        found = []
+        for seq, change_id, kind, record_id, op, payload, version in rows:
+            if payload != ROW_PAYLOAD:
+                found.append(OutboxRow(seq, change_id, kind, record_id, op, json.loads(payload)))
+                continue
+            state = held.get((kind, record_id))
+            if state is None or state["version"] < version:
+                raise VaultDamaged(
+                    self.vault.path,
+                    f"an unsent change names {kind} {record_id}, which it no longer holds",
+                )
+            found.append(OutboxRow(seq, change_id, kind, record_id, op, state))
+        return found
+
+    def _rows_of(self, kinds: set[str]) -> dict[tuple[str, str], dict[str, Any]]:
+        """The JSON form of each record of ``kinds`` that an entry without a payload names,
+        read from its row (``codec.json_form``)."""
+        held: dict[tuple[str, str], dict[str, Any]] = {}
+        for kind in sorted(kinds):
+            cls = codec.TYPES_BY_KIND[kind]
+            names = codec.columns(cls)
+            cols = ", ".join(codec.quoted(n) for n in names)
+            for row in self.vault.query(
+                f"SELECT {cols} FROM {codec.table(cls)} WHERE id IN "
+                "(SELECT record_id FROM outbox WHERE kind = ? AND payload = ?)",
+                (kind, ROW_PAYLOAD),
+            ):
+                state = codec.json_form(cls, row)
+                held[(kind, state["id"])] = state
+        return held
 
     def acknowledge(self, seqs: Sequence[int]) -> None:
         with self.vault.transaction(savepoint=False):

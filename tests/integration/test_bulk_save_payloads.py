@@ -18,7 +18,9 @@ from sli_desktop.domain import (
 from sli_desktop.domain.batch_check import FieldsAtOnce
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.bulk import insert_new, save_many
-from sli_desktop.vault.store import Vault
+from sli_desktop.vault.errors import VaultDamaged
+from sli_desktop.vault.store import ROW_PAYLOAD, Vault
+from sli_desktop.vault.syncstate import SyncState
 
 GSS = "E09000033"
 
@@ -88,8 +90,9 @@ def test_returning_false_writes_the_same_and_returns_nothing(vault: Vault) -> No
 
 
 def test_insert_new_writes_what_saving_built_records_writes(councils_vault: Vault) -> None:
-    """``insert_new`` (fields checked column by column, no records built) leaves the
-    same rows and payload text as ``save_many(new=True)`` of the records ``build`` makes."""
+    """``insert_new`` (fields checked column by column, no records built) leaves the same
+    rows as ``save_many(new=True)`` of the records ``build`` makes, and outbox entries that
+    stand for their rows: the outbox gives the same state for both."""
     vault = councils_vault
     fields = [
         {
@@ -111,25 +114,72 @@ def test_insert_new_writes_what_saving_built_records_writes(councils_vault: Vaul
     assert AuditLog(vault).verify() is None
     volatile = ("id", "created_at", "updated_at")
 
-    def stable(payload: str) -> str:
-        data = json.loads(payload)
-        return json.dumps([(k, v) for k, v in data.items() if k not in volatile])
+    def stable(payload: dict[str, Any]) -> list[tuple[str, Any]]:
+        # compared as values: a row holds -0.0 as 0.0, which is what a push of it then sends
+        return [(k, v) for k, v in payload.items() if k not in volatile]
 
-    payloads = [
-        str(p)
-        for (p,) in vault.query("SELECT payload FROM outbox WHERE kind = 'metric' ORDER BY seq")
-    ]
+    # the first 20 entries stand for their rows; the next 20 hold copies
+    query = "SELECT payload FROM outbox WHERE kind = 'metric' ORDER BY seq"
+    stored = [str(p) for (p,) in vault.query(query)]
+    assert stored[:20] == [ROW_PAYLOAD] * 20 and ROW_PAYLOAD not in stored[20:]
+    outbox = [e for e in SyncState(vault).outbox() if e.kind == "metric"]
+    assert [e.op for e in outbox] == ["upsert"] * 40
+    payloads = [e.payload for e in outbox]
     assert [stable(p) for p in payloads[:20]] == [stable(p) for p in payloads[20:]]
-    assert all(json.loads(p)["version"] == 1 for p in payloads)
-    # insert_new writes its payloads from pieces of text: the same text the encoder writes
-    for p in payloads:
-        assert json.dumps(json.loads(p), ensure_ascii=False, separators=(",", ":")) == p
+    assert all(p["version"] == 1 for p in payloads)
     by_row = {m.id: m for m in vault.records(Metric)}  # every row reads back as a Metric
-    for payload in payloads:
-        assert by_row[json.loads(payload)["id"]].to_json() == json.loads(payload)
+    for entry in outbox:
+        assert entry.payload["id"] == entry.record_id
+        assert by_row[entry.record_id].to_json() == entry.payload
     cols = "council, period, metric_id, name, value, unit, source, author, version, deleted"
     rows = vault.query(f"SELECT {cols} FROM metrics ORDER BY seq")
     assert sorted(rows[:20], key=repr) == sorted(rows[20:], key=repr)
+
+
+def test_an_entry_without_a_payload_sends_the_records_newest_state(
+    councils_vault: Vault,
+) -> None:
+    """A figure added by insert_new and edited before any sync: the edit journals an entry of
+    its own, and the outbox gives the edited state (the one a push sends) for both."""
+    vault = councils_vault
+    columns = {
+        "council": [GSS],
+        "period": ["2024/25"],
+        "metric_id": ["M1"],
+        "name": ["Rate"],
+        "value": [1.5],
+        "unit": ["%"],
+        "source": ["f.csv"],
+    }
+    checked, _ = FieldsAtOnce(Metric).columns(columns, 1)
+    insert_new(vault, checked)
+    (figure,) = vault.records(Metric)
+    edited = vault.save(figure.evolve(value=2.5))
+    outbox = [e for e in SyncState(vault).outbox() if e.kind == "metric"]
+    assert [e.record_id for e in outbox] == [figure.id, figure.id]
+    assert [e.payload for e in outbox] == [edited.to_json(), edited.to_json()]
+    assert edited.version == 2
+
+
+def test_an_entry_whose_row_is_gone_is_reported_not_sent(councils_vault: Vault) -> None:
+    """The row an entry stands for is missing (damage: nothing removes a record with unsent
+    changes): the outbox says so in one sentence rather than sending something else."""
+    vault = councils_vault
+    columns = {
+        "council": [GSS],
+        "period": ["2024/25"],
+        "metric_id": ["M1"],
+        "name": ["Rate"],
+        "value": [1.5],
+        "unit": ["%"],
+        "source": ["f.csv"],
+    }
+    checked, _ = FieldsAtOnce(Metric).columns(columns, 1)
+    insert_new(vault, checked)
+    with vault.transaction():
+        vault.conn.execute("DELETE FROM metrics")
+    with pytest.raises(VaultDamaged, match="which it no longer holds"):
+        SyncState(vault).outbox()
 
 
 def test_insert_new_refuses_types_it_cannot_write_plainly(vault: Vault) -> None:
