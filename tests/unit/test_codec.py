@@ -130,8 +130,9 @@ def test_json_form_of_a_stored_row_is_what_decoding_it_gives(vault: Vault, recor
     cols = ", ".join(codec.quoted(n) for n in names)
     data = codec.encode(record)
     vault.conn.execute("PRAGMA foreign_keys = OFF")  # a note's council need not be held here
+    marks = ", ".join("?" * len(names))
     vault.conn.execute(
-        f"INSERT OR REPLACE INTO {codec.table(cls)} ({cols}) VALUES ({', '.join('?' * len(names))})",
+        f"INSERT OR REPLACE INTO {codec.table(cls)} ({cols}) VALUES ({marks})",
         [data[n] for n in names],
     )
     (row,) = vault.query(f"SELECT {cols} FROM {codec.table(cls)} WHERE id = ?", (record.id,))
