@@ -89,10 +89,14 @@ class SyncState:
         An entry written as ``ROW_PAYLOAD`` (a batch of new records) takes its record's row,
         read here: every later write of the record journals an entry of its own, and a push
         sends only a record's newest entry, so the row is the state that goes up."""
-        rows = self.vault.query(
-            "SELECT seq, change_id, kind, record_id, op, payload, version FROM outbox ORDER BY seq"
-        )
-        held = self._rows_of({r[2] for r in rows if r[5] == ROW_PAYLOAD})
+        # One transaction for both reads: another window's sync or edit in between could
+        # otherwise acknowledge an entry, or move its row on, between them.
+        with self.vault.transaction():
+            rows = self.vault.query(
+                "SELECT seq, change_id, kind, record_id, op, payload, version FROM outbox "
+                "ORDER BY seq"
+            )
+            held = self._rows_of({r[2] for r in rows if r[5] == ROW_PAYLOAD})
         found = []
         for seq, change_id, kind, record_id, op, payload, version in rows:
             if payload != ROW_PAYLOAD:

@@ -136,12 +136,8 @@ def test_insert_new_writes_what_saving_built_records_writes(councils_vault: Vaul
     assert sorted(rows[:20], key=repr) == sorted(rows[20:], key=repr)
 
 
-def test_an_entry_without_a_payload_sends_the_records_newest_state(
-    councils_vault: Vault,
-) -> None:
-    """A figure added by insert_new and edited before any sync: the edit journals an entry of
-    its own, and the outbox gives the edited state (the one a push sends) for both."""
-    vault = councils_vault
+def _add_one_figure(vault: Vault) -> None:
+    """One figure added as the figures import adds them (an outbox entry without a copy)."""
     columns = {
         "council": [GSS],
         "period": ["2024/25"],
@@ -153,6 +149,15 @@ def test_an_entry_without_a_payload_sends_the_records_newest_state(
     }
     checked, _ = FieldsAtOnce(Metric).columns(columns, 1)
     insert_new(vault, checked)
+
+
+def test_an_entry_without_a_payload_sends_the_records_newest_state(
+    councils_vault: Vault,
+) -> None:
+    """A figure added by insert_new and edited before any sync: the edit journals an entry of
+    its own, and the outbox gives the edited state (the one a push sends) for both."""
+    vault = councils_vault
+    _add_one_figure(vault)
     (figure,) = vault.records(Metric)
     edited = vault.save(figure.evolve(value=2.5))
     outbox = [e for e in SyncState(vault).outbox() if e.kind == "metric"]
@@ -165,17 +170,7 @@ def test_an_entry_whose_row_is_gone_is_reported_not_sent(councils_vault: Vault) 
     """The row an entry stands for is missing (damage: nothing removes a record with unsent
     changes): the outbox says so in one sentence rather than sending something else."""
     vault = councils_vault
-    columns = {
-        "council": [GSS],
-        "period": ["2024/25"],
-        "metric_id": ["M1"],
-        "name": ["Rate"],
-        "value": [1.5],
-        "unit": ["%"],
-        "source": ["f.csv"],
-    }
-    checked, _ = FieldsAtOnce(Metric).columns(columns, 1)
-    insert_new(vault, checked)
+    _add_one_figure(vault)
     with vault.transaction():
         vault.conn.execute("DELETE FROM metrics")
     with pytest.raises(VaultDamaged, match="which it no longer holds"):
