@@ -203,16 +203,8 @@ def _write(
                 list(chunk),
             )
     last_seq = int(conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0])
-    cols = ", ".join(codec.quoted(n) for n in names)
-    updates = ", ".join(
-        f"{codec.quoted(n)} = excluded.{codec.quoted(n)}" for n in names if n != "id"
-    )
     rows.sort(key=itemgetter(names.index("id")))
-    upsert = "" if new else f" ON CONFLICT(id) DO UPDATE SET {updates}"
-    conn.executemany(
-        f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in names)}){upsert}",
-        rows,
-    )
+    conn.executemany(codec.insert_row(cls, upsert=not new), rows)
     if fts_cols:
         # New rows all come after the last seq; updated rows keep theirs.
         conn.execute(

@@ -67,6 +67,24 @@ def quoted(name: str) -> str:
     return f'"{name}"'
 
 
+@cache
+def column_list(cls: type[Record]) -> str:
+    """The table's columns, quoted, in ``columns`` order: what a SELECT or INSERT names."""
+    return ", ".join(quoted(n) for n in columns(cls))
+
+
+@cache
+def insert_row(cls: type[Record], *, upsert: bool = True) -> str:
+    """The statement that writes one row (values in ``columns`` order); ``upsert`` replaces a
+    row with the same id in place (same seq), else such a row makes the insert fail."""
+    names = columns(cls)
+    sql = f"INSERT INTO {table(cls)} ({column_list(cls)}) VALUES ({', '.join('?' * len(names))})"
+    if not upsert:
+        return sql
+    updates = ", ".join(f"{quoted(n)} = excluded.{quoted(n)}" for n in names if n != "id")
+    return f"{sql} ON CONFLICT(id) DO UPDATE SET {updates}"
+
+
 #: One encoder for every row and payload: ``json.dumps`` with options builds a new one on
 #: every call (a pull of 100,000 notes encodes 200,000 lists). Same options, so the same text.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

@@ -114,8 +114,8 @@ class Vault:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[R]:
-        cols = ", ".join(codec.quoted(c) for c in codec.columns(cls))
-        sql = f"SELECT {cols} FROM {codec.table(cls)} WHERE {where} ORDER BY {order}"
+        sql = f"SELECT {codec.column_list(cls)} FROM {codec.table(cls)} WHERE {where} "
+        sql += f"ORDER BY {order}"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         names = codec.columns(cls)
@@ -339,15 +339,7 @@ class Vault:
                     f"FROM {table} WHERE seq IN ({','.join('?' * len(group))})",
                     group,
                 )
-        names = codec.columns(cls)
-        updates = ", ".join(
-            f"{codec.quoted(n)} = excluded.{codec.quoted(n)}" for n in names if n != "id"
-        )
-        conn.executemany(
-            f"INSERT INTO {table} ({', '.join(codec.quoted(n) for n in names)}) "
-            f"VALUES ({', '.join('?' for _ in names)}) ON CONFLICT(id) DO UPDATE SET {updates}",
-            [row.values for row in rows],
-        )
+        conn.executemany(codec.insert_row(cls), [row.values for row in rows])
         with self._engine_only():
             conn.execute(  # into the index: new rows (after last_seq)
                 f"INSERT INTO {fts}(rowid, {cols}) SELECT seq, {cols} FROM {table} "
@@ -373,20 +365,9 @@ class Vault:
             self.interpreter_spare.clear()
 
     def _write_row(self, record: Record, values: Sequence[Any] | None = None) -> None:
-        cls = type(record)
-        names = codec.columns(cls)
         if values is None:
             values = codec.encoded(record).values
-        cols = ", ".join(codec.quoted(n) for n in names)
-        marks = ", ".join("?" for _ in names)
-        updates = ", ".join(
-            f"{codec.quoted(n)} = excluded.{codec.quoted(n)}" for n in names if n != "id"
-        )
-        self.conn.execute(
-            f"INSERT INTO {codec.table(cls)} ({cols}) VALUES ({marks}) "
-            f"ON CONFLICT(id) DO UPDATE SET {updates}",
-            values,
-        )
+        self.conn.execute(codec.insert_row(type(record)), values)
 
     def _journal(self, record: Record, base_version: int) -> None:
         payload = codec.json_text(record.to_json())

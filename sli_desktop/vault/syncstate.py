@@ -117,10 +117,8 @@ class SyncState:
         held: dict[tuple[str, str], dict[str, Any]] = {}
         for kind in sorted(kinds):
             cls = codec.TYPES_BY_KIND[kind]
-            names = codec.columns(cls)
-            cols = ", ".join(codec.quoted(n) for n in names)
             for row in self.vault.query(
-                f"SELECT {cols} FROM {codec.table(cls)} WHERE id IN "
+                f"SELECT {codec.column_list(cls)} FROM {codec.table(cls)} WHERE id IN "
                 "(SELECT record_id FROM outbox WHERE kind = ? AND payload = ?)",
                 (kind, ROW_PAYLOAD),
             ):
@@ -191,13 +189,12 @@ class SyncState:
         held: set[tuple[str, str]] = set()
         for cls, wanted in by_type.items():
             names = codec.columns(cls)
-            cols = ", ".join(codec.quoted(n) for n in names)
             at = names.index("id")
             ids = list(wanted)
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 rows = self.vault.query(
-                    f"SELECT {cols} FROM {codec.table(cls)} "
+                    f"SELECT {codec.column_list(cls)} FROM {codec.table(cls)} "
                     f"WHERE id IN ({','.join('?' * len(chunk))})",
                     chunk,
                 )
