@@ -331,8 +331,7 @@ class Vault:
                 if not deleted:
                     live.append(int(seq))
         last_seq = int(conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0])
-        merge = len(rows) < UNMERGED_BATCH
-        hold_index(conn, table, triggers, merge=merge)
+        hold_index(conn, table, triggers)
         for group in _by_500(live):  # out of the index: the live rows about to be replaced
             with self._engine_only():
                 conn.execute(
@@ -353,7 +352,7 @@ class Vault:
                     f"WHERE deleted = 0 AND seq IN ({','.join('?' * len(group))})",
                     group,
                 )
-            release_index(conn, table, triggers, merge=merge)  # writes the entries out
+            release_index(conn, table, triggers)  # writes the batch's index entries out
 
     @contextmanager
     def _engine_only(self) -> Iterator[None]:
@@ -415,48 +414,25 @@ def index_triggers(conn: Connection, table: str) -> list[tuple[str, str]]:
 #: what the batch's entries need, and single saves keep the default.
 BATCH_INDEX_BYTES = 64 * 1024 * 1024
 _FTS_DEFAULT_HASHSIZE = 1024 * 1024
-#: FTS5's own default: a level of the index with this many segments is merged bit by bit as
-#: later writes come
-_FTS_DEFAULT_AUTOMERGE = 4
-#: A pull page of at least this many records writes its index entries as one new segment and
-#: merges nothing (FTS5's ``automerge`` off for that flush). With merging on, each flush of
-#: an initial pull merged older segments in proportion to what it wrote: the initial pull of
-#: 100,000 realistic notes took 16.4-17.3 s with it and 12.2-12.5 s without (27 Nov). Those
-#: segments (13 for that pull, against 8) are merged later by FTS5's usual work as writes
-#: come, or together when a level reaches ``crisismerge`` (16). Smaller pages merge as usual.
-UNMERGED_BATCH = 1000
 
 
-def hold_index(
-    conn: Connection, table: str, triggers: list[tuple[str, str]], *, merge: bool = True
-) -> None:
+def hold_index(conn: Connection, table: str, triggers: list[tuple[str, str]]) -> None:
     """Before a batch writes ``table`` (in a transaction): set its index triggers aside (the
-    batch updates the index itself) and let the index hold the batch's entries in memory.
-    ``merge=False``: write them out as one new segment without merging older ones (see
-    ``UNMERGED_BATCH``)."""
+    batch updates the index itself) and let the index hold the batch's entries in memory."""
     if not triggers:
         return
     for name, _sql in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
     fts = f"{table}_fts"
     conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('hashsize', ?)", (BATCH_INDEX_BYTES,))
-    if not merge:
-        conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', 0)")
 
 
-def release_index(
-    conn: Connection, table: str, triggers: list[tuple[str, str]], *, merge: bool = True
-) -> None:
-    """After the batch, in the same transaction: the usual in-memory limit (setting it writes
-    the batch's entries out, merging or not as ``hold_index`` was told), the usual merging
-    and the triggers back. (A failed batch rolls back these changes with everything else.)"""
+def release_index(conn: Connection, table: str, triggers: list[tuple[str, str]]) -> None:
+    """After the batch, in the same transaction: the usual in-memory limit and the triggers
+    back. (A failed batch rolls back both changes with everything else.)"""
     if not triggers:
         return
     fts = f"{table}_fts"
     conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('hashsize', ?)", (_FTS_DEFAULT_HASHSIZE,))
-    if not merge:
-        conn.execute(
-            f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', ?)", (_FTS_DEFAULT_AUTOMERGE,)
-        )
     for _name, sql in triggers:
         conn.execute(sql)

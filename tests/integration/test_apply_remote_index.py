@@ -12,7 +12,7 @@ from sli_desktop.domain import Note
 from sli_desktop.vault import codec
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.search import Search
-from sli_desktop.vault.store import UNMERGED_BATCH, Vault
+from sli_desktop.vault.store import Vault
 
 BHAM = "E08000025"
 
@@ -102,65 +102,3 @@ def test_the_writer_says_when_it_can_spare_the_interpreter(councils_vault: Vault
     assert ("INSERT INTO notes", False) in seen  # the rows themselves
     assert "INSERT INTO notes" not in spare and "BEGIN IMMEDIATE" not in spare
     assert not vault.interpreter_spare.is_set()
-
-
-def _segments(vault: Vault) -> int:
-    return int(vault.scalar("SELECT count(DISTINCT segid) FROM notes_fts_idx"))
-
-
-def _page(batch: int, size: int = UNMERGED_BATCH) -> list[Note]:
-    return [
-        Note.build(
-            council=BHAM, date="2026-01-05", title=f"Heron {batch} {i}", body=f"word{i % 300} plan"
-        )
-        for i in range(size)
-    ]
-
-
-def test_a_big_page_adds_one_segment_and_merges_none(councils_vault: Vault) -> None:
-    """A page of ``UNMERGED_BATCH`` records or more is written out as one new segment of the
-    index with FTS5's merging off for that flush (merging as it went was a quarter of an
-    initial pull of real notes): six such pages, six segments (with merging on, the sixth
-    set a merge going). Merging is back on after each, and the index matches the rows."""
-    vault = councils_vault
-    counts = []
-    for batch in range(6):
-        vault.apply_remote(_page(batch))
-        counts.append(_segments(vault))
-        merging = vault.query("SELECT v FROM notes_fts_config WHERE k = 'automerge'")
-        assert merging in ([], [(4,)])  # FTS5's default
-    assert counts == [1, 2, 3, 4, 5, 6]
-    vault.conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
-    assert vault.scalar("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'word7'") == 6 * 4
-    # Single saves merge as usual: the index is not left to grow a segment per write.
-    notes = Notes(vault)
-    for i in range(40):
-        notes.add(council=BHAM, date="2026-02-01", title=f"Plover {i}", body="single")
-    assert _segments(vault) < 6 + 40 // 2  # 16 with this SQLite
-
-
-def test_a_failed_big_page_leaves_the_index_settings_as_they_were(councils_vault: Vault) -> None:
-    """The page's settings (merging off, the larger in-memory limit, the triggers set aside)
-    are changes in its transaction: a page that fails leaves none of them behind."""
-    vault = councils_vault
-    vault.apply_remote(_page(0))
-    before = vault.query("SELECT k, v FROM notes_fts_config ORDER BY k")
-
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise RuntimeError("the disk is full")
-
-    vault.audit = refuse  # type: ignore[method-assign]
-    try:
-        vault.apply_remote(_page(1))
-    except RuntimeError:
-        pass
-    else:
-        raise AssertionError("the page should have failed")
-    finally:
-        del vault.audit
-    assert vault.query("SELECT k, v FROM notes_fts_config ORDER BY k") == before
-    assert _segments(vault) == 1
-    triggers = {t[0] for t in vault.query("SELECT name FROM sqlite_master WHERE type='trigger'")}
-    assert {"notes_fts_insert", "notes_fts_delete", "notes_fts_update"} <= triggers
-    vault.conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
-    assert vault.scalar("SELECT count(*) FROM notes") == UNMERGED_BATCH
