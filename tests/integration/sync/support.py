@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from sli_desktop.domain import Council, CouncilType, Note, Region, council_id
 from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
+from sli_desktop.sync import protocol as p
 from sli_desktop.sync.client import SyncClient, SyncResult
 from sli_desktop.vault import codec
 from sli_desktop.vault.keys import KdfParams
@@ -57,6 +59,24 @@ def register_payloads() -> list[dict[str, Any]]:
         Council.build(id=council_id(g), gss_code=g, name=n, type=t, region=r).to_json()
         for g, n, t, r in REGISTER
     ]
+
+
+def new_note_changes(count: int, author: str, *, start: int = 0, body: str = "") -> list[p.Change]:
+    """``count`` pushes of new notes (base revision 0) at Westminster, as a device sends them."""
+    changes = []
+    for i in range(start, start + count):
+        note = Note.build(council=WESTMINSTER, date="2026-01-05", title=f"Note {i}", body=body)
+        changes.append(
+            p.Change(
+                change_id=str(uuid.uuid4()),
+                kind="note",
+                record_id=note.id,
+                base_rev=0,
+                op="upsert",
+                payload={**note.to_json(), "author": author},
+            )
+        )
+    return changes
 
 
 def database_url(backend: str, tmp_path: Path) -> str:

@@ -6,18 +6,16 @@ tables so that only the server can have analysed them."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from sli_desktop.domain import Note
 from sli_desktop.server.storage import Principal, Storage
 from sli_desktop.sync import protocol as p
 
-from .support import WESTMINSTER, database_url, register_payloads
+from .support import database_url, new_note_changes, register_payloads
 
 TABLES = ("records", "revisions", "changes", "applied_changes")
 
@@ -44,19 +42,7 @@ def _seeder(storage: Storage) -> Principal:
 
 def _push_notes(storage: Storage, who: Principal, count: int, per_push: int) -> None:
     for first in range(0, count, per_push):
-        changes = []
-        for i in range(first, min(count, first + per_push)):
-            note = Note.build(council=WESTMINSTER, date="2026-01-05", title=f"Visit {i}")
-            changes.append(
-                p.Change(
-                    change_id=str(uuid.uuid4()),
-                    kind="note",
-                    record_id=note.id,
-                    base_rev=0,
-                    op="upsert",
-                    payload={**note.to_json(), "author": "seeder"},
-                )
-            )
+        changes = new_note_changes(min(per_push, count - first), "seeder", start=first)
         results = storage.push(who, p.PushRequest(changes=changes)).results
         assert all(r.status == "applied" for r in results)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from sli_desktop.vault.store import Vault
 from tests.conftest import CliResult
 from tests.integration.test_cli import fails, ok
 
-from .support import WESTMINSTER, Flaky, enrolled, make_device
+from .support import Flaky, enrolled, make_device, new_note_changes
 
 Cli = Callable[..., CliResult]
 
@@ -50,20 +49,8 @@ def _token(storage: Storage, server: BackgroundServer, name: str = "admin") -> s
 
 
 def _push_body(count: int) -> dict[str, Any]:
-    changes = []
-    for i in range(count):
-        note = Note.build(council=WESTMINSTER, date="2026-01-05", title=f"Note {i}", body="x" * 50)
-        changes.append(
-            p.Change(
-                change_id=str(uuid.uuid4()),
-                kind="note",
-                record_id=note.id,
-                base_rev=0,
-                op="upsert",
-                payload={**note.to_json(), "author": "admin"},
-            ).model_dump(mode="json")
-        )
-    return {"changes": changes, "resolved": []}
+    changes = new_note_changes(count, "admin", body="x" * 50)
+    return {"changes": [c.model_dump(mode="json") for c in changes], "resolved": []}
 
 
 def _post(server: BackgroundServer, token: str, body: bytes, **headers: str) -> httpx.Response:
