@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,13 +113,30 @@ def unlock_with_recovery_key(path: Path, recovery_key: str, new_passphrase: str)
     return vault
 
 
-def change_passphrase(path: Path, old: str, new: str) -> None:
-    """Re-wrap the same database key: the vault file itself is not rewritten."""
+def change_passphrase(
+    path: Path,
+    old: str,
+    new: str,
+    *,
+    rotate_key: bool = False,
+    keystore: KeyStore | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> None:
+    """A new passphrase. Without ``rotate_key`` the same database key is re-wrapped and the
+    vault file is not rewritten; with it, the vault is copied under a new random key and the
+    old key (and every old header) stops opening anything (vault/rotate.py).
+
+    ``progress(done, total)`` reports steps; ``cancelled`` is asked before anything is swapped
+    and stops the change with nothing altered. When the key changes, a key ``keystore``
+    remembers is replaced by the new one. Call it with no connection to the vault open."""
     header = read_header(path)
     key = header.unwrap_with_passphrase(old)
     if key is None:
         raise WrongPassphrase()
     check_passphrase(new)
+    if rotate_key:
+        raise NotImplementedError("key rotation is being built")
     write_header(path, header.rewrapped(key, new))
     with _open(path, key, header.page_size) as vault:
         vault.audit("passphrase-changed")
