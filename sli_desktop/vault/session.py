@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import keys
+from . import keys, strength
 from .connection import Error, open_connection
 from .errors import VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey, classify
 from .header import NEW_VAULT_PAGE_SIZE, Header, header_path, read_header, write_header
@@ -16,7 +16,7 @@ from .keystore import KeyStore
 from .migrations import migrate
 from .store import Vault
 
-MIN_PASSPHRASE = 10
+MIN_PASSPHRASE = strength.MIN_LENGTH
 
 
 class PassphraseNeeded(VaultError):
@@ -25,7 +25,7 @@ class PassphraseNeeded(VaultError):
 
 
 class WeakPassphrase(VaultError):
-    pass
+    """A passphrase that would be easy to guess: the sentence says why and what would help."""
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,12 @@ class Created:
     remembered: bool
 
 
-def check_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise WeakPassphrase(f"the passphrase must be at least {MIN_PASSPHRASE} characters")
-    if len(set(passphrase)) < 4:
-        raise WeakPassphrase("the passphrase is too repetitive; use a few unrelated words")
+def check_passphrase(passphrase: str, *, owner: str | None = None) -> None:
+    """Refuse a passphrase that is easy to guess (vault/strength.py has the rule), so every
+    place that sets one holds to the same rule."""
+    estimate = strength.estimate(passphrase, owner=owner)
+    if not estimate.acceptable:
+        raise WeakPassphrase(estimate.refusal)
 
 
 def create_vault(
@@ -56,7 +57,7 @@ def create_vault(
     ``page_size`` is for measuring the choice (tests/bench); the app keeps the default."""
     if path.exists():
         raise VaultExists(path)
-    check_passphrase(passphrase)
+    check_passphrase(passphrase, owner=owner)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = keys.new_database_key()
     recovery_raw, recovery_text = keys.new_recovery_key()
