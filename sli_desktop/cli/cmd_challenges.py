@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from ..vault.errors import NotFound
 from ..vault.interests import PeerConflict, PeerInterests
 from .cmd_councils import region_arg
 from .context import Context, UsageError
-from .output import emit_json, say, table
+from .output import emit_json, say, table, warn
 
 
 def date_arg(text: str) -> date:
@@ -290,11 +289,6 @@ def _check_interests(conflicts: list[PeerConflict], strict: bool) -> None:
         )
     for conflict in conflicts:
         warn(f"conflict of interest: {conflict.message}")
-
-
-def warn(text: str) -> None:
-    sys.stderr.write(f"sli: warning: {' '.join(text.split())}\n")
-    sys.stderr.flush()
 
 
 def _team_json(vault: Any, engagement: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 from ..importers.contacts import write_export
 from ..vault import backup as backups
 from ..vault.backup import BackupSecret
-from .context import Context, UsageError
+from .context import Context, UsageError, add_recovery_key_arguments
 from .output import emit_json, say
 
 
@@ -27,15 +27,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--force", action="store_true", help="replace the vault that is there")
-    p.add_argument(
-        "--recovery-key",
+    add_recovery_key_arguments(
+        p,
+        "open the backup with the recovery key instead of its passphrase (from "
+        "--recovery-key-file, else KEY, which others can read in the process list, else "
+        "SLI_RECOVERY_KEY, else a prompt) and set a new passphrase (SLI_NEW_PASSPHRASE, "
+        "--new-passphrase-file, else a prompt)",
         nargs="?",
         const="",
         default=None,
-        metavar="KEY",
-        help="open the backup with the recovery key instead of its passphrase "
-        "(KEY, else SLI_RECOVERY_KEY, else a prompt) and set a new passphrase "
-        "(SLI_NEW_PASSPHRASE, --new-passphrase-file, else a prompt)",
     )
     p.add_argument("--new-passphrase-file", metavar="F")
     p.set_defaults(func=restore)
@@ -67,14 +67,8 @@ def restore(ctx: Context) -> None:
         raise UsageError(f"a vault already exists at {path}; use --force to replace it")
     if not ctx.args.file.exists():
         raise UsageError(f"no backup file {ctx.args.file}")
-    if ctx.args.recovery_key is not None:
-        key = ctx.args.recovery_key or os.environ.get("SLI_RECOVERY_KEY") or ""
-        if not key and not _interactive():
-            raise UsageError(
-                "a recovery key is needed: give it after --recovery-key, set SLI_RECOVERY_KEY, "
-                "or run in a terminal"
-            )
-        key = key or ctx.prompt("Recovery key")
+    if ctx.args.recovery_key is not None or ctx.args.recovery_key_file:
+        key = ctx.recovery_key()
         backups.open_backup(ctx.args.file, BackupSecret(recovery_key=key))  # before asking more
         if not (
             os.environ.get("SLI_NEW_PASSPHRASE") or ctx.args.new_passphrase_file or _interactive()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..vault import session
+from ..vault import keys, session
 from ..vault.audit import AuditLog
+from ..vault.errors import WrongRecoveryKey
 from ..vault.header import read_header
-from .context import Context, UsageError
+from .context import Context, UsageError, add_recovery_key_arguments
 from .output import emit_json, say, table
 
 
@@ -43,7 +44,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c = vsub.add_parser(
         "recover", parents=[common], help="set a new passphrase with the recovery key"
     )
-    c.add_argument("--recovery-key", required=True, metavar="KEY")
+    add_recovery_key_arguments(c)
     c.add_argument("--new-passphrase-file", metavar="F")
     c.set_defaults(func=recover)
 
@@ -149,8 +150,13 @@ def forget(ctx: Context) -> None:
 
 
 def recover(ctx: Context) -> None:
+    key = ctx.recovery_key()
+    header = read_header(ctx.vault_path)
+    raw = keys.parse_recovery_key(key)
+    if raw is None or header.unwrap_with_recovery(raw) is None:
+        raise WrongRecoveryKey()  # before asking for a new passphrase it would not set
     new = ctx.new_passphrase(file_arg="new_passphrase_file")
-    session.unlock_with_recovery_key(ctx.vault_path, ctx.args.recovery_key, new).close()
+    session.unlock_with_recovery_key(ctx.vault_path, key, new).close()
     say("The vault is open again with the new passphrase.")
 
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import paths
 from ..vault import session
@@ -16,6 +17,7 @@ from ..vault.expiry import check_offline
 from ..vault.keystore import KeyStore, system_keystore
 from ..vault.passphrase import given_passphrase, read_secret_file
 from ..vault.store import Vault
+from .output import warn
 
 #: Commands that still run when the device has been offline too long (vault/expiry.py): the
 #: sync that reopens it, enrolment, and looking after the vault file itself.
@@ -26,6 +28,20 @@ OFFLINE_ALLOWED = frozenset(
 
 class UsageError(Exception):
     """A mistake in how the command was called: exit 2 with this one sentence."""
+
+
+def add_recovery_key_arguments(
+    parser: argparse.ArgumentParser,
+    key_help: str = "the recovery key itself (others can read it in the process list: prefer "
+    "SLI_RECOVERY_KEY, --recovery-key-file or the prompt)",
+    **given: Any,
+) -> None:
+    """Where a recovery key can come from besides the environment and the prompt (see
+    Context.recovery_key): never only the command line, which others can read."""
+    parser.add_argument("--recovery-key", metavar="KEY", help=key_help, **given)
+    parser.add_argument(
+        "--recovery-key-file", metavar="F", help="read the recovery key from the file F"
+    )
 
 
 @dataclass
@@ -52,16 +68,19 @@ class Context:
         """SLI_PASSPHRASE, then --passphrase-file; None if neither was given."""
         return given_passphrase(getattr(self.args, "passphrase_file", None))
 
-    def prompt(self, label: str) -> str:
+    def prompt(self, label: str, needed: str = "", nothing: str = "no passphrase given") -> str:
+        """Ask on the terminal, never echoing; ``needed`` says where else the secret can come
+        from when there is no terminal to ask on."""
         if not sys.stdin or not sys.stdin.isatty():
             raise UsageError(
-                "a passphrase is needed: set SLI_PASSPHRASE, use --passphrase-file, "
+                needed
+                or "a passphrase is needed: set SLI_PASSPHRASE, use --passphrase-file, "
                 "or run in a terminal"
             )
         try:
             return getpass.getpass(f"{label}: ")
         except (EOFError, KeyboardInterrupt):
-            raise UsageError("no passphrase given") from None
+            raise UsageError(nothing) from None
 
     def new_passphrase(self, env: str = "SLI_NEW_PASSPHRASE", file_arg: str = "") -> str:
         value = os.environ.get(env)
@@ -69,10 +88,43 @@ class Context:
             value = read_secret_file(Path(getattr(self.args, file_arg)))
         if value:
             return value
-        first = self.prompt("New passphrase")
-        if self.prompt("Repeat the new passphrase") != first:
+        needed = (
+            f"a new passphrase is needed: set {env}, use --{file_arg.replace('_', '-')}, "
+            "or run in a terminal"
+            if file_arg
+            else ""
+        )
+        first = self.prompt("New passphrase", needed)
+        if self.prompt("Repeat the new passphrase", needed) != first:
             raise UsageError("the two passphrases differ")
         return first
+
+    def recovery_key(self) -> str:
+        """--recovery-key-file, else a key given after --recovery-key (with a warning: others
+        can read it in the process list), else SLI_RECOVERY_KEY, else a prompt."""
+        file = getattr(self.args, "recovery_key_file", None)
+        given = getattr(self.args, "recovery_key", None)
+        if file and given:
+            raise UsageError("give the recovery key one way: a file or --recovery-key, not both")
+        if file:
+            value = read_secret_file(Path(file), "recovery key file")
+        elif given:
+            warn(
+                "a recovery key typed after --recovery-key can be read by anyone who lists "
+                "this computer's processes, and stays in your shell history; use "
+                "SLI_RECOVERY_KEY, --recovery-key-file or the prompt instead"
+            )
+            value = given
+        else:
+            value = os.environ.get("SLI_RECOVERY_KEY", "")
+        if value.strip():
+            return value.strip()
+        return self.prompt(
+            "Recovery key",
+            "a recovery key is needed: set SLI_RECOVERY_KEY, use --recovery-key-file, "
+            "or run in a terminal",
+            "no recovery key given",
+        ).strip()
 
     def vault(self) -> Vault:
         """The unlocked vault: given passphrase, else the remembered key, else a prompt."""

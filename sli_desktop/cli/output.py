@@ -20,6 +20,12 @@ def say(text: str = "") -> None:
     sys.stdout.flush()
 
 
+def warn(text: str) -> None:
+    """A warning on stderr: the command still does what was asked."""
+    sys.stderr.write(f"sli: warning: {' '.join(text.split())}\n")
+    sys.stderr.flush()
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], empty: str = "nothing") -> None:
     if not rows:
         say(f"({empty})")

@@ -13,17 +13,18 @@ class PassphraseFileError(VaultError):
     """A passphrase file that cannot serve: the sentence says which and why."""
 
 
-def read_secret_file(path: Path) -> str:
-    """The file's first line as the secret (a trailing newline is not part of it)."""
+def read_secret_file(path: Path, what: str = "passphrase file") -> str:
+    """The file's first line as the secret (a trailing newline is not part of it); ``what``
+    names the file in the sentence when it cannot serve."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PassphraseFileError(f"passphrase file {path} does not exist") from None
+        raise PassphraseFileError(f"{what} {path} does not exist") from None
     except (OSError, UnicodeDecodeError):
-        raise PassphraseFileError(f"passphrase file {path} cannot be read") from None
+        raise PassphraseFileError(f"{what} {path} cannot be read") from None
     value = text.rstrip("\r\n")
     if not value:
-        raise PassphraseFileError(f"passphrase file {path} is empty")
+        raise PassphraseFileError(f"{what} {path} is empty")
     return value
 
 
