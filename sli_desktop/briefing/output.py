@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
+
+from ..private_file import write_private
 
 
 def write_pdf(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a sibling temporary file (owner-only) renamed
-    over the target, so a crash leaves the old file or none, never half a briefing."""
-    target = path.expanduser()
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write ``data`` to ``path`` atomically and owner-only, so a crash leaves the old file or
+    none, never half a briefing, and nobody else on the machine can read it."""
+    write_private(path, data)

@@ -25,6 +25,7 @@ from vobject.icalendar import stringToTextValues
 from ..domain import Contact, LawfulBasis, ValidationError
 from ..domain.fields import normalise_email, normalise_phone
 from ..gcpause import collector_paused
+from ..private_file import write_private
 from ..vault.bulk import save_many
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
@@ -715,11 +716,9 @@ def contacts_vcf(contacts: Sequence[Contact]) -> str:
 
 
 def write_export(path: Path, text: str, bom: bool = False) -> None:
-    """The user asked for this file: write it whole (temporary file, then rename)."""
-    tmp = path.with_name(f".{path.name}.partial")
+    """The user asked for this file (contacts, a calendar, a JSON export): write it whole and
+    owner-only, since it holds in clear what the vault keeps encrypted."""
     try:
-        tmp.write_bytes(text.encode("utf-8-sig" if bom else "utf-8"))
-        tmp.replace(path)
+        write_private(path, text.encode("utf-8-sig" if bom else "utf-8"))
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ImportProblem(path, f"cannot be written ({exc.strerror})") from None
+        raise ImportProblem(path, f"cannot be written ({exc.strerror or exc})") from None

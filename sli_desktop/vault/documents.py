@@ -10,16 +10,14 @@ except by ``save_copy``, to the place the user chose.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import mimetypes
-import os
-import tempfile
 from pathlib import Path
 
 from ..domain import Record
 from ..domain.document import MAX_DOCUMENT_BYTES, PART_BYTES, Document, DocumentPart
 from ..domain.errors import ValidationError
+from ..private_file import write_private
 from . import codec
 from .errors import NotFound, VaultError
 from .store import Vault
@@ -129,7 +127,7 @@ class Documents:
 
     def save_copy(self, document_id: str, target: Path) -> Path:
         """Write the document where the user asked (a folder means its own name in that
-        folder): a sibling temporary file renamed over the target, so never half a file."""
+        folder): owner-only and atomic, so never half a file nor one others can read."""
         document = self.get(document_id)
         content = self.content(document.id)
         path = Path(target).expanduser()
@@ -139,23 +137,9 @@ class Documents:
         if not folder.is_dir():
             raise DocumentError(f"no folder {folder} to save {document.filename} in")
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+            write_private(path, content)
         except OSError as exc:
-            raise DocumentError(f"cannot write in {folder}: {exc.strerror or exc}") from None
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
             raise DocumentError(f"cannot save {path}: {exc.strerror or exc}") from None
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
         self.vault.audit("export", document.kind, document.id, {"size": document.size})
         return path
 
