@@ -199,6 +199,9 @@ def create_app(storage: Storage, max_offline_days: int = DEFAULT_MAX_OFFLINE_DAY
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()))
         detail = f"invalid request: {where} {first.get('msg', '')}".strip()
+        # A key of the request names itself in ``where``: a lone surrogate there would make the
+        # answer itself unwritable (a 500).
+        detail = detail.encode("utf-8", "replace").decode("utf-8")
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.get("/healthz", include_in_schema=False)
@@ -290,7 +293,7 @@ def create_app(storage: Storage, max_offline_days: int = DEFAULT_MAX_OFFLINE_DAY
         },
     )
     def note_readers(
-        note_id: Annotated[str, Path(min_length=1, max_length=64)], who: Who, request: Request
+        note_id: Annotated[p.Id, Path()], who: Who, request: Request
     ) -> p.NoteReaders:
         if who.role not in READERS_ROLES:
             raise HTTPException(403, "only an admin or a coordinator may see who read a note")

@@ -226,7 +226,7 @@ class SyncClient:
             changes = [
                 p.Change(
                     change_id=g[-1].change_id,
-                    covers=[r.change_id for r in g],
+                    covers=_covered(g),
                     kind=g[-1].kind,
                     record_id=g[-1].record_id,
                     base_rev=self.state.rev(g[-1].kind, g[-1].record_id),
@@ -543,14 +543,23 @@ PUSH_BYTES = p.MAX_BODY_BYTES // 2
 
 
 def _batch_size(groups: list[list[OutboxRow]], most: int) -> int:
-    """How many of the next record groups fit one push: at most ``most``, at least one, and
-    no more than PUSH_BYTES of payload."""
-    total = 0
+    """How many of the next record groups fit one push: at most ``most``, at least one, no
+    more than PUSH_BYTES of payload and no more than the server's MAX_PUSH_COVERS ids."""
+    total = covered = 0
     for count, group in enumerate(groups[:most]):
         total += len(json.dumps(group[-1].payload, ensure_ascii=False, separators=(",", ":")))
-        if total > PUSH_BYTES and count:
+        covered += min(len(group), p.MAX_COVERS)
+        if (total > PUSH_BYTES or covered > p.MAX_PUSH_COVERS) and count:
             return count
     return min(len(groups), most)
+
+
+def _covered(group: list[OutboxRow]) -> list[str]:
+    """The outbox rows' change ids a change stands for: the newest MAX_COVERS (the server
+    refuses more). An older id matters only if a push naming it landed and its answer was
+    lost; after a thousand more saves of that record offline, the server then merges the
+    change with that push's revision three ways, as it would another device's edit."""
+    return [r.change_id for r in group[-p.MAX_COVERS :]]
 
 
 def _is_draft(row: OutboxRow) -> bool:

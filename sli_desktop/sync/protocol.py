@@ -8,9 +8,9 @@ Versions never depend on clocks: the server gives each accepted change the next 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 API = "/v1"
 #: Upper bounds the server enforces (and the client respects) per request.
@@ -18,6 +18,15 @@ MAX_PUSH_CHANGES = 500
 MAX_PAGE = 10_000
 MAX_READS = 1000
 MAX_BODY_BYTES = 16 * 1024 * 1024
+#: Change ids one change may cover, and all the changes of one push together: the server keeps
+#: a row for each, so one push cannot add hundreds of thousands (the client splits to fit).
+MAX_COVERS = 1000
+MAX_PUSH_COVERS = 10_000
+#: Ids (records, changes, conflicts, read events) and kinds, in characters.
+MAX_ID = 64
+MAX_KIND = 40
+#: How deeply a record's payload may nest lists and objects (records nest two or three deep).
+MAX_DEPTH = 32
 #: Revisions are 32-bit on the server; feed cursors 64-bit.
 MAX_REV = 2**31 - 1
 MAX_CURSOR = 2**62
@@ -30,9 +39,52 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _storable(text: str) -> str:
+    """Text the server keeps in a column of its own: neither database takes a lone surrogate
+    (UTF-8 cannot encode one; JSON's "\\ud800" escape makes one), and PostgreSQL takes no NUL."""
+    if "\x00" in text:
+        raise ValueError("must not contain a NUL character")
+    return _encodable(text)
+
+
+def _encodable(text: str) -> str:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("must not contain a lone surrogate (invalid Unicode)") from None
+    return text
+
+
+def _payload(data: dict[str, Any]) -> dict[str, Any]:
+    """A record's payload is stored as JSON text, where a NUL is written as an escape and kept;
+    a lone surrogate cannot be written at all, in a key or a value however deep. Walked without
+    recursion, to a bounded depth."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            _encodable(value)
+        elif isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                raise ValueError(f"must not nest more than {MAX_DEPTH} deep")
+            if isinstance(value, dict):
+                for key in value:
+                    _encodable(key)
+                stack.extend((item, depth + 1) for item in value.values())
+            else:
+                stack.extend((item, depth + 1) for item in value)
+    return data
+
+
+#: An id the server stores and looks up: a change, record, conflict, read event or note.
+Id = Annotated[str, Field(min_length=1, max_length=MAX_ID), AfterValidator(_storable)]
+Payload = Annotated[dict[str, Any], AfterValidator(_payload)]
+
+
 class EnrollRequest(_Model):
-    code: str = Field(min_length=8, max_length=128)
-    device_name: str = Field(default="", max_length=200)
+    code: Annotated[str, Field(min_length=8, max_length=128), AfterValidator(_storable)]
+    device_name: Annotated[str, Field(max_length=200), AfterValidator(_storable)] = ""
 
 
 class EnrollResponse(_Model):
@@ -50,18 +102,24 @@ class Change(_Model):
     applies a change id once, so a retried push changes nothing.
     """
 
-    change_id: str = Field(min_length=1, max_length=64)
-    covers: list[str] = Field(default_factory=list, max_length=10_000)
-    kind: str = Field(min_length=1, max_length=40)
-    record_id: str = Field(min_length=1, max_length=64)
+    change_id: Id
+    covers: list[Id] = Field(default_factory=list, max_length=MAX_COVERS)
+    kind: Annotated[str, Field(min_length=1, max_length=MAX_KIND), AfterValidator(_storable)]
+    record_id: Id
     base_rev: int = Field(ge=0, le=MAX_REV)
     op: Literal["upsert", "delete"]
-    payload: dict[str, Any]
+    payload: Payload
 
 
 class PushRequest(_Model):
     changes: list[Change] = Field(default_factory=list, max_length=MAX_PUSH_CHANGES)
-    resolved: list[str] = Field(default_factory=list, max_length=MAX_PUSH_CHANGES)
+    resolved: list[Id] = Field(default_factory=list, max_length=MAX_PUSH_CHANGES)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> PushRequest:
+        if sum(len(c.covers) for c in self.changes) > MAX_PUSH_COVERS:
+            raise ValueError(f"covers: at most {MAX_PUSH_COVERS} change ids in one push")
+        return self
 
 
 Status = Literal["applied", "merged", "conflict", "rejected"]
@@ -134,11 +192,11 @@ class ReadEvent(_Model):
     """One opening of a note on a device. Not a record: never merged; the server keeps an
     event id once, so a retried upload stores nothing twice."""
 
-    id: str = Field(min_length=1, max_length=64)
-    note_id: str = Field(min_length=1, max_length=64)
+    id: Id
+    note_id: Id
     at: datetime
     via: ReadVia
-    briefing: str = Field(default="", max_length=64)
+    briefing: Annotated[str, Field(max_length=MAX_ID), AfterValidator(_storable)] = ""
 
 
 class ReadsRequest(_Model):
