@@ -88,9 +88,7 @@ def _storage(ctx: Context) -> Any:
     from ..server.storage import Storage, StorageError
 
     url = ctx.args.db or paths.default_server_db()
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///") :]).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    try:
+    try:  # a SQLite file's missing folders are made owner-only there (server/files.py)
         return Storage(url)
     except StorageError as exc:
         raise UsageError(str(exc)) from None

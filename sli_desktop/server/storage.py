@@ -28,6 +28,7 @@ from ..domain import RECORD_TYPES, Region
 from ..domain import council as council_domain
 from ..domain.records import STORED
 from ..sync import protocol as p
+from .files import make_private, sqlite_path
 from .merge import merge
 
 ENROL_CODE_TTL = 7 * 24 * 3600
@@ -270,6 +271,9 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
+        path = sqlite_path(url)
+        if path is not None:  # owner-only before SQLite creates it (server/files.py)
+            make_private(path)
         # hide_parameters: a database error's text never quotes a record's values (logs).
         engine = sa.create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
