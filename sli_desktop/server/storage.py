@@ -26,8 +26,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..domain import RECORD_TYPES, Region
 from ..domain import council as council_domain
-from ..domain.records import STORED
+from ..domain.errors import ValidationError as DomainError
+from ..domain.records import STORED, Record, validated
 from ..sync import protocol as p
+from . import derived_ids, followers
 from .files import make_private, sqlite_path
 from .merge import merge
 
@@ -649,22 +651,46 @@ class Storage:
         if cls is None:
             return self._reject(conn, who, change, ids, f"unknown kind {change.kind!r}")
         try:
-            cls.model_validate(change.payload, context=STORED)
+            typed = cls.model_validate(change.payload, context=STORED)
         except pydantic.ValidationError as exc:
             first = exc.errors(include_url=False, include_input=False)[0]
             where = ".".join(str(x) for x in first["loc"])
             return self._reject(conn, who, change, ids, f"invalid record: {where} {first['msg']}")
+        # An id derived from public facts is checked on the payload alone, before anything the
+        # server holds is looked at: one answer whether or not the record exists, and nobody
+        # creates the id of a record another region's council will need.
+        expected = derived_ids.expected_id(typed)
+        if expected is not None and (
+            expected != change.record_id
+            or not (
+                who.role == "admin"
+                or self._may_write_in(
+                    who, change.kind, self._region(conn, change.kind, change.payload, batch), ""
+                )
+            )
+        ):
+            return self._reject(conn, who, change, ids, derived_ids.DERIVED_REFUSAL)
         known, current = batch.current(change.kind, change.record_id)
         if not known:
             current = self._current(conn, change.kind, change.record_id)
+        # A change starts from a revision the server issued, of a record it holds (base 0: a
+        # create, or two devices deriving the same id), and only someone who may see the record
+        # learns that it exists: the same answer for a record hidden from the writer (another's
+        # private note, whatever the writer's role), a base never issued, a record not held.
+        if (
+            (current is None and change.base_rev > 0 and not mine_done)
+            or (current is not None and not self._may_see(who, current))
+            or (current is not None and not mine_done and change.base_rev > current.rev)
+        ):
+            return self._reject(conn, who, change, ids, NO_SUCH_REVISION)
         if change.kind == "council":  # the register's region, never the one a device sends
             new_region = None if current is None else current.region
         else:
             new_region = self._region(conn, change.kind, change.payload, batch)
         private = change.kind == "note" and bool(change.payload.get("private"))
-        if not self._may_write(
-            who, change.kind, new_region, who.user if current is None else current.owner, current
-        ):
+        owner = who.user if current is None else current.owner
+        author = owner == who.user
+        if not self._may_write(who, change.kind, new_region, owner, current):
             return self._reject(conn, who, change, ids, _refusal(change.kind))
         payload = dict(change.payload)
         payload["deleted"] = change.op == "delete" or bool(payload.get("deleted"))
@@ -677,7 +703,11 @@ class Storage:
                 return self._reject(conn, who, change, ids, "a draft note is not shared")
             if current is not None and _disposed(json.loads(current.payload)):
                 return self._reject(conn, who, change, ids, "the note has been disposed of")
+            if current is not None and not author and private != bool(current.private):
+                return self._reject(conn, who, change, ids, _AUTHOR_PRIVACY)
         disposal = change.kind == "note" and _disposed(payload)
+        base: dict[str, Any] | None = None
+        theirs: dict[str, Any] = {}
         if current is None or disposal:  # a disposal is final: it overrides, it never merges
             rev = 1 if current is None else current.rev + 1
             result_payload = {**payload, "version": rev}
@@ -689,20 +719,26 @@ class Storage:
         else:
             if mine_done:  # an earlier push of this chain landed but its answer was lost
                 last = max(mine_done, key=lambda r: r.rev)
-                base: dict[str, Any] | None = (
+                base = (
                     json.loads(last.sent)
                     if last.sent  # an applied change's sent fields are its revision's
                     else self._revision(conn, change.kind, change.record_id, last.rev)
                 )
+            elif change.base_rev == 0:
+                base = None  # two devices created the same record: no common base
             elif known and (change.kind, change.record_id, change.base_rev) in batch.bases:
                 # read with the push's records (a revision, once written, only changes when a
                 # disposal scrubs it, and a disposed note takes no further change)
                 base = json.loads(batch.bases[(change.kind, change.record_id, change.base_rev)])
             else:
                 base = self._revision(conn, change.kind, change.record_id, change.base_rev)
+                if base is None:  # every issued revision is kept: never issued
+                    return self._reject(conn, who, change, ids, NO_SUCH_REVISION)
             theirs = json.loads(current.payload)
             if change.kind == "note":
-                refusal = _good_practice_refusal(change, payload, base, theirs, current, mine_done)
+                refusal = _good_practice_refusal(
+                    change, payload, base, theirs, current, mine_done, author
+                )
                 if refusal:
                     return self._reject(conn, who, change, ids, refusal)
             if change.kind == "council":
@@ -712,8 +748,12 @@ class Storage:
             outcome = merge(base, theirs, payload, mine_wins=change.change_id > current.last_change)
             rev = current.rev + 1
             result_payload = {**outcome.payload, "version": rev}
-            if change.kind == "note" and _leaves_good_practice(theirs, result_payload):
-                return self._reject(conn, who, change, ids, _NO_WAY_BACK)
+            if (
+                change.kind == "note"
+                and _leaves_good_practice(theirs, result_payload)
+                and not (author and _reverts(payload, base, theirs))
+            ):
+                return self._reject(conn, who, change, ids, _AUTHOR_REVERTS)
             # Both sides of a conflict must have been good practice for it to go everywhere.
             sides_shared = theirs.get("note_type") == payload.get("note_type") == GOOD_PRACTICE
             status = "applied" if outcome.fast_forward else "merged"
@@ -735,10 +775,44 @@ class Storage:
                 )
             if change.kind == "note":
                 private = bool(result_payload.get("private"))
-        owner = who.user if current is None else current.owner
+        # The full rules for new writes, on what would be stored: the relaxed rules for stored
+        # records (STORED) only keep yesterday's records readable.
+        refusal = _full_rules_refusal(cls, change.kind, result_payload)
+        if refusal:
+            return self._reject(conn, who, change, ids, refusal)
         if disposal:
             private = bool(payload.get("private"))
             self._scrub_history(conn, change.kind, change.record_id, result_payload)
+        lead = followers.leader(change.kind, result_payload)
+        if lead is not None:  # an action or a document of a private note stays private too
+            private = self._is_private(conn, lead, batch)
+        if (
+            current is not None
+            and current.shared
+            and not _shared(change.kind, result_payload, private)
+            and not result_payload.get("deleted")
+        ):
+            # Good practice taken back (to intelligence, or made private): every region holds
+            # a copy, and the new version is no longer theirs to receive. A blank tombstone,
+            # shared like the copies, goes first; its region and author then get the real
+            # revision after it, the other regions nothing more.
+            withdrawn = {**theirs, **WITHDRAWN_BLANK, "deleted": True, "version": rev}
+            self._store(
+                conn,
+                change.kind,
+                change.record_id,
+                rev,
+                withdrawn,
+                owner=owner,
+                change_id=change.change_id,
+                device_id=who.device_id,
+                exists=True,
+                batch=batch,
+            )
+            rev += 1
+            result_payload["version"] = rev
+            if conflict is not None:
+                conflict.rev = rev
         self._store(
             conn,
             change.kind,
@@ -752,8 +826,21 @@ class Storage:
             private=private,
             batch=batch,
         )
+        if current is not None:
+            self._visibility_changed(
+                conn,
+                current,
+                private=private,
+                shared=_shared(change.kind, result_payload, private),
+                batch=batch,
+            )
         if conflict is not None:
             region = self._region(conn, change.kind, result_payload, batch)
+            # A conflict carries both sides: private if any version it stems from was, so a
+            # private version never reaches anyone but the note's author.
+            conflict_private = private or any(
+                bool(side.get("private")) for side in (base or {}, theirs, payload)
+            )
             batch.add(
                 conflicts,
                 {
@@ -764,9 +851,10 @@ class Storage:
                     "detail": conflict.model_dump_json(),
                     "resolved": False,
                     "region": region,
-                    "private": private,
+                    "private": conflict_private,
                     "owner": owner,
-                    "shared": sides_shared and _shared(change.kind, result_payload, private),
+                    "shared": sides_shared
+                    and _shared(change.kind, result_payload, conflict_private),
                 },
             )
             batch.add(
@@ -778,9 +866,10 @@ class Storage:
                     "rev": rev,
                     "conflict_id": conflict.id,
                     "region": region,
-                    "private": private,
+                    "private": conflict_private,
                     "owner": owner,
-                    "shared": sides_shared and _shared(change.kind, result_payload, private),
+                    "shared": sides_shared
+                    and _shared(change.kind, result_payload, conflict_private),
                 },
             )
         # What the device sent is kept only when it differs from the revision it made: an
@@ -804,6 +893,106 @@ class Storage:
                     },
                 )
         return p.ChangeResult(change_id=change.change_id, status=status, rev=rev)
+
+    def _is_private(self, conn: Connection, lead: tuple[str, str], batch: _Batch) -> bool:
+        """Whether the record another points at (``followers.leader``) is private on the server
+        (a record it does not hold is not)."""
+        if lead in batch.touched:
+            batch.flush(conn)  # written earlier in this push: read what it now is
+        return bool(
+            conn.execute(
+                sa.select(records.c.private).where(
+                    records.c.kind == lead[0], records.c.record_id == lead[1]
+                )
+            ).scalar()
+        )
+
+    def _visibility_changed(
+        self, conn: Connection, before: Any, *, private: bool, shared: bool, batch: _Batch
+    ) -> None:
+        """A record just stored became private or stopped being shared (``before``: its row as
+        it was). Its earlier feed items and conflicts follow, so nobody who syncs from now on
+        receives an older version; and what points at it (``followers``) becomes private or
+        public with it (a public one is fed again at its current revision)."""
+        went_private = private and not before.private
+        unshared = bool(before.shared) and not shared
+        if not (went_private or unshared or (before.private and not private)):
+            return
+        batch.flush(conn)  # the rows this change added are in the tables the updates touch
+        if went_private or unshared:
+            flags = {"private": True} if went_private else {}
+            if unshared:
+                flags["shared"] = False
+            self._reflag(conn, before.kind, before.record_id, flags, upto=before.rev)
+        if bool(before.private) != private:
+            for row in self._followers(conn, before.kind, before.record_id):
+                self._follow(conn, row, private, batch)
+
+    def _reflag(
+        self,
+        conn: Connection,
+        kind: str,
+        record_id: str,
+        flags: dict[str, bool],
+        upto: int = p.MAX_REV,
+    ) -> None:
+        """Set ``flags`` on the feed items and conflicts of a record, up to revision ``upto``
+        (those of the change being applied already carry the right ones)."""
+        for table in (changes, conflicts):
+            conn.execute(
+                table.update()
+                .where(table.c.kind == kind, table.c.record_id == record_id, table.c.rev <= upto)
+                .values(**flags)
+            )
+
+    def _followers(self, conn: Connection, kind: str, record_id: str) -> list[Any]:
+        """The stored records that point at record ``record_id`` of ``kind``."""
+        found: list[Any] = []
+        for follower, field, _owner_kind in followers.FOLLOWERS.get(kind, ()):
+            rows = conn.execute(
+                sa.select(records).where(
+                    records.c.kind == follower,
+                    records.c.payload.like(followers.pattern(field, record_id), escape="\\"),
+                )
+            ).all()
+            found += [
+                r
+                for r in rows
+                if followers.points_at(follower, json.loads(r.payload), kind, record_id)
+            ]
+        return found
+
+    def _follow(self, conn: Connection, row: Any, private: bool, batch: _Batch) -> None:
+        """Make a record that points at another as private as it now is (and what points at
+        it in turn): private, its feed items and conflicts are hidden from all but its owner;
+        public again, it is fed at its current revision to those who may see it."""
+        if bool(row.private) == private:
+            return
+        key = (row.kind, row.record_id)
+        batch.written_records.add(key)  # the push's prefetched row no longer tells the truth
+        conn.execute(
+            records.update()
+            .where(records.c.kind == row.kind, records.c.record_id == row.record_id)
+            .values(private=private)
+        )
+        if private:
+            self._reflag(conn, row.kind, row.record_id, {"private": True})
+        else:
+            conn.execute(
+                changes.insert().values(
+                    item="record",
+                    kind=row.kind,
+                    record_id=row.record_id,
+                    rev=row.rev,
+                    conflict_id=None,
+                    region=row.region,
+                    private=False,
+                    owner=row.owner,
+                    shared=bool(row.shared),
+                )
+            )
+        for below in self._followers(conn, row.kind, row.record_id):
+            self._follow(conn, below, private, batch)
 
     def _scrub_history(
         self, conn: Connection, kind: str, record_id: str, tombstone: dict[str, Any]
@@ -960,6 +1149,9 @@ class Storage:
 
     @staticmethod
     def _may_write(who: Principal, kind: str, region: str | None, owner: str, current: Any) -> bool:
+        # A private record is its owner's alone: no role overrides that.
+        if current is not None and current.private and current.owner != who.user:
+            return False
         if who.role == "admin":
             return True
         if kind in MAINTAINED_KINDS:
@@ -1169,10 +1361,9 @@ class Storage:
         return found
 
     def may_see_note(self, who: Principal, note_id: str) -> bool:
-        """Whether ``who`` may ask about this note (GET /v1/notes/{id}/readers): admins always,
-        anyone else only for a note they may see."""
-        if who.role == "admin":
-            return True
+        """Whether ``who`` may ask about this note (GET /v1/notes/{id}/readers): only about a
+        note they may see, admins too (another's private note is seen by nobody else, and is
+        answered as a note that does not exist)."""
         with self.engine.connect() as conn:
             return bool(self._visible_notes(conn, who, {note_id}))
 
@@ -1290,10 +1481,23 @@ def _shared(kind: str, payload: dict[str, Any], private: bool) -> bool:
     return kind == "note" and payload.get("note_type") == GOOD_PRACTICE and not private
 
 
-_NO_WAY_BACK = "good practice cannot be turned back into intelligence"
+#: The one answer for a change the server cannot place: a base revision it never issued, a
+#: record it does not hold (other than a create), or a record the writer may not see (another's
+#: private note, whatever the writer's role). Telling them apart would say what exists.
+NO_SUCH_REVISION = "the server holds no such revision of this record: sync, then try again"
+_AUTHOR_PRIVACY = "only the note's author may change whether it is private"
+_AUTHOR_PUBLISHES = "only the note's author may make it good practice"
+_AUTHOR_REVERTS = "only the note's author may turn good practice back into intelligence"
 _STALE_GOOD_PRACTICE = (
     "the note changed on the server since this device last synced: sync, check it, "
     "then make it good practice again"
+)
+_BECAME_GOOD_PRACTICE = (
+    "the note became good practice on the server since this device last synced: sync, "
+    "then edit it again"
+)
+_GOOD_PRACTICE_EVIDENCE = (
+    "good practice carries no evidence (every region sees it); keep evidence on intelligence"
 )
 
 
@@ -1304,27 +1508,44 @@ def _good_practice_refusal(
     theirs: dict[str, Any],
     current: Any,
     mine_done: Sequence[Any],
+    author: bool,
 ) -> str | None:
     """Why a change to an existing note crosses the good-practice line unsafely, or None.
 
-    Good practice has already reached every region, so it never goes back to intelligence.
-    Making a note good practice shares every field: it must be done on the current revision,
-    or a merge could carry intelligence (a concern, evidence, a body) someone added meanwhile
-    into every region. A payload without ``note_type`` (an older client) keeps the type the
-    device last saw, so leaving the field out cannot flip the note either way."""
+    Good practice reaches every region, so only the note's author may make it (publishing
+    someone else's intelligence is not theirs to do) or take it back to intelligence. Making a
+    note good practice shares every field: it must be done on the current revision, or a merge
+    could carry intelligence (a concern, evidence, a body) someone added meanwhile into every
+    region; and an edit of the note's intelligence version cannot touch it once it is good
+    practice. A payload without ``note_type`` (an older client) keeps the type the device last
+    saw, so leaving the field out cannot flip the note either way."""
     if "note_type" not in payload:
         payload["note_type"] = (base or theirs).get("note_type", "intelligence")
     wanted = payload["note_type"]
-    if theirs.get("note_type") == GOOD_PRACTICE and wanted != GOOD_PRACTICE:
-        return None if payload.get("deleted") else _NO_WAY_BACK
     seen = base if base is not None else theirs
+    if theirs.get("note_type") == GOOD_PRACTICE and wanted != GOOD_PRACTICE:
+        if payload.get("deleted"):
+            return None
+        if seen.get("note_type") != GOOD_PRACTICE:
+            return _BECAME_GOOD_PRACTICE
+        return None if author else _AUTHOR_REVERTS
     turning = wanted == GOOD_PRACTICE and (
         theirs.get("note_type") != GOOD_PRACTICE or seen.get("note_type") != GOOD_PRACTICE
     )
+    if turning and not author:
+        return _AUTHOR_PUBLISHES
     agreed = max(r.rev for r in mine_done) if mine_done else change.base_rev
     if turning and agreed != current.rev:
         return _STALE_GOOD_PRACTICE
     return None
+
+
+def _reverts(payload: dict[str, Any], base: dict[str, Any] | None, theirs: dict[str, Any]) -> bool:
+    """The device saw the note as good practice and sends it back as intelligence."""
+    return (
+        payload.get("note_type") != GOOD_PRACTICE
+        and (base or theirs).get("note_type") == GOOD_PRACTICE
+    )
 
 
 def _leaves_good_practice(theirs: dict[str, Any], result: dict[str, Any]) -> bool:
@@ -1335,6 +1556,24 @@ def _leaves_good_practice(theirs: dict[str, Any], result: dict[str, Any]) -> boo
         and result.get("note_type") != GOOD_PRACTICE
         and not result.get("deleted")
     )
+
+
+def _full_rules_refusal(cls: type[Record], kind: str, result: dict[str, Any]) -> str | None:
+    """Why what would be stored breaks the rules for new writes (a medium concern without
+    evidence, a done date on an open action...), or None. Checked on the merged result: two
+    changes each valid alone can merge into one that is not."""
+    if (
+        kind == "note"
+        and result.get("note_type") == GOOD_PRACTICE
+        and not result.get("deleted")
+        and result.get("evidence")
+    ):
+        return _GOOD_PRACTICE_EVIDENCE
+    try:
+        validated(cls, result)
+    except DomainError as exc:
+        return f"invalid record: {exc.field} {exc.message}"
+    return None
 
 
 #: What the server itself blanks in a disposal tombstone, whatever the device sent: nothing
@@ -1349,6 +1588,14 @@ DISPOSED_BLANK: dict[str, Any] = {
     "concern": "none",
     "council_aware": False,
     "council_aware_on": None,
+}
+
+
+#: What the tombstone of withdrawn good practice blanks (``_apply``): the regions that held the
+#: note as good practice keep none of its text once its author takes it back.
+WITHDRAWN_BLANK: dict[str, Any] = {
+    **DISPOSED_BLANK,
+    "title": "Good practice withdrawn by its author",
 }
 
 

@@ -139,21 +139,22 @@ def test_good_practice_made_from_a_stale_base_is_refused_and_no_intelligence_lea
     storage: Storage,
 ) -> None:
     lena = _who(storage, "lena", "adviser", "London")
-    lou = _who(storage, "lou", "adviser", "London")
+    # Only a note's author makes it good practice: her second device, on an older base.
+    phone = _who(storage, "lena", "adviser", "London")
     mo = _who(storage, "mo", "adviser", "West Midlands")
     intel = _note(title="Children's services", themes=["early help"])
     assert _push(storage, lena, "note", intel, 0).status == "applied"
     secret = {**intel, "concern": "high", "evidence": [SECRET], "body": "secret intel text"}
     assert _push(storage, lena, "note", secret, 1).status == "applied"
 
-    # lou, from the older base, makes it good practice (and rewrites the body).
+    # lena's phone, from the older base, makes it good practice (and rewrites the body).
     converted = {
         **intel,
         "note_type": "good practice",
         "outcome": "Hubs work",
         "body": "public text",
     }
-    answer = _push(storage, lou, "note", converted, 1)
+    answer = _push(storage, phone, "note", converted, 1)
     assert answer.status == "rejected"
     assert "sync" in answer.reason and "good practice" in answer.reason
     row = _stored(storage, "note", intel["id"])
@@ -165,11 +166,11 @@ def test_good_practice_made_from_a_stale_base_is_refused_and_no_intelligence_lea
         ).scalar()
     assert shared == 0
 
-    # Made on the current revision (what lou sees after syncing), it applies and is shared.
+    # Made on the current revision (what the phone sees after syncing), it applies and is shared.
     current = _payload(storage, "note", intel["id"])
     fresh = {**current, "note_type": "good practice", "concern": "none", "evidence": []}
     fresh.update(body="public text", outcome="Hubs work")
-    assert _push(storage, lou, "note", fresh, 2).status == "applied"
+    assert _push(storage, phone, "note", fresh, 2).status == "applied"
     (item,) = _pulled(storage, mo, intel["id"])
     assert item.payload is not None and SECRET not in json.dumps(item.payload)
 
@@ -193,11 +194,11 @@ def test_an_edit_from_before_a_note_became_good_practice_cannot_bring_intelligen
     storage: Storage,
 ) -> None:
     lena = _who(storage, "lena", "adviser", "London")
-    lou = _who(storage, "lou", "adviser", "London")
+    phone = _who(storage, "lena", "adviser", "London")  # only the author makes good practice
     intel = _note(title="Children's services", themes=["early help"])
     _push(storage, lena, "note", intel, 0)
     made_good = {**intel, "note_type": "good practice", "outcome": "Hubs work"}
-    assert _push(storage, lou, "note", made_good, 1).status == "applied"
+    assert _push(storage, phone, "note", made_good, 1).status == "applied"
     # lena, still on revision 1 (intelligence), adds a secret without sending note_type.
     stale = {k: v for k, v in intel.items() if k != "note_type"}
     stale.update(body="secret intel text", evidence=[SECRET], concern="high")
@@ -483,7 +484,8 @@ def test_through_the_server_a_stale_conversion_to_good_practice_is_reported_not_
     tmp_path: Path, storage: Storage, server: BackgroundServer
 ) -> None:
     lena = enrolled(tmp_path, storage, server, "lena")
-    lou = enrolled(tmp_path, storage, server, "lou")
+    # Only a note's author makes it good practice: lena's phone, not yet synced.
+    lou = enrolled(tmp_path, storage, server, "lena-phone", user="lena")
     mo = enrolled(tmp_path, storage, server, "mo", regions=("West Midlands",))
     for device in (lena, lou, mo):
         device.sync()
@@ -498,7 +500,7 @@ def test_through_the_server_a_stale_conversion_to_good_practice_is_reported_not_
     assert "make it good practice again" in result.refusals[0].reason
     mo.sync()
     assert mo.note(note.id) is None and mo.open_conflicts() == []
-    # lou now holds the server's version (lena's edit) and decides again, knowingly.
+    # The phone now holds the server's version (lena's edit) and decides again, knowingly.
     got = lou.note(note.id)
     assert got is not None and got.evidence == [SECRET] and got.note_type is NoteType.INTELLIGENCE
     lou.edit(

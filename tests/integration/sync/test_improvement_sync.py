@@ -82,24 +82,53 @@ def test_good_practice_made_in_one_region_appears_in_another_and_intelligence_do
     assert gone is not None and gone.deleted
 
 
-def test_good_practice_cannot_be_turned_back_into_intelligence_on_the_server(
+def test_only_its_author_turns_good_practice_back_and_other_regions_keep_no_text(
     tmp_path: Path, storage: Storage, server: BackgroundServer
 ) -> None:
     london = enrolled(tmp_path, storage, server, "lena", regions=("London",))
-    london.sync()
+    colleague = enrolled(tmp_path, storage, server, "lou", regions=("London",))
+    midlands = enrolled(tmp_path, storage, server, "mo", regions=("West Midlands",))
+    for device in (london, colleague, midlands):
+        device.sync()
     good = GoodPractice(london.vault).add(
-        council=WESTMINSTER, date=TODAY, title="Hub", themes=["early help"]
+        council=WESTMINSTER, date=TODAY, title="Hub", themes=["early help"], outcome="Fewer"
     )
     london.sync()
-    # Bypass the service (an older or altered client): the server still refuses.
-    london.vault.save(good.evolve(note_type=NoteType.INTELLIGENCE))
-    assert london.sync().rejected == 1
+    colleague.sync()
+    midlands.sync()
+    # Bypass the service (an older or altered client): not its author, the server refuses.
+    seen = colleague.note(good.id)
+    assert seen is not None
+    colleague.vault.save(seen.evolve(note_type=NoteType.INTELLIGENCE, outcome=""))
+    refused = colleague.sync()
+    assert refused.rejected == 1 and "author" in refused.refusals[0].reason
+    assert SyncState(colleague.vault).outbox() == []
+    # Its author may: the note is intelligence again, for its region only.
+    london.vault.save(good.evolve(note_type=NoteType.INTELLIGENCE, outcome=""))
+    assert london.sync().rejected == 0
+    london.edit(good.id, concern="high", evidence=["Ofsted letter"], body="Hubs closing")
+    london.sync()
+    colleague.sync()
+    midlands.sync()
+    back = colleague.note(good.id)
+    assert back is not None and back.note_type is NoteType.INTELLIGENCE and not back.deleted
+    assert back.evidence == ["Ofsted letter"]
+    # The other region's copy is now a blank tombstone, and nothing later reaches it.
+    gone = midlands.note(good.id)
+    assert gone is not None and gone.deleted
+    assert gone.body == gone.outcome == "" and gone.themes == [] and "Hub" not in gone.title
+    # A device enrolled later in that region receives nothing of the note's text either.
+    late = enrolled(tmp_path, storage, server, "mo-laptop", regions=("West Midlands",), user="mo")
+    late.sync()
+    copy = late.note(good.id)
+    assert copy is None or (copy.deleted and copy.body == "" and copy.outcome == "")
     with storage.engine.connect() as conn:
         flags = conn.execute(
-            sa.select(changes.c.shared).where(changes.c.record_id == good.id)
-        ).scalars()
-        assert list(flags) == [True]
-    assert SyncState(london.vault).outbox() == []
+            sa.select(changes.c.rev, changes.c.shared)
+            .where(changes.c.record_id == good.id)
+            .order_by(changes.c.seq)
+        ).all()
+    assert [tuple(f) for f in flags] == [(1, False), (2, True), (3, False), (4, False)]
 
 
 def test_assessments_documents_and_control_changes_reach_the_region_only(
