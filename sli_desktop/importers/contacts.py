@@ -9,7 +9,6 @@ user did not ask to import only the good rows.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -31,6 +30,7 @@ from ..vault.contacts import Contacts
 from ..vault.councils import Councils
 from ..vault.store import Vault
 from .councilmatch import CouncilMatcher, full_key
+from .csv_injection import NeutralisingWriter, restore
 from .problems import ImportProblem
 from .tabular import Parsed, open_table
 from .textfile import read_text
@@ -108,9 +108,7 @@ def _from_csv(row: dict[str, str], header: list[str], columns: dict[str, int]) -
     def label(name: str) -> str:
         return header[columns[name]].strip()
 
-    for key in ("name", "first", "middle", "last", "role", "organisation"):
-        if row.get(key):
-            row[key] = _unsafe(row[key])
+    row = {key: restore(value) for key, value in row.items()}
     name = row.get("name", "") or " ".join(
         row[k] for k in ("first", "middle", "last") if row.get(k)
     )
@@ -633,19 +631,6 @@ def _is_mobile(e164: str) -> bool:
     return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    """A text cell Excel would run as a formula is written with a leading apostrophe (the
-    usual defence against CSV injection); the importer takes it off again."""
-    return "'" + text if text.startswith(_FORMULA) else text
-
-
-def _unsafe(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA) else text
-
-
 def _phone_cell(e164: str) -> str:
     """GB numbers as dialled at home (Excel would turn "+44…" into a number); others in
     international format. Either reads back to the same E.164 number."""
@@ -662,11 +647,12 @@ def _phone_cell(e164: str) -> str:
 
 
 def contacts_csv(contacts: Sequence[Contact], council_names: dict[str, str]) -> str:
+    """Outlook's columns; every cell safe to open in a spreadsheet (``csv_injection``)."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = NeutralisingWriter(out)
     writer.writerow(CSV_COLUMNS)
     for c in contacts:
-        first, last = (_safe(part) for part in split_name(c.name))
+        first, last = split_name(c.name)
         mobiles = [_phone_cell(p) for p in c.phones if _is_mobile(p)]
         others = [_phone_cell(p) for p in c.phones if not _is_mobile(p)]
         business = others[:2]
@@ -675,8 +661,8 @@ def contacts_csv(contacts: Sequence[Contact], council_names: dict[str, str]) -> 
             [
                 first,
                 last,
-                _safe(c.role),
-                _safe(c.organisation),
+                c.role,
+                c.organisation,
                 *_spread(c.emails, 3),
                 *(business + [""] * (2 - len(business))),
                 mobiles[0] if mobiles else "",
