@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from ..vault import keys, session
@@ -28,6 +29,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     psub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     c = psub.add_parser("change", parents=[common], help="re-wrap the key under a new passphrase")
     c.add_argument("--new-passphrase-file", metavar="F")
+    c.add_argument(
+        "--rotate-key",
+        action="store_true",
+        help="also re-encrypt the vault under a new key, so old headers and backups' "
+        "passphrases no longer open it (use if the passphrase may have been seen)",
+    )
     c.set_defaults(func=change_passphrase)
 
     p = sub.add_parser("vault", parents=[common], help="vault information and maintenance")
@@ -89,8 +96,30 @@ def init(ctx: Context) -> None:
 def change_passphrase(ctx: Context) -> None:
     old = ctx.given_passphrase() or ctx.prompt("Current passphrase")
     new = ctx.new_passphrase(file_arg="new_passphrase_file")
-    session.change_passphrase(ctx.vault_path, old, new)
-    say("Passphrase changed. The recovery key and any remembered key still work.")
+    if not ctx.args.rotate_key:
+        session.change_passphrase(ctx.vault_path, old, new)
+        say("Passphrase changed. The recovery key and any remembered key still work.")
+        return
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if interactive:
+            sys.stderr.write(f"\rRe-encrypting: {done}/{total}   ")
+            sys.stderr.flush()
+
+    try:
+        recovery = session.change_passphrase(
+            ctx.vault_path, old, new, rotate_key=True, keystore=ctx.keystore, progress=progress
+        )
+    finally:
+        if interactive:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+    say("Passphrase changed and the vault re-encrypted under a new key: the old passphrase,")
+    say("old copies of its key header and the old recovery key no longer open it. Backups made")
+    say("before today still open with the passphrase or recovery key of their day.")
+    say("")
+    say("New recovery key (shown once; write it down and keep it apart from this laptop):")
+    say(f"  {recovery}")
 
 
 def info(ctx: Context) -> None:

@@ -24,7 +24,7 @@ from .errors import VaultDamaged, VaultError, classify
 #: locked in RAM and wiped when the connection closes; it never returns to the heap meanwhile.
 LOOKASIDE_SLOT_BYTES = 2048
 LOOKASIDE_SLOTS = 2000  # 4 MiB per connection, split by SQLite into large and 128-byte slots
-_SQLITE_OK, _SQLITE_CONFIG_LOOKASIDE = 0, 13
+_SQLITE_OK, _SQLITE_BUSY, _SQLITE_CONFIG_LOOKASIDE = 0, 5, 13
 
 
 def _enlarge_lookaside() -> bool:
@@ -60,6 +60,7 @@ class Connection(Protocol):
 
     def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
     def executemany(self, sql: str, parameters: Any, /) -> Cursor: ...
+    def set_progress_handler(self, handler: Any, n: int, /) -> None: ...
     def close(self) -> None: ...
 
 
@@ -154,6 +155,24 @@ def _check_pages(conn: Connection, path: Path) -> None:
     result = conn.execute("PRAGMA quick_check").fetchall()  # a failing page raises here
     if [row[0] for row in result] != ["ok"]:
         raise VaultDamaged(path, "some pages fail their integrity check")
+
+
+def held_exclusively(path: Path) -> bool:
+    """Whether another connection holds the existing database at ``path`` exclusively (a key
+    rotation does while it copies the vault), asked without the key and without waiting: a
+    connection with no key cannot even read the first page, so it fails at once either way,
+    with "locked" only when the lock comes first. Never call it on a path that may not exist:
+    connecting would create the file."""
+    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=0)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except Error as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        return isinstance(code, int) and code & 0xFF == _SQLITE_BUSY
+    finally:
+        conn.close()
+    return False
 
 
 def memory_security_enabled(conn: Connection) -> bool:

@@ -1,13 +1,17 @@
 """The small header file beside the vault: the wrapped database key and how to unwrap it.
 
 It holds nothing readable about the vault's contents. It is replaced atomically (write, fsync,
-rename), so a crash while changing the passphrase leaves either the old or the new header.
+rename), so a crash while changing the passphrase leaves either the old or the new header; when
+the database is replaced with it (a key rotation), files.py journals the pair.
+
+The header is outside the encryption, so anything in it may have been written by someone
+hostile: every field is checked as it is read, and the Argon2id cost is bounded
+(keys.KdfParams.out_of_bounds) so that a header can never make the app hang or weaken a re-wrap.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import os
 import tempfile
@@ -17,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from . import keys
-from .errors import VaultDamaged, VaultNotFound
+from .errors import VaultDamaged, VaultError, VaultNotFound
+from .files import fsync_dir, header_path, is_empty_or_missing, settle
 
 FORMAT = "sli-vault-header/1"
 
@@ -30,10 +35,28 @@ LEGACY_PAGE_SIZE = 4096
 #: and searches read fewer pages. A one-note save costs about 3 ms more (ARCHITECTURE.md).
 NEW_VAULT_PAGE_SIZE = 16384
 PAGE_SIZES = frozenset(1 << n for n in range(9, 17))  # what SQLite accepts: 512 to 65536
+SALT_BYTES = 16
+
+_fsync_dir = fsync_dir  # the name backup.py imports
+__all__ = ["Header", "VaultFileMissing", "header_path", "read_header", "write_header"]
 
 
-def header_path(vault_path: Path) -> Path:
-    return vault_path.with_name(vault_path.name + ".header")
+class VaultFileMissing(VaultDamaged):
+    """A key header with no database beside it, or an empty one: the vault was lost, not never
+    made. Opening it would make a fresh, empty database under the old key, and ``init`` would
+    overwrite the only wrapping of that key; both are refused."""
+
+    def __init__(self, path: Path) -> None:
+        VaultError.__init__(
+            self,
+            f"the vault file {path} is missing or empty beside its key header; restore it from "
+            "a backup (sli restore FILE --force)",
+        )
+
+
+class HeaderOutOfBounds(ValueError):
+    """A header field that is well-formed but cannot be right; ``str`` says which, to follow
+    "it has"."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +81,26 @@ class Header:
     ) -> Header:
         if page_size not in PAGE_SIZES:
             raise ValueError(f"{page_size} is not a page size SQLite accepts")
-        vault_id = str(uuid.uuid4())
-        salt, recovery_salt = os.urandom(16), os.urandom(16)
+        return cls._wrapping(str(uuid.uuid4()), key, passphrase, recovery_raw, kdf, page_size)
+
+    def rotated(self, key: bytes, passphrase: str, recovery_raw: bytes) -> Header:
+        """The same vault under a new database key: every wrap, salt and the key check are new,
+        and the cost is today's default whatever this header had."""
+        return self._wrapping(
+            self.vault_id, key, passphrase, recovery_raw, keys.KdfParams(), self.page_size
+        )
+
+    @classmethod
+    def _wrapping(
+        cls,
+        vault_id: str,
+        key: bytes,
+        passphrase: str,
+        recovery_raw: bytes,
+        kdf: keys.KdfParams,
+        page_size: int,
+    ) -> Header:
+        salt, recovery_salt = os.urandom(SALT_BYTES), os.urandom(SALT_BYTES)
         aad = vault_id.encode()
         return cls(
             vault_id=vault_id,
@@ -82,10 +123,11 @@ class Header:
         kek = keys.derive_from_recovery(recovery_raw, self.recovery_salt)
         return keys.unwrap(kek, self.recovery_wrapped_key, self.vault_id.encode())
 
-    def rewrapped(self, key: bytes, passphrase: str, kdf: keys.KdfParams | None = None) -> Header:
-        """The same key under a new passphrase, with a fresh salt."""
-        params = kdf or self.kdf
-        salt = os.urandom(16)
+    def rewrapped(self, key: bytes, passphrase: str) -> Header:
+        """The same key under a new passphrase, with a fresh salt and today's default cost:
+        never this header's, which may be older, weaker, or set by whoever wrote the file."""
+        params = keys.KdfParams()
+        salt = os.urandom(SALT_BYTES)
         kek = keys.derive_from_passphrase(passphrase, salt, params)
         return replace(
             self,
@@ -123,20 +165,25 @@ class Header:
         page_size = data.get("page_size", LEGACY_PAGE_SIZE)
         if type(page_size) is not int or page_size not in PAGE_SIZES:
             raise ValueError("unknown page size")
-        return cls(
+        params = keys.KdfParams(
+            memory_kib=kdf["memory_kib"], iterations=kdf["iterations"], lanes=kdf["lanes"]
+        )
+        problem = params.out_of_bounds()
+        if problem:
+            raise HeaderOutOfBounds(problem)
+        header = cls(
             vault_id=str(uuid.UUID(data["vault_id"])),
-            kdf=keys.KdfParams(
-                memory_kib=int(kdf["memory_kib"]),
-                iterations=int(kdf["iterations"]),
-                lanes=int(kdf["lanes"]),
-            ),
-            salt=base64.b64decode(data["salt"]),
+            kdf=params,
+            salt=base64.b64decode(data["salt"], validate=True),
             wrapped_key=base64.b64decode(data["wrapped_key"]),
-            recovery_salt=base64.b64decode(data["recovery_salt"]),
+            recovery_salt=base64.b64decode(data["recovery_salt"], validate=True),
             recovery_wrapped_key=base64.b64decode(data["recovery_wrapped_key"]),
             key_check=str(data["key_check"]),
             page_size=page_size,
         )
+        if len(header.salt) != SALT_BYTES or len(header.recovery_salt) != SALT_BYTES:
+            raise HeaderOutOfBounds("salts of the wrong length")
+        return header
 
 
 def b64(data: bytes) -> str:
@@ -144,16 +191,24 @@ def b64(data: bytes) -> str:
 
 
 def read_header(vault_path: Path) -> Header:
+    """The header of a vault that is there to open. Every opener comes through here, so it is
+    also where a key rotation or a creation that was cut short is finished or undone
+    (files.settle), and where a header standing alone is refused rather than re-created."""
+    settle(vault_path)
     path = header_path(vault_path)
-    if not vault_path.exists():
+    if not vault_path.exists() and not path.exists():
         raise VaultNotFound(vault_path)
+    if path.exists() and is_empty_or_missing(vault_path):
+        raise VaultFileMissing(vault_path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise VaultDamaged(vault_path, f"its key header {path.name} is missing") from None
     try:
         return Header.from_json(json.loads(raw))
-    except (ValueError, KeyError, TypeError):
+    except HeaderOutOfBounds as exc:
+        raise VaultDamaged(vault_path, f"its key header {path.name} has {exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise VaultDamaged(vault_path, f"its key header {path.name} is unreadable") from None
 
 
@@ -171,16 +226,4 @@ def write_header(vault_path: Path, header: Header) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(path.parent)

@@ -2,7 +2,8 @@
 
 The SQLCipher key is 32 random bytes used raw, never a password. It is wrapped (AES-256-GCM)
 by a key derived from the passphrase with Argon2id, so changing the passphrase re-wraps the key
-and never re-encrypts the vault. A recovery key (high entropy, shown once) wraps it a second time.
+and need not re-encrypt the vault (rotate.py replaces the key itself when asked). A recovery key
+(high entropy, shown once) wraps it a second time.
 """
 
 from __future__ import annotations
@@ -33,8 +34,42 @@ class KdfParams:
 
     @classmethod
     def fast_for_tests(cls) -> KdfParams:
-        """Deliberately weak: for throwaway test vaults only, never chosen by the app itself."""
+        """Deliberately weak: for throwaway test vaults and the demo vault (whose passphrase is
+        public), never for a vault a person makes."""
         return cls(memory_kib=1024, iterations=1, lanes=1)
+
+    def out_of_bounds(self) -> str | None:
+        """What is wrong with a header's cost (to follow "it has"), or None.
+
+        The header is outside the encryption, so anyone who can write the file can set these:
+        an enormous cost would hang or exhaust the machine before the passphrase is even
+        checked, and zero or negative ones are not Argon2id at all. A small cost above the floor
+        is not refused: it protects only the header that carries it, which nobody without the
+        key can make, and every re-wrap writes today's defaults instead of copying it
+        (Header.rewrapped), so a weakened header cannot pass its weakness on."""
+        values = (self.memory_kib, self.iterations, self.lanes)
+        if any(type(v) is not int for v in values):
+            return "key-derivation settings that are not whole numbers"
+        if not MIN_MEMORY_KIB <= self.memory_kib <= MAX_MEMORY_KIB:
+            return "key-derivation memory outside safe bounds"
+        if not 1 <= self.iterations <= MAX_ITERATIONS:
+            return "a number of key-derivation passes outside safe bounds"
+        if not 1 <= self.lanes <= MAX_LANES:
+            return "a number of key-derivation lanes outside safe bounds"
+        if self.memory_kib * self.iterations > MAX_WORK_KIB:
+            return "a key-derivation cost outside safe bounds"
+        return None
+
+
+#: Bounds on the Argon2id cost a header may ask for. The floor admits ``fast_for_tests`` (the
+#: demo vault and the test fixtures use it). The ceilings are 16x today's memory and about 10x
+#: today's work (64 MiB x 3 passes): the worst header allowed costs 1 GiB of memory and a few
+#: seconds, never a hang.
+MIN_MEMORY_KIB = 1024
+MAX_MEMORY_KIB = 1024 * 1024
+MAX_ITERATIONS = 10
+MAX_LANES = 16
+MAX_WORK_KIB = 2 * 1024 * 1024  # memory x passes
 
 
 def new_database_key() -> bytes:

@@ -8,10 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import keys, strength
+from . import keys, rotate, strength
 from .connection import Error, open_connection
 from .errors import VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey, classify
-from .header import NEW_VAULT_PAGE_SIZE, Header, header_path, read_header, write_header
+from .files import creating_path, fsync_dir, remove_database, settle
+from .header import (
+    NEW_VAULT_PAGE_SIZE,
+    Header,
+    VaultFileMissing,
+    header_path,
+    read_header,
+    write_header,
+)
 from .keystore import KeyStore
 from .migrations import migrate
 from .store import Vault
@@ -54,32 +62,60 @@ def create_vault(
     page_size: int = NEW_VAULT_PAGE_SIZE,
 ) -> Created:
     """A new, empty vault. The recovery key is returned once and stored nowhere in clear.
-    ``page_size`` is for measuring the choice (tests/bench); the app keeps the default."""
+    ``page_size`` is for measuring the choice (tests/bench); the app keeps the default.
+
+    The database is made complete under a hidden name first, then the header is written, then
+    the database is renamed into place (files.py finishes that rename if it was cut short). So
+    a vault file never exists without its header, and a header never stands alone except when
+    the vault beside it was lost: that is refused (VaultFileMissing), never overwritten."""
+    settle(path)
     if path.exists():
         raise VaultExists(path)
+    if header_path(path).exists():
+        raise VaultFileMissing(path)
     check_passphrase(passphrase, owner=owner)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = keys.new_database_key()
     recovery_raw, recovery_text = keys.new_recovery_key()
     header = Header.new(key, passphrase, recovery_raw, kdf or keys.KdfParams(), page_size)
-    # Header first: a crash before the database exists leaves an orphan header that the next
-    # init replaces, never a database without the key to open it.
-    write_header(path, header)
+    creating = creating_path(path)
+    remove_database(creating)  # a creation cut short before it wrote its header
+    wrote_header = False
     try:
-        conn = open_connection(path, key, page_size=header.page_size)
+        _new_database(creating, key, header, owner or _os_user()).close()
+        write_header(path, header)
+        wrote_header = True
+        os.replace(creating, path)
+        fsync_dir(path.parent)
     except BaseException:
-        header_path(path).unlink(missing_ok=True)
+        remove_database(creating)
+        if wrote_header and not path.exists():
+            header_path(path).unlink(missing_ok=True)
         raise
-    os.chmod(path, 0o600)
-    migrate(conn, path)
-    vault = Vault(conn, path, owner or _os_user())
-    with vault.transaction():
-        vault.set_meta("vault_id", header.vault_id)
-        vault.set_meta("owner", vault.actor)
-        vault.set_meta("created_at", vault.now().isoformat())
-        vault.audit("vault-created")
+    vault = _open(path, key, header.page_size)
     remembered = bool(remember and keystore and keystore.set(header.vault_id, key.hex()))
     return Created(vault, recovery_text, remembered)
+
+
+def _new_database(db: Path, key: bytes, header: Header, owner: str) -> Vault:
+    conn = open_connection(db, key, page_size=header.page_size)
+    try:
+        os.chmod(db, 0o600)
+        migrate(conn, db)
+    except BaseException:
+        conn.close()
+        raise
+    vault = Vault(conn, db, owner)
+    try:
+        with vault.transaction():
+            vault.set_meta("vault_id", header.vault_id)
+            vault.set_meta("owner", vault.actor)
+            vault.set_meta("created_at", vault.now().isoformat())
+            vault.audit("vault-created")
+    except BaseException:
+        vault.close()
+        raise
+    return vault
 
 
 def unlock(
@@ -123,24 +159,35 @@ def change_passphrase(
     keystore: KeyStore | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
-) -> None:
+) -> str | None:
     """A new passphrase. Without ``rotate_key`` the same database key is re-wrapped and the
-    vault file is not rewritten; with it, the vault is copied under a new random key and the
-    old key (and every old header) stops opening anything (vault/rotate.py).
+    vault file is not rewritten. With it, the vault is copied under a new random key and the
+    old key stops opening anything (vault/rotate.py): old headers, old passphrases and the old
+    recovery key open only backups made before. The new recovery key is returned then (show
+    it once, as at creation); None otherwise.
 
-    ``progress(done, total)`` reports steps; ``cancelled`` is asked before anything is swapped
-    and stops the change with nothing altered. When the key changes, a key ``keystore``
-    remembers is replaced by the new one. Call it with no connection to the vault open."""
+    ``progress(done, total)`` reports pages copied and steps; ``cancelled`` is heeded until the
+    swap and stops the change with nothing altered (RotationCancelled). When the key changes, a
+    key ``keystore`` remembers for this vault is replaced by the new one (or forgotten if the
+    keyring will not take it). Call it with no connection to the vault open: a rotation
+    refuses (VaultInUse) while another window or command has the vault open."""
     header = read_header(path)
     key = header.unwrap_with_passphrase(old)
     if key is None:
         raise WrongPassphrase()
     check_passphrase(new)
-    if rotate_key:
-        raise NotImplementedError("key rotation is being built")
-    write_header(path, header.rewrapped(key, new))
-    with _open(path, key, header.page_size) as vault:
-        vault.audit("passphrase-changed")
+    if not rotate_key:
+        write_header(path, header.rewrapped(key, new))
+        with _open(path, key, header.page_size) as vault:
+            vault.audit("passphrase-changed")
+        return None
+    remembered = remembered_key(header, keystore) == key
+    rotated = rotate.rotate(path, header, key, new, progress=progress, cancelled=cancelled)
+    with _open(path, rotated.key, header.page_size) as vault:
+        vault.audit("passphrase-changed", detail={"key": "rotated"})
+    if remembered and keystore is not None and not keystore.set(header.vault_id, rotated.key.hex()):
+        keystore.delete(header.vault_id)
+    return rotated.recovery_key
 
 
 def remember(path: Path, passphrase: str, keystore: KeyStore) -> bool:
