@@ -31,6 +31,7 @@ from . import keys
 from .audit import AuditLog
 from .connection import Error, open_connection
 from .errors import VaultDamaged, VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey
+from .files import settle
 from .header import Header, _fsync_dir, header_path, read_header, write_header
 from .migrations import schema_version
 from .session import _open, check_passphrase
@@ -179,6 +180,7 @@ def restore(
     """Put the vault in ``source`` at ``vault_path``. ``secret`` is the backup's passphrase or
     a ``BackupSecret``. Refuses to replace an existing vault unless ``force``; verifies the
     backup completely before anything there is touched."""
+    settle(vault_path)  # a key rotation cut short must not be finished over the restored vault
     if (vault_path.exists() or header_path(vault_path).exists()) and not force:
         raise VaultExists(vault_path)
     given = BackupSecret.of(secret)
