@@ -29,7 +29,7 @@ from ..domain import council as council_domain
 from ..domain.errors import ValidationError as DomainError
 from ..domain.records import STORED, Record, validated
 from ..sync import protocol as p
-from . import derived_ids, followers
+from . import derived_ids, followers, ratelimit
 from .files import make_private, sqlite_path
 from .merge import merge
 
@@ -162,6 +162,8 @@ note_reads = sa.Table(
     sa.Column("briefing", sa.String(64), nullable=False),
     sa.Column("received_at", sa.Float, nullable=False),
 )
+#: Failed enrolment attempts, counted per client address and per code (server/ratelimit.py).
+enrolment_failures = ratelimit.failures_table(metadata)
 #: Roles that may ask who read a note.
 READERS_ROLES = frozenset({"admin", "coordinator"})
 
@@ -396,17 +398,27 @@ class Storage:
             )
         return code
 
-    def enroll(self, code: str, device_name: str) -> p.EnrollResponse | None:
-        """Spend a one-time code on a new device; None if the code is unknown, used or old."""
+    def enroll(
+        self, code: str, device_name: str, address: str | None = None, now: float | None = None
+    ) -> p.EnrollResponse | None:
+        """Spend a one-time code on a new device; None if the code is unknown, used or old.
+
+        Raises ratelimit.Limited, before looking at the code, once its address (None: not
+        counted, e.g. the operator's tools) or its code has failed too often; a failure is
+        counted in the same transaction as the look, so server processes share the counts."""
+        now = time.time() if now is None else now
+        attempt = ratelimit.Attempt.of(code, address)
         token = secrets.token_urlsafe(32)
         device_id = str(uuid.uuid4())
         with self._write() as conn:
+            ratelimit.check(conn, enrolment_failures, attempt, now)
             row = conn.execute(
                 sa.select(enrolment_codes, users.c.name, users.c.role, users.c.regions)
                 .join(users, users.c.id == enrolment_codes.c.user_id)
                 .where(enrolment_codes.c.code_hash == _hash(code.strip().upper()))
             ).first()
-            if row is None or row.used or row.expires_at < time.time():
+            if row is None or row.used or row.expires_at < now:
+                ratelimit.failed(conn, enrolment_failures, attempt, now)
                 return None
             conn.execute(
                 enrolment_codes.update()
@@ -419,7 +431,7 @@ class Storage:
                     user_id=row.user_id,
                     name=device_name or "device",
                     token_hash=_hash(token),
-                    enrolled_at=time.time(),
+                    enrolled_at=now,
                     revoked=False,
                 )
             )
@@ -834,6 +846,12 @@ class Storage:
                 shared=_shared(change.kind, result_payload, private),
                 batch=batch,
             )
+        elif private and change.kind in followers.FOLLOWERS:
+            # What points at a record can arrive first (an action raised from a draft note,
+            # which waits on the device until complete): it turns private with it.
+            batch.flush(conn)
+            for row in self._followers(conn, change.kind, change.record_id):
+                self._follow(conn, row, True, batch)
         if conflict is not None:
             region = self._region(conn, change.kind, result_payload, batch)
             # A conflict carries both sides: private if any version it stems from was, so a

@@ -293,6 +293,19 @@ def test_an_action_on_a_private_note_does_not_reveal_its_id(
     assert [a.status for a in answers] == ["applied", "applied"]
 
 
+def test_an_action_that_arrives_before_its_private_note_turns_private_with_it(
+    tmp_path: Path, storage: Storage, server: BackgroundServer
+) -> None:
+    lena = _token(storage, "lena")
+    lou = _token(storage, "lou")
+    note = _note(title="Drafted first, completed later", private=True)
+    action = Action.build(title="Call back", council=WESTMINSTER, note_id=note["id"]).to_json()
+    assert _push(server, lena, "action", action, 0).status == "applied"
+    assert _push(server, lena, "note", note, 0).status == "applied"
+    assert not _mentions(_feed(server, lou), note["id"])
+    assert _mentions(_feed(server, lena), note["id"])
+
+
 # -- 2. no one publishes another's intelligence -------------------------------------------------
 def test_only_the_author_publishes_good_practice_and_never_with_concern_or_evidence(
     tmp_path: Path, storage: Storage, server: BackgroundServer
