@@ -30,6 +30,7 @@ from ..vault.outbox import sync_status
 from ..vault.preferences import Preferences
 from ..vault.search import Hit
 from . import theme
+from .dialogs.passphrase import PassphraseChange
 from .expiry_page import ExpiredPage
 from .idle import IdleWatcher
 from .quick_note import DRAFT, QuickNoteDialog
@@ -105,6 +106,7 @@ class Shell(QMainWindow):
         session.unlocked.connect(self._connect_forms)  # after _on_unlocked built the workspace
         self.recovery_box: QMessageBox | None = None
         self.create_page.created.connect(self._show_recovery_key)
+        self.passphrase_change: PassphraseChange | None = None
 
     def _show_recovery_key(self, key: str) -> None:
         self.recovery_box = show_recovery_key(self, key)
@@ -146,6 +148,7 @@ class Shell(QMainWindow):
         self.search_action = self._action("&Search…", "Ctrl+K", self.open_search, "search")
         self.import_action = self._action("Import council &register…", None, self.import_register)
         self.sync_action = self._action("S&ync now", "Ctrl+Shift+S", self.sync_now, "sync")
+        self.passphrase_action = self._action("C&hange passphrase…", None, self.change_passphrase)
         quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
@@ -158,6 +161,7 @@ class Shell(QMainWindow):
         file_menu.addActions(self.data_actions.actions)
         file_menu.addSeparator()
         file_menu.addAction(self.sync_action)
+        file_menu.addAction(self.passphrase_action)
         file_menu.addAction(self.lock_action)
         file_menu.addAction(quit_action)
         notes_menu = self.menuBar().addMenu("&Notes")
@@ -183,6 +187,8 @@ class Shell(QMainWindow):
         ):
             action.setEnabled(on)
         self.data_actions.set_enabled(on)
+        # The demo vault opens with its published passphrase: changing it would lock it out.
+        self.passphrase_action.setEnabled(on and not self.session.demo)
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -398,6 +404,22 @@ class Shell(QMainWindow):
         elif hit.council:
             self.workspace.open_council(hit.council)
             self.workspace.council_page.tabs.setCurrentIndex(1)
+
+    def change_passphrase(self) -> None:
+        """File ▸ Change passphrase…: the vault locks, changes on a worker thread and opens
+        again where the person was (gui/dialogs/passphrase.py)."""
+        if not self.session.is_unlocked or self.session.demo:
+            return
+        self.passphrase_change = PassphraseChange(self, self.session, self.lock)
+        self.passphrase_change.done.connect(self._passphrase_changed)
+        self.passphrase_change.new_recovery_key.connect(self._show_recovery_key)
+        self.passphrase_change.open()
+
+    def _passphrase_changed(self, message: str) -> None:
+        if self.session.is_unlocked:
+            self.statusBar().showMessage(message, 10000)
+        else:
+            self.unlock_page.show_message(message)
 
     def import_register(self, path: str | None = None) -> None:
         vault = self.session.vault

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import string
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -11,35 +9,7 @@ from ..vault.errors import VaultError
 from ..vault.session import check_passphrase
 from .forms import Form
 from .session import VaultSession
-
-
-def strength(passphrase: str) -> tuple[int, str]:
-    """A rough 0–4 score with advice; length matters most for passphrases."""
-    if not passphrase:
-        return 0, ""
-    classes = sum(
-        any(c in group for c in passphrase)
-        for group in (
-            string.ascii_lowercase,
-            string.ascii_uppercase,
-            string.digits,
-            string.punctuation + " ",
-        )
-    )
-    words = len(passphrase.split())
-    score = 0
-    score += len(passphrase) >= 10
-    score += len(passphrase) >= 16
-    score += classes >= 3 or words >= 3
-    score += len(passphrase) >= 24 or (words >= 4 and len(passphrase) >= 20)
-    advice = [
-        "Too short",
-        "Weak: add more words",
-        "Fair: another word would help",
-        "Good",
-        "Strong",
-    ][score]
-    return score, advice
+from .strength_meter import StrengthMeter
 
 
 class UnlockPage(QWidget):
@@ -91,7 +61,7 @@ class CreateVaultPage(QWidget):
         self.session = session
         self.ui = Form("create_vault.ui", self)
         self.ui.title.setObjectName("pageTitle")
-        self.ui.passphrase.textChanged.connect(self._update_strength)
+        self.meter = StrengthMeter(self.ui.passphrase, self.ui.strength, self.ui.strengthText)
         self.ui.createButton.clicked.connect(self.submit)
         self.ui.repeat.returnPressed.connect(self.submit)
         self.recovery_key = ""
@@ -100,11 +70,6 @@ class CreateVaultPage(QWidget):
         self.ui.remember.setEnabled(self.session.keyring_available)
         self.ui.remember.setChecked(False)
         self.ui.passphrase.setFocus()
-
-    def _update_strength(self, text: str) -> None:
-        score, advice = strength(text)
-        self.ui.strength.setValue(score)
-        self.ui.strengthText.setText(advice)
 
     def submit(self) -> None:
         first, second = self.ui.passphrase.text(), self.ui.repeat.text()
