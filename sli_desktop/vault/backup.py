@@ -13,6 +13,12 @@ the database's hash matches, every page authenticates and the vault id inside ma
 header. Only then is the old vault moved aside, the header and database put in place (header
 first, as at creation), and the old files removed. A failure at any step leaves the vault
 that was there.
+
+A backup may come from anyone, so the zip is held to what this app writes before a byte is
+inflated: exactly the three members, once each, stored or deflated, the manifest and header
+under 1 MiB, the database within the free disk space, none declaring more than 100:1
+compression (an encrypted database does not compress; a zip bomb does, about 1,000:1). Every
+member is then read in 1 MiB blocks and refused if its data holds more or less than declared.
 """
 
 from __future__ import annotations
@@ -21,18 +27,22 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..domain import RECORD_TYPES
+from ..private_file import create_private, fsync_folder, private_folder, replacing
 from . import keys
 from .audit import AuditLog
 from .connection import Error, open_connection
 from .errors import VaultDamaged, VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey
 from .files import settle
-from .header import Header, _fsync_dir, header_path, read_header, write_header
+from .header import Header, header_path, read_header, write_header
 from .migrations import schema_version
 from .session import _open, check_passphrase
 from .store import Vault
@@ -40,6 +50,27 @@ from .store import Vault
 FORMAT = "sli-backup/1"
 EXPORT_FORMAT = "sli-export/1"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
+
+#: A backup holds these members and nothing else.
+_DATABASE = "vault.db"
+_MEMBERS = frozenset({"manifest.json", "header.json", _DATABASE})
+#: The manifest and the header are a few hundred bytes each.
+MAX_SMALL_MEMBER = 1 << 20
+#: Far beyond any vault (notes, figures and documents of a whole programme), and still a size
+#: a disk can hold: a larger declared database is refused without a look at the disk.
+MAX_DATABASE = 256 << 30
+#: An encrypted database does not compress: this app stores it (1:1) and re-zipping gains a
+#: few per cent at most. Deflate can reach about 1,000:1 on zeros, so a member declaring more
+#: than this ratio is a decompression bomb, refused before a byte is inflated.
+MAX_RATIO = 100
+#: Three entries take a few hundred bytes; a larger table of contents is not a backup's, and
+#: zipfile would read all of it into memory before any member could be looked at.
+MAX_DIRECTORY = 64 << 10
+#: Room to leave on the disk beyond the restored database (its header, SQLite's journal).
+_DISK_MARGIN = 16 << 20
+_CHUNK = 1 << 20
+#: Where zipfile's end record keeps the number of entries and the directory's size.
+_ECD_ENTRIES_TOTAL, _ECD_SIZE = 4, 5
 
 
 class BackupUnreadable(VaultError):
@@ -87,14 +118,15 @@ def _sha256(path: Path) -> str:
 
 
 def backup(vault: Vault, dest: Path) -> BackupInfo:
-    """Write the backup to ``dest`` (whole or not at all) and audit it."""
+    """Write the backup to ``dest`` (whole or not at all, owner-only) and audit it."""
     header = read_header(vault.path)
     tmp_db = _partial(dest, "db")
-    tmp_zip = _partial(dest, "zip")
     _remove(tmp_db)
     conn = vault.conn
     version = schema_version(conn)
     try:
+        # Made owner-only before SQLite opens it; its journal takes the same mode.
+        create_private(tmp_db).close()
         # Without a KEY clause the attached database takes the main database's key, but not
         # its page size: that is set to the one the header (copied into the backup) records.
         conn.execute("ATTACH DATABASE ? AS backup", (str(tmp_db),))
@@ -111,21 +143,19 @@ def backup(vault: Vault, dest: Path) -> BackupInfo:
             "created_at": vault.now().isoformat(),
             "sha256": _sha256(tmp_db),
         }
-        with zipfile.ZipFile(tmp_zip, "w", compression=zipfile.ZIP_STORED) as bundle:
+        with (
+            replacing(dest) as handle,
+            zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as bundle,
+        ):
             bundle.writestr("manifest.json", json.dumps(manifest, indent=2))
             bundle.writestr("header.json", json.dumps(header.to_json(), indent=2))
-            bundle.write(tmp_db, "vault.db")
-        with tmp_zip.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp_zip, 0o600)
-        os.replace(tmp_zip, dest)
+            bundle.write(tmp_db, _DATABASE)
     except Error as exc:
         raise VaultError(f"the backup could not be made ({exc})") from None
     except OSError as exc:
         raise VaultError(f"the backup could not be written to {dest} ({exc.strerror})") from None
     finally:
         _remove(tmp_db)
-        tmp_zip.unlink(missing_ok=True)
     vault.audit("backup", "", "", {"file": dest.name})
     return BackupInfo(dest, header.vault_id, version, dest.stat().st_size)
 
@@ -147,7 +177,7 @@ class BackupSecret:
 
 def inspect(source: Path) -> BackupInfo:
     """Whether ``source`` is a backup at all, before anyone is asked for a secret."""
-    header, manifest = _read_bundle(source)
+    header, manifest, _ = _read_bundle(source)
     return BackupInfo(
         source, header.vault_id, int(manifest.get("schema_version", 0)), source.stat().st_size
     )
@@ -157,7 +187,7 @@ def open_backup(source: Path, secret: str | BackupSecret) -> tuple[Header, bytes
     """The backup's header and database key, checked without writing anything: the GUI and
     the CLI ask this before locking the open vault or asking for a new passphrase, so a wrong
     secret costs nothing."""
-    header, _ = _read_bundle(source)
+    header, _, _ = _read_bundle(source)
     return header, _unwrap(header, BackupSecret.of(secret))
 
 
@@ -184,31 +214,29 @@ def restore(
     if (vault_path.exists() or header_path(vault_path).exists()) and not force:
         raise VaultExists(vault_path)
     given = BackupSecret.of(secret)
-    header, manifest = _read_bundle(source)
+    header, manifest, database = _read_bundle(source)
     key = _unwrap(header, given)
     if given.recovery_key is not None:
         if not given.new_passphrase:
             raise VaultError("a new passphrase is needed to restore with the recovery key")
         check_passphrase(given.new_passphrase)
         header = header.rewrapped(key, given.new_passphrase)  # the recovery wrap stays
-    vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _check_room(vault_path.parent, database.file_size)
+    private_folder(vault_path.parent)
     tmp_db = _partial(vault_path, "restore")
     _remove(tmp_db)
     try:
-        with (
-            zipfile.ZipFile(source) as bundle,
-            bundle.open("vault.db") as src,
-            tmp_db.open("wb") as out,
-        ):
-            for block in iter(lambda: src.read(1 << 20), b""):
+        with zipfile.ZipFile(source) as bundle, create_private(tmp_db) as out:
+            for block in _inflate(bundle, database, source):
                 out.write(block)
             out.flush()
             os.fsync(out.fileno())
         if _sha256(tmp_db) != manifest.get("sha256"):
             raise BackupUnreadable(source, "the database does not match its checksum")
         _verify(tmp_db, key, header)
-        os.chmod(tmp_db, 0o600)
         _put_in_place(tmp_db, vault_path, header)
+    except (EOFError, zlib.error):
+        raise BackupUnreadable(source, f"{_DATABASE} is damaged") from None
     except (OSError, zipfile.BadZipFile, KeyError) as exc:
         raise BackupUnreadable(source, str(exc) or type(exc).__name__) from None
     finally:
@@ -221,23 +249,108 @@ def restore(
     )
 
 
-def _read_bundle(source: Path) -> tuple[Header, dict[str, Any]]:
+def _read_bundle(source: Path) -> tuple[Header, dict[str, Any], zipfile.ZipInfo]:
+    """The header, the manifest and the database's entry, every member checked (names,
+    declared sizes, compression) before any is inflated."""
     if not source.exists():
         raise BackupUnreadable(source, "no such file")
     try:
+        with source.open("rb") as handle:
+            _check_directory(source, handle)
         with zipfile.ZipFile(source) as bundle:
-            names = set(bundle.namelist())
-            if not {"manifest.json", "header.json", "vault.db"} <= names:
-                raise BackupUnreadable(source, "members are missing")
-            manifest = json.loads(bundle.read("manifest.json"))
-            header = Header.from_json(json.loads(bundle.read("header.json")))
+            members = _check_members(source, bundle.infolist())
+            manifest = json.loads(b"".join(_inflate(bundle, members["manifest.json"], source)))
+            header_json = b"".join(_inflate(bundle, members["header.json"], source))
+            header = Header.from_json(json.loads(header_json))
+    except (EOFError, zlib.error):
+        raise BackupUnreadable(source, "its manifest or header is damaged") from None
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, TypeError) as exc:
         raise BackupUnreadable(source, type(exc).__name__) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupUnreadable(source, "unknown format")
     if manifest.get("vault_id") != header.vault_id:
         raise BackupUnreadable(source, "the header belongs to another vault")
-    return header, manifest
+    return header, manifest, members[_DATABASE]
+
+
+def _check_directory(source: Path, handle: IO[bytes]) -> None:
+    """Refuse a table of contents far larger than a backup's before zipfile reads it whole.
+    Its size is read from the end record by zipfile's own reader, so it is the figure
+    zipfile would go by; a Python without that reader leaves the member checks to do it."""
+    end_record = getattr(zipfile, "_EndRecData", None)
+    found = end_record(handle) if end_record is not None else None
+    if found is None:
+        return  # not a zip at all: zipfile says so next
+    entries, size = int(found[_ECD_ENTRIES_TOTAL]), int(found[_ECD_SIZE])
+    if entries > 2 * len(_MEMBERS) or size > MAX_DIRECTORY:
+        raise BackupUnreadable(source, f"it lists {entries} files where a backup has three")
+
+
+def _check_members(source: Path, infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+    """Only the three members, once each, each within its size and a believable compression
+    ratio, as the zip declares them; ``_inflate`` holds the contents to those declarations."""
+    members = {info.filename: info for info in infos}
+    if len(members) != len(infos):
+        raise BackupUnreadable(source, "a member appears twice")
+    if not members.keys() >= _MEMBERS:
+        raise BackupUnreadable(source, "members are missing")
+    if extra := sorted(members.keys() - _MEMBERS):
+        raise BackupUnreadable(source, f"it holds files a backup does not, such as {extra[0]!r}")
+    for name, info in members.items():
+        if info.flag_bits & 0x1:
+            raise BackupUnreadable(source, f"{name} is encrypted with a zip password")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise BackupUnreadable(source, f"{name} is compressed in a way backups never are")
+        limit = MAX_DATABASE if name == _DATABASE else MAX_SMALL_MEMBER
+        if info.file_size > limit:
+            raise BackupUnreadable(
+                source, f"{name} would expand to {_size(info.file_size)}, more than any backup"
+            )
+        if info.file_size > MAX_RATIO * info.compress_size:
+            raise BackupUnreadable(
+                source,
+                f"{name} would expand from {_size(info.compress_size)} to "
+                f"{_size(info.file_size)}, which no backup does",
+            )
+    return members
+
+
+def _inflate(bundle: zipfile.ZipFile, info: zipfile.ZipInfo, source: Path) -> Iterator[bytes]:
+    """The member in bounded blocks, never more than it declared: a zip whose data holds
+    more than its directory says is refused as soon as the extra byte appears."""
+    left = info.file_size
+    with bundle.open(info) as member:
+        while block := member.read(min(_CHUNK, left + 1)):
+            left -= len(block)
+            if left < 0:
+                raise BackupUnreadable(source, f"{info.filename} holds more than it declares")
+            yield block
+    if left:
+        raise BackupUnreadable(source, f"{info.filename} holds less than it declares")
+
+
+def _check_room(folder: Path, size: int) -> None:
+    """Enough free space for the restored database beside the vault it replaces."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    free = shutil.disk_usage(existing).free
+    if size + _DISK_MARGIN > free:
+        raise VaultError(
+            f"there is not enough free space in {existing} to restore this backup: its "
+            f"database needs {_size(size + _DISK_MARGIN)} and {_size(free)} is free"
+        )
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count:,} bytes"
+    value = float(count)
+    for unit in ("KiB", "MiB", "GiB"):
+        value /= 1024
+        if value < 1024 or unit == "GiB":
+            break
+    return f"{value:,.1f} {unit}"
 
 
 def _verify(db: Path, key: bytes, header: Header) -> None:
@@ -275,7 +388,7 @@ def _put_in_place(tmp_db: Path, vault_path: Path, header: Header) -> None:
                 moved.append((aside, path))
         write_header(vault_path, header)
         os.replace(tmp_db, vault_path)
-        _fsync_dir(vault_path.parent)
+        fsync_folder(vault_path.parent)
     except BaseException:
         if not any(path == header_path(vault_path) for _, path in moved):
             header_path(vault_path).unlink(missing_ok=True)
