@@ -50,6 +50,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         default="text",
         help="one line per request on stderr, as text or JSON (never note text); default text",
     )
+    c.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="a reverse proxy (IP address or CIDR network) whose X-Forwarded-For names the "
+        "client; repeatable. Without it the header is ignored",
+    )
     c.set_defaults(func=serve)
 
     c = ssub.add_parser(
@@ -96,8 +104,13 @@ def _storage(ctx: Context) -> Any:
 
 def serve(ctx: Context) -> None:
     from ..server.app import serve as run_server
+    from ..server.proxies import trusted_networks
 
     a = ctx.args
+    try:
+        trusted = trusted_networks(a.trusted_proxy)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     if bool(a.certfile) != bool(a.keyfile):
         raise UsageError("--certfile and --keyfile go together")
     for given in (a.certfile, a.keyfile):
@@ -121,6 +134,7 @@ def serve(ctx: Context) -> None:
             a.keyfile,
             a.max_offline_days,
             log_format=a.log_format,
+            trusted_proxies=trusted,
         )
     finally:
         storage.close()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 import zlib
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
@@ -18,7 +19,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from .. import __version__
 from ..sync import protocol as p
 from .logs import AccessLog, uvicorn_config
-from .ratelimit import AttemptLimiter
+from .proxies import Network, client_address
+from .ratelimit import Limited
 from .storage import READERS_ROLES, Principal, Storage
 
 Scope = MutableMapping[str, Any]
@@ -175,7 +177,13 @@ Who = Annotated[Principal, Depends(principal)]
 DEFAULT_MAX_OFFLINE_DAYS = 30
 
 
-def create_app(storage: Storage, max_offline_days: int = DEFAULT_MAX_OFFLINE_DAYS) -> FastAPI:
+def create_app(
+    storage: Storage,
+    max_offline_days: int = DEFAULT_MAX_OFFLINE_DAYS,
+    trusted_proxies: Sequence[Network] = (),
+) -> FastAPI:
+    """The app. ``trusted_proxies``: the peers whose X-Forwarded-For names the client
+    (server/proxies.py); ``app.state.clock`` gives the time enrolment limits count by."""
     app = FastAPI(
         title="SLI Desktop sync server",
         version=__version__,
@@ -184,7 +192,8 @@ def create_app(storage: Storage, max_offline_days: int = DEFAULT_MAX_OFFLINE_DAY
     )
     app.state.storage = storage
     app.state.max_offline_days = max_offline_days
-    app.state.enrol_limiter = AttemptLimiter()
+    app.state.trusted_proxies = tuple(trusted_proxies)
+    app.state.clock = time.time
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(BodyLimit)
     app.add_middleware(AccessLog)  # outermost: it also sees 413s and unexpected errors
@@ -227,19 +236,18 @@ def create_app(storage: Storage, max_offline_days: int = DEFAULT_MAX_OFFLINE_DAY
         responses={401: {"model": p.ErrorBody}, 429: {"model": p.ErrorBody}},
     )
     def enroll(body: p.EnrollRequest, request: Request) -> p.EnrollResponse:
-        # Failed attempts are limited per client address and overall (server/ratelimit.py).
-        limiter: AttemptLimiter = request.app.state.enrol_limiter
-        address = request.client.host if request.client else "unknown"
-        wait = limiter.wait(address)
-        if wait:
-            raise HTTPException(
-                429,
-                f"too many failed enrolment attempts: wait {wait} seconds and try again",
-                {"Retry-After": str(wait)},
+        # Failed attempts are limited per client address and per code, in the database
+        # (server/ratelimit.py); never for everyone at once.
+        try:
+            done = store(request).enroll(
+                body.code,
+                body.device_name,
+                address=_client(request),
+                now=request.app.state.clock(),
             )
-        done = store(request).enroll(body.code, body.device_name)
+        except Limited as exc:
+            raise HTTPException(429, exc.detail, {"Retry-After": str(exc.wait)}) from None
         if done is None:
-            limiter.failed(address)
             raise HTTPException(401, "unknown, used or expired enrolment code")
         return done
 
@@ -292,9 +300,7 @@ def create_app(storage: Storage, max_offline_days: int = DEFAULT_MAX_OFFLINE_DAY
             404: {"model": p.ErrorBody},
         },
     )
-    def note_readers(
-        note_id: Annotated[p.Id, Path()], who: Who, request: Request
-    ) -> p.NoteReaders:
+    def note_readers(note_id: Annotated[p.Id, Path()], who: Who, request: Request) -> p.NoteReaders:
         if who.role not in READERS_ROLES:
             raise HTTPException(403, "only an admin or a coordinator may see who read a note")
         if not store(request).may_see_note(who, note_id):
@@ -305,6 +311,14 @@ def create_app(storage: Storage, max_offline_days: int = DEFAULT_MAX_OFFLINE_DAY
     return app
 
 
+def _client(request: Request) -> str:
+    """The client's address for the enrolment limits: the peer, or what a trusted proxy
+    says (server/proxies.py)."""
+    peer = request.client.host if request.client else "unknown"
+    forwarded = request.headers.getlist("x-forwarded-for")
+    return client_address(peer, forwarded, request.app.state.trusted_proxies)
+
+
 def serve(
     storage: Storage,
     host: str,
@@ -313,11 +327,12 @@ def serve(
     keyfile: str | None = None,
     max_offline_days: int = DEFAULT_MAX_OFFLINE_DAYS,
     log_format: str = "text",
+    trusted_proxies: Sequence[Network] = (),
 ) -> None:
     import uvicorn
 
     uvicorn.run(
-        create_app(storage, max_offline_days),
+        create_app(storage, max_offline_days, trusted_proxies),
         host=host,
         port=port,
         ssl_certfile=certfile,
@@ -325,6 +340,9 @@ def serve(
         log_level="info",
         log_config=uvicorn_config(log_format),
         access_log=False,  # logs.AccessLog writes one line per request, without query strings
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 (or FORWARDED_ALLOW_IPS): the
+        # app reads it itself, from the proxies the operator named only.
+        proxy_headers=False,
         limit_concurrency=200,
         timeout_keep_alive=30,
     )
@@ -354,6 +372,7 @@ class BackgroundServer:
             self.app,
             log_level="warning",
             lifespan="off",
+            proxy_headers=False,  # as serve(): X-Forwarded-For is the app's to judge
             ssl_certfile=certfile,
             ssl_keyfile=keyfile,
         )
