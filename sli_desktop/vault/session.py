@@ -11,7 +11,7 @@ from pathlib import Path
 from . import keys, rotate, strength
 from .connection import Error, open_connection
 from .errors import VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey, classify
-from .files import creating_path, fsync_dir, remove_database, settle
+from .files import creating_path, fsync_dir, is_empty_or_missing, remove_database, settle
 from .header import (
     NEW_VAULT_PAGE_SIZE,
     Header,
@@ -69,10 +69,10 @@ def create_vault(
     a vault file never exists without its header, and a header never stands alone except when
     the vault beside it was lost: that is refused (VaultFileMissing), never overwritten."""
     settle(path)
+    if header_path(path).exists() and is_empty_or_missing(path):
+        raise VaultFileMissing(path)
     if path.exists():
         raise VaultExists(path)
-    if header_path(path).exists():
-        raise VaultFileMissing(path)
     check_passphrase(passphrase, owner=owner)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = keys.new_database_key()
