@@ -24,9 +24,12 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from ..private_file import fsync_folder
 from .connection import held_exclusively
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
+#: Renames made durable by the app's one helper for it (private_file), under the vault's name.
+fsync_dir = fsync_folder
 
 
 def header_path(vault_path: Path) -> Path:
@@ -61,19 +64,6 @@ def is_empty_or_missing(vault_path: Path) -> bool:
         return vault_path.stat().st_size == 0
     except FileNotFoundError:
         return True
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make renames in ``folder`` durable (not possible on every platform: best effort)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def fsync_file(path: Path) -> None:
