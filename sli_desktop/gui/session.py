@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..demo import is_demo
 from ..vault import session as vault_session
+from ..vault.header import header_path
 from ..vault.keystore import KeyStore
 from ..vault.store import Vault
 
@@ -52,7 +53,11 @@ class VaultSession(QObject):
         return self.vault is not None and self.vault.is_open
 
     def needs_creation(self) -> bool:
-        return self._opener is None and not self.path.exists()
+        """No vault here at all. A key header alone means the vault file was lost: the unlock
+        page is shown, and unlocking says to restore from a backup."""
+        return (
+            self._opener is None and not self.path.exists() and not header_path(self.path).exists()
+        )
 
     def create(self, passphrase: str, remember: bool) -> str:
         created = vault_session.create_vault(
