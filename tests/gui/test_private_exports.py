@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sli_desktop.vault import backup as backups
 from sli_desktop.vault.contacts import Contacts
 from tests.conftest import PASSPHRASE
-from tests.integration.test_restore_bounds import MiB, RawMember, deflated_zeros, stored, write_zip
 from tests.unit.test_csv_injection import would_run
+from tests.zip_bombs import MiB, RawMember, deflated_zeros, stored, write_zip
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 

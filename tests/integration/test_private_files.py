@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,11 +14,11 @@ import pytest
 
 from sli_desktop.private_file import create_private, private_folder, replacing, write_private
 from sli_desktop.vault.store import Vault
-from tests.conftest import PASSPHRASE, CliResult
+from tests.conftest import CliResult
+from tests.sli_process import run_sli
 
 Cli = Callable[..., CliResult]
 BHAM = "E08000025"
-HANG_GUARD = 120  # seconds: only so a hung child fails the test instead of the suite
 
 
 def mode(path: Path) -> int:
@@ -101,21 +99,8 @@ def test_sli_in_a_shell_with_umask_000_writes_an_owner_only_export(
     """The real ``sli`` in a child whose umask is 0, as a careless login shell would give it."""
     councils_vault.close()
     target = tmp_path / "everything.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLI_")}
-    env.update(SLI_VAULT=str(vault_path), SLI_PASSPHRASE=PASSPHRASE)
-    script = Path(sys.executable).with_name("sli")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "sli_desktop.cli.app"]
-    done = subprocess.run(
-        [*command, "export", "--json", "-o", str(target)],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD,
-        check=False,
-        preexec_fn=lambda: os.umask(0),
-    )
-    assert done.returncode == 0, done.stderr
+    child = run_sli(vault_path, "export", "--json", "-o", str(target), setup=lambda: os.umask(0))
+    assert child.code == 0, child.err
     assert mode(target) == 0o600
 
 

@@ -9,14 +9,9 @@ import hashlib
 import os
 import resource
 import shutil
-import struct
-import subprocess
 import sys
-import threading
 import zipfile
 import zlib
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,62 +22,15 @@ from sli_desktop.vault.errors import VaultError
 from sli_desktop.vault.session import unlock
 from sli_desktop.vault.store import Vault
 from tests.conftest import PASSPHRASE
+from tests.sli_process import Child, run_sli
+from tests.zip_bombs import MiB, RawMember, deflated_zeros, stored, write_zip
 
-MiB = 1 << 20
-HANG_GUARD = 120  # seconds: only so a hung child fails the test instead of the suite
 #: The bound the issue sets on what a refused restore may take beyond the CLI's own start-up
 #: (importing every command is some 90 MB of the child's resident set before any work).
 MEMORY_BOUND = 100 * MiB
 #: The child may not write a file larger than this: a restore that inflated the bomb would
 #: fail on it rather than fill the disk.
 FILE_SIZE_BOUND = 64 * MiB
-
-
-@dataclass(frozen=True)
-class RawMember:
-    """A zip member as bytes already compressed, with whatever sizes the test wants declared."""
-
-    name: str
-    data: bytes
-    file_size: int
-    method: int = zipfile.ZIP_DEFLATED
-    crc: int = 0
-    flags: int = 0
-
-
-def write_zip(path: Path, members: Iterable[RawMember]) -> None:
-    """A zip written by hand (PKWARE APPNOTE 4.3): local headers, data, central directory,
-    end record. zipfile cannot store data it did not compress, nor declare a false size."""
-    body, directory, count = bytearray(), bytearray(), 0
-    for m in members:
-        name = m.name.encode()
-        offset = len(body)
-        body += struct.pack(
-            "<4sHHHHHLLLHH", b"PK\x03\x04", 20, m.flags, m.method, 0, 0x21,
-            m.crc, len(m.data), m.file_size, len(name), 0,
-        )  # fmt: skip
-        body += name + m.data
-        directory += struct.pack(
-            "<4sHHHHHHLLLHHHHHLL", b"PK\x01\x02", 20, 20, m.flags, m.method, 0, 0x21,
-            m.crc, len(m.data), m.file_size, len(name), 0, 0, 0, 0, 0, offset,
-        )  # fmt: skip
-        directory += name
-        count += 1
-    end = struct.pack("<4sHHHHLLH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(body), 0)
-    path.write_bytes(bytes(body + directory + end))
-
-
-def deflated_zeros(mib: int) -> bytes:
-    """A raw deflate stream of ``mib`` MiB of zeros, about 1 KiB per MiB, made without
-    compressing gigabytes: after a full flush the compressor starts afresh, so each MiB
-    compresses to the same bytes, and an empty final block ends the stream."""
-    block = zlib.compressobj(9, zlib.DEFLATED, -15)
-    one = block.compress(bytes(MiB)) + block.flush(zlib.Z_FULL_FLUSH)
-    return one * mib + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
-
-
-def stored(name: str, data: bytes) -> RawMember:
-    return RawMember(name, data, len(data), zipfile.ZIP_STORED, zlib.crc32(data))
 
 
 @pytest.fixture
@@ -100,40 +48,13 @@ def fingerprint(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
 
-def sli_child(vault: Path, *args: str) -> tuple[int, str, str, int]:
-    """The real ``sli`` in a child limited to writing files of FILE_SIZE_BOUND; returns the
-    exit code, stdout, stderr and the child's peak resident set in bytes (from wait4, so this
-    child's alone, not every child the test run has had)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLI_")}
-    env.update(SLI_VAULT=str(vault), SLI_PASSPHRASE=PASSPHRASE)
-    script = Path(sys.executable).with_name("sli")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "sli_desktop.cli.app"]
+def sli_child(vault: Path, *args: str) -> Child:
+    """``sli`` in a child that may not write a file larger than FILE_SIZE_BOUND."""
 
     def limits() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_BOUND, FILE_SIZE_BOUND))
 
-    folder = vault.parent.parent / "child-output"
-    folder.mkdir(exist_ok=True)
-    with (folder / "out").open("w+b") as out, (folder / "err").open("w+b") as err:
-        child = subprocess.Popen(
-            [*command, *args],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            preexec_fn=limits,
-            start_new_session=True,
-        )
-        guard = threading.Timer(HANG_GUARD, child.kill)
-        guard.start()
-        try:
-            _, status, usage = os.wait4(child.pid, 0)
-        finally:
-            guard.cancel()
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return child.returncode, out.read().decode(), err.read().decode(), usage.ru_maxrss * 1024
+    return run_sli(vault, *args, setup=limits)
 
 
 def one_sentence(err: str) -> str:
@@ -158,13 +79,13 @@ def test_sli_restore_refuses_a_zip_bomb_at_once_in_bounded_memory(
     assert source.stat().st_size < 3 * MiB
     before = fingerprint(vault_path.parent)
 
-    code, _, err, baseline = sli_child(vault_path, "restore", str(tmp_path / "missing.zip"))
-    assert code == 2, err  # the CLI started, refused at once and exited: its own footprint
-    code, out, err, peak = sli_child(vault_path, "restore", "--force", str(source))
+    started = sli_child(vault_path, "restore", str(tmp_path / "missing.zip"))
+    assert started.code == 2, started.err  # the CLI started, refused at once: its own footprint
+    child = sli_child(vault_path, "restore", "--force", str(source))
 
-    assert peak - baseline < MEMORY_BOUND, (peak, baseline, err)
-    assert (code, out) == (2, ""), err
-    sentence = one_sentence(err)
+    assert child.peak - started.peak < MEMORY_BOUND, (child.peak, started.peak, child.err)
+    assert (child.code, child.out) == (2, ""), child.err
+    sentence = one_sentence(child.err)
     assert sentence.startswith("bomb.sli-backup is not a usable SLI backup"), sentence
     assert f"{bomb} would expand" in sentence, sentence
     assert fingerprint(vault_path.parent) == before
