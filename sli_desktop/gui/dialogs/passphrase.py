@@ -15,67 +15,60 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QMainWindow, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMainWindow, QWidget
 
 from ...vault import session as vault_session
 from ...vault.errors import VaultError, WrongPassphrase
 from ...vault.header import read_header
 from ..busy import busy
-from ..forms import Form
 from ..session import VaultSession
 from ..strength_meter import StrengthMeter
 from ..tasks import Progress, Task
+from .base import FormDialog
 
 TITLE = "Change passphrase"
 
 
-class ChangePassphraseDialog(QDialog):
+class ChangePassphraseDialog(FormDialog):
     """Current passphrase, the new one twice with its strength, and the re-encrypt checkbox.
-    ``submitted`` carries them once they pass the checks that need no vault."""
+    ``submitted`` carries them once they pass the checks that need no vault; it saves no
+    record, so ``save`` hands them on instead of writing."""
 
     submitted = Signal(str, str, bool)
 
     def __init__(self, parent: QWidget | None = None, owner: str | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(TITLE)
-        self.setAccessibleName(TITLE)
+        super().__init__("change_passphrase.ui", TITLE, parent)
         self.owner = owner
-        self.ui = Form("change_passphrase.ui", self)
-        layout = self.layout()
-        if layout is not None:
-            layout.setContentsMargins(14, 14, 14, 14)
         self.meter = StrengthMeter(
             self.ui.passphrase, self.ui.strength, self.ui.strengthText, lambda: self.owner
         )
         self.change_button = self.ui.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.change_button.setText("Change &passphrase")
         self.change_button.setDefault(True)
-        self.ui.buttons.accepted.connect(self.submit)
-        self.ui.buttons.rejected.connect(self.reject)
         self.setMinimumWidth(480)
         self.ui.old.setFocus()
 
-    def submit(self) -> None:
+    def save(self) -> None:
         old, new, again = self.ui.old.text(), self.ui.passphrase.text(), self.ui.repeat.text()
         if not old:
-            self.refuse("Type your current passphrase.", self.ui.old)
+            self.refuse_at("Type your current passphrase.", self.ui.old)
             return
         if new == old:
-            self.refuse("The new passphrase is the same as the current one.", self.ui.passphrase)
+            self.refuse_at("The new passphrase is the same as the current one.", self.ui.passphrase)
             return
         try:
             vault_session.check_passphrase(new, owner=self.owner)
         except VaultError as exc:
-            self.refuse(_sentence(str(exc)), self.ui.passphrase)
+            self.refuse_at(_sentence(str(exc)), self.ui.passphrase)
             return
         if new != again:
-            self.refuse("The two new passphrases differ.", self.ui.repeat)
+            self.refuse_at("The two new passphrases differ.", self.ui.repeat)
             return
         self.working(True)
         self.show_message("Checking your current passphrase…", error=False)
         self.submitted.emit(old, new, self.ui.rotate.isChecked())
 
-    def refuse(self, text: str, field: QLineEdit) -> None:
+    def refuse_at(self, text: str, field: QLineEdit) -> None:
         """One sentence, and the field to fix focused with its text selected."""
         self.working(False)
         self.show_message(text)
@@ -87,13 +80,6 @@ class ChangePassphraseDialog(QDialog):
         for widget in (self.ui.old, self.ui.passphrase, self.ui.repeat, self.ui.rotate):
             widget.setEnabled(not on)
         self.change_button.setEnabled(not on)
-
-    def show_message(self, text: str, error: bool = True) -> None:
-        message = self.ui.message
-        message.setProperty("role", "error" if error else "")
-        message.style().unpolish(message)
-        message.style().polish(message)
-        message.setText(text)
 
     def forget(self) -> None:
         """Passphrases leave the widgets as soon as they are no longer needed."""
@@ -156,7 +142,7 @@ class PassphraseChange(QObject):
                 self.dialog.working(False)
                 self.dialog.show_message("", error=False)
             elif not right:
-                self.dialog.refuse(
+                self.dialog.refuse_at(
                     "That is not your current passphrase; nothing was changed.", self.dialog.ui.old
                 )
             else:
@@ -167,7 +153,7 @@ class PassphraseChange(QObject):
             if self.abandoned:
                 self._end()
             else:
-                self.dialog.refuse(_problem(exc, "Nothing was changed"), self.dialog.ui.old)
+                self.dialog.refuse_at(_problem(exc, "Nothing was changed"), self.dialog.ui.old)
 
         self.task = Task(self.window, "Checking your current passphrase…", work)
         self.task.success(checked).failure(failed).run()
@@ -245,7 +231,7 @@ class PassphraseChange(QObject):
                 self.done.emit("Passphrase changed. Your recovery key still works.")
         else:
             self.dialog.show()
-            self.dialog.refuse(
+            self.dialog.refuse_at(
                 "Cancelled: the passphrase was not changed."
                 if cancelled
                 else _problem(outcome, "The passphrase was not changed"),
