@@ -32,6 +32,17 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
 
 
+@pytest.fixture(params=[0o000, 0o022], ids=["umask 000", "umask 022"])
+def umask(request: pytest.FixtureRequest) -> Iterator[int]:
+    """The process umask for the test (a careless 0 and the usual 022), put back afterwards:
+    files the app writes must come out owner-only under either."""
+    before = os.umask(request.param)
+    try:
+        yield request.param
+    finally:
+        os.umask(before)
+
+
 @pytest.fixture
 def register_csv() -> Path:
     if not REGISTER_CSV.exists():
