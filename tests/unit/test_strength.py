@@ -113,3 +113,16 @@ def test_a_very_long_passphrase_is_estimated_by_its_start() -> None:
     long_weak = "password12" * 1000
     with pytest.raises(WeakPassphrase, match="too easy to guess"):
         check_passphrase(long_weak)
+
+
+@pytest.mark.parametrize(
+    "passphrase", ["Birmingham2024", "password12", "okonkwo council 1985", "zxcvbnm,./"]
+)
+def test_what_is_shown_never_repeats_the_passphrase(passphrase: str) -> None:
+    """The label and the refusal are our fixed sentences: no part of what was typed appears in
+    them, so they are safe in a window, a log line or a screenshot."""
+    found = strength.estimate(passphrase, owner="Margaret Okonkwo")
+    shown = f"{found.label} {found.refusal}".lower()
+    for part in passphrase.lower().replace(",", " ").split():
+        if len(part) >= 4 and part not in ("council",):
+            assert part not in shown
