@@ -8,7 +8,6 @@ import io
 import os
 import stat
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,15 +24,6 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
 
 @pytest.fixture
-def no_umask() -> Iterator[None]:
-    before = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(before)
-
-
-@pytest.fixture
 def window(qtbot, make_shell, councils_vault, vault_path: Path):
     Contacts(councils_vault).add(
         name="=HYPERLINK(1) Person", emails=["-jo@example.org"], phones=["+33 1 42 68 53 00"]
@@ -47,7 +37,7 @@ def window(qtbot, make_shell, councils_vault, vault_path: Path):
 
 
 def test_the_windows_exports_are_owner_only_with_inert_cells(
-    window, no_umask: None, tmp_path: Path
+    window, umask: int, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
