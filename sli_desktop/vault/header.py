@@ -22,7 +22,8 @@ from typing import Any
 
 from . import keys
 from .errors import VaultDamaged, VaultError, VaultNotFound
-from .files import fsync_dir, header_path, is_empty_or_missing, settle
+from .files import fsync_dir, is_empty_or_missing, settle
+from .files import header_path as header_path  # re-exported: its callers know it from here
 
 FORMAT = "sli-vault-header/1"
 
@@ -38,7 +39,6 @@ PAGE_SIZES = frozenset(1 << n for n in range(9, 17))  # what SQLite accepts: 512
 SALT_BYTES = 16
 
 _fsync_dir = fsync_dir  # the name backup.py imports
-__all__ = ["Header", "VaultFileMissing", "header_path", "read_header", "write_header"]
 
 
 class VaultFileMissing(VaultDamaged):
