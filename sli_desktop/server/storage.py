@@ -766,6 +766,12 @@ class Storage:
                 and not (author and _reverts(payload, base, theirs))
             ):
                 return self._reject(conn, who, change, ids, _AUTHOR_REVERTS)
+            if change.kind == "note":
+                refusal = _publishing_refusal(
+                    change, payload, base, theirs, current, mine_done, result_payload
+                )
+                if refusal:
+                    return self._reject(conn, who, change, ids, refusal)
             # Both sides of a conflict must have been good practice for it to go everywhere.
             sides_shared = theirs.get("note_type") == payload.get("note_type") == GOOD_PRACTICE
             status = "applied" if outcome.fast_forward else "merged"
@@ -1556,6 +1562,40 @@ def _good_practice_refusal(
     if turning and agreed != current.rev:
         return _STALE_GOOD_PRACTICE
     return None
+
+
+_STALE_PUBLIC = (
+    "the note changed on the server since this device last synced: sync, check it, "
+    "then make it public again"
+)
+_MADE_PUBLIC = (
+    "the note was made public on the server since this device last synced: sync, check it, "
+    "then edit it again"
+)
+
+
+def _publishing_refusal(
+    change: p.Change,
+    payload: dict[str, Any],
+    base: dict[str, Any] | None,
+    theirs: dict[str, Any],
+    current: Any,
+    mine_done: Sequence[Any],
+    result: dict[str, Any],
+) -> str | None:
+    """Why a change would make public text written while the note was private, or None.
+
+    Making a private note public shares every field, so, as for good practice, it must be done
+    on the revision the server holds now: merged against an older base, text another device
+    wrote while the note was private would go public with it. And an edit made while the
+    device saw the note private cannot land on a note made public meanwhile."""
+    seen = base if base is not None else theirs
+    if result.get("private") or not seen.get("private"):
+        return None
+    if payload.get("private"):
+        return _MADE_PUBLIC
+    agreed = max(r.rev for r in mine_done) if mine_done else change.base_rev
+    return None if agreed == current.rev else _STALE_PUBLIC
 
 
 def _reverts(payload: dict[str, Any], base: dict[str, Any] | None, theirs: dict[str, Any]) -> bool:

@@ -231,7 +231,7 @@ def test_only_the_author_resolves_a_private_notes_conflicts_or_sees_its_readers(
     assert _conflicts(storage, note.id)[0].resolved
 
 
-def test_a_conflict_carrying_a_private_version_stays_with_the_author(
+def test_text_written_while_a_note_was_private_never_reaches_the_region(
     tmp_path: Path, storage: Storage, server: BackgroundServer
 ) -> None:
     lena, note = _private_note(tmp_path, storage, server)
@@ -241,17 +241,50 @@ def test_a_conflict_carrying_a_private_version_stays_with_the_author(
     lou.sync()
     lena.edit(note.id, body=f"{SECRET} said more")  # still private
     lena.sync()
-    phone.edit(note.id, private=False, body="Safe to share")  # from the older base
-    phone.sync()
-    (conflict,) = _conflicts(storage, note.id)
-    assert SECRET in conflict.detail
+    # From the older base, the phone makes the note public: merged, the laptop's private text
+    # would go public with it, in the note or in the conflict.
+    phone.edit(note.id, private=False, body="Safe to share")
+    refused = phone.sync()
+    assert refused.rejected == 1 and "make it public again" in refused.refusals[0].reason
+    lou.sync()
+    assert lou.note(note.id) is None and lou.open_conflicts() == []
+    lou_token = _token(storage, "lou")
+    assert not _mentions(_feed(server, lou_token), SECRET)
+    # On the revision the server holds, the author decides knowingly.
+    got = phone.note(note.id)
+    assert got is not None and got.private and got.body.startswith(SECRET)
+    phone.edit(note.id, private=False, body="Safe to share")
+    assert phone.sync().rejected == 0
     lou.sync()
     shared = lou.note(note.id)
-    assert shared is not None and not shared.private  # the note is public now...
-    assert lou.open_conflicts() == []  # ...but not the conflict, which holds the private text
-    assert not _mentions(_feed(server, _token(storage, "lou")), SECRET)
+    assert shared is not None and shared.body == "Safe to share"
+    assert not _mentions(_feed(server, lou_token), SECRET)
+    # An edit the laptop made while it still saw the note private does not land on it.
+    lena.edit(note.id, body=f"{SECRET} in confidence")
+    refused = lena.sync()
+    assert refused.rejected == 1 and "made public" in refused.refusals[0].reason
+    assert not _mentions(_feed(server, lou_token), SECRET)
+
+
+def test_a_conflict_on_a_private_note_stays_private_once_the_note_is_public(
+    tmp_path: Path, storage: Storage, server: BackgroundServer
+) -> None:
+    lena, note = _private_note(tmp_path, storage, server)
+    phone = enrolled(tmp_path, storage, server, "lena-phone", user="lena")
+    lou = enrolled(tmp_path, storage, server, "lou")
+    phone.sync()
+    lena.edit(note.id, title=f"{SECRET} on the laptop")
     lena.sync()
-    assert [c["record_id"] for c in lena.open_conflicts()] == [note.id]
+    phone.edit(note.id, title=f"{SECRET} on the phone")
+    phone.sync()
+    (conflict,) = _conflicts(storage, note.id)
+    assert conflict.private
+    lena.sync()
+    lena.edit(note.id, private=False, title="Published", body="Safe to share")
+    assert lena.sync().rejected == 0
+    lou.sync()
+    assert lou.note(note.id) is not None and lou.open_conflicts() == []
+    assert not _mentions(_feed(server, _token(storage, "lou")), SECRET)
 
 
 def test_an_action_on_a_private_note_does_not_reveal_its_id(
