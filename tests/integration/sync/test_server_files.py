@@ -1,12 +1,12 @@
 """The sync server's SQLite database holds every note in clear: it and its -wal and -shm files
 are created owner-only (0600), and the folders the server makes for it 0700, whatever the
-umask."""
+umask (the ``umask`` fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,15 +20,6 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.fixture(params=[0o000, 0o022], ids=["umask 000", "umask 022"])
-def umask(request: pytest.FixtureRequest) -> Iterator[int]:
-    before = os.umask(request.param)
-    try:
-        yield request.param
-    finally:
-        os.umask(before)
 
 
 def _modes(db: Path, made: Path) -> dict[str, int]:
