@@ -49,6 +49,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=edit)
 
+    c = gsub.add_parser(
+        "take-back",
+        parents=[common],
+        help="turn your good practice back into intelligence (other regions keep a blank record)",
+    )
+    c.add_argument("id", metavar="ID")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=take_back)
+
     c = gsub.add_parser("list", parents=[common], help="good practice, newest first")
     c.add_argument("--theme", help="only this theme")
     c.add_argument("--search", metavar="TEXT", help="words in the title, body or themes")
@@ -116,6 +125,17 @@ def edit(ctx: Context) -> None:
         emit_json(note.to_json())
     else:
         say(f"Saved good practice {note.id[:8]} (version {note.version}).")
+
+
+def take_back(ctx: Context) -> None:
+    note = GoodPractice(ctx.vault()).take_back(ctx.args.id)
+    if ctx.args.json:
+        emit_json(note.to_json())
+    else:
+        say(
+            f"Note {note.id[:8]} is intelligence again (version {note.version}); at the next "
+            "sync other regions keep only a blank record that says it was withdrawn."
+        )
 
 
 def list_good_practice(ctx: Context) -> None:

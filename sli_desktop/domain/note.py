@@ -94,6 +94,13 @@ class Note(Record):
                 raise ValidationError(
                     "themes", "good practice needs at least one theme so others can find it"
                 )
+            if self.evidence:
+                # Evidence belongs to intelligence about a council; what every region sees says
+                # what was done and whom to ask (the server checks the same: docs/SECURITY.md).
+                raise ValidationError(
+                    "evidence",
+                    "good practice carries no evidence; keep the evidence on an intelligence note",
+                )
         else:
             for name in ("outcome", "contact"):
                 if getattr(self, name):

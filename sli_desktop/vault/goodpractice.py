@@ -51,10 +51,31 @@ class GoodPractice:
         if "note_type" in changes and NoteType(changes["note_type"]) is not note.note_type:
             raise ValidationError(
                 "note_type",
-                "good practice is already shared with every region and cannot become "
-                "intelligence; add the intelligence as a new note",
+                "to turn good practice back into intelligence, take it back "
+                "(sli goodpractice take-back, or Take back in the window)",
             )
         return Notes(self.vault).edit(note.id, **changes)
+
+    def take_back(self, note_id: str) -> Note:
+        """Turn the author's good practice back into an intelligence note of their region.
+
+        Only its author may: other regions then keep a blank "withdrawn" record and nothing
+        more (the server decides; docs/SYNC.md). Outcome and contact belong to good practice
+        only, so they move into the body rather than being dropped."""
+        note = self.get(note_id)
+        if note.author and note.author != self.vault.actor:
+            raise ValidationError(
+                "author", f"only its author, {note.author}, may take this good practice back"
+            )
+        extra = [
+            f"{label}: {value}"
+            for label, value in (("Outcome", note.outcome), ("Contact", note.contact))
+            if value
+        ]
+        body = "\n\n".join(part for part in (note.body, *extra) if part)
+        return Notes(self.vault).edit(
+            note.id, note_type=NoteType.INTELLIGENCE, body=body, outcome="", contact=""
+        )
 
     def get(self, note_id: str) -> Note:
         note = Notes(self.vault).get(note_id)

@@ -233,3 +233,23 @@ def test_good_practice_is_suggested_for_an_open_concern_and_found_by_theme(qtbot
     qtbot.mouseClick(_button(view, "Open the council"), LEFT)
     assert shell.workspace.stack.currentWidget() is shell.workspace.council_page
     assert shell.workspace.council_page.gss == COVENTRY
+
+
+def test_good_practice_is_taken_back_after_a_question(qtbot, shell, monkeypatch) -> None:
+    vault = shell.session.vault
+    view = shell.workspace.go("good-practice")
+    assert isinstance(view, GoodPracticeView)
+    take_back = _button(view, "Take back selected good practice as intelligence")
+    qtbot.mouseClick(take_back, LEFT)
+    assert "Select good practice" in view.message.text()
+    qtbot.keyClicks(view.words, "housing")
+    qtbot.waitUntil(lambda: [n.title for n in view.model.rows] == ["Housing first"])
+    view.table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    qtbot.mouseClick(take_back, LEFT)
+    assert "Housing first" in [n.title for n in GoodPractice(vault).list()]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(take_back, LEFT)
+    assert "intelligence again" in view.message.text()
+    assert view.model.rows == []
+    assert "Housing first" in [n.title for n in Notes(vault).list(council=DURHAM)]

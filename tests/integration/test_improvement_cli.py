@@ -107,6 +107,17 @@ def test_goodpractice_mistakes(sli: Cli) -> None:
     )
 
 
+def test_goodpractice_take_back_makes_it_intelligence_again(sli: Cli) -> None:
+    gp = as_json(
+        sli("goodpractice", "add", "--council", COV, "--title", "Edge-of-care hub",
+            "--theme", "care", "--outcome", "Fewer entries", "--json")
+    )  # fmt: skip
+    back = as_json(sli("goodpractice", "take-back", gp["id"][:8], "--json"))
+    assert back["note_type"] == "intelligence" and back["body"] == "Outcome: Fewer entries"
+    assert as_json(sli("goodpractice", "list", "--json")) == []
+    assert "intelligence" in fails(sli("goodpractice", "take-back", gp["id"][:8]))
+
+
 def test_control_record_offers_member_peer_support_once_and_tracks_days(sli: Cli) -> None:
     first = as_json(
         sli("control", "record", WESTMINSTER, "--date", "2022-05-06", "--from", "Conservative",

@@ -149,12 +149,41 @@ def test_good_practice_needs_a_theme_and_no_concern(councils_vault: Vault) -> No
     assert err.value.field == "outcome"
 
 
-def test_good_practice_cannot_become_intelligence(councils_vault: Vault) -> None:
+def test_good_practice_carries_no_evidence(councils_vault: Vault) -> None:
     gp = GoodPractice(councils_vault)
+    with pytest.raises(ValidationError) as err:
+        gp.add(council=BHAM, date=TODAY, title="Hub", themes=["care"], evidence=["Ofsted letter"])
+    assert err.value.field == "evidence"
     note = gp.add(council=BHAM, date=TODAY, title="Hub", themes=["care"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
+        Notes(councils_vault).edit(note.id, evidence=["Ofsted letter"])
+    assert err.value.field == "evidence"
+
+
+def test_good_practice_is_taken_back_by_its_author_only_and_loses_nothing(
+    councils_vault: Vault,
+) -> None:
+    gp = GoodPractice(councils_vault)
+    note = gp.add(
+        council=BHAM, date=TODAY, title="Hub", body="How", themes=["care"],
+        outcome="Fewer entries to care", contact="Jo Bloggs",
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="take it back"):
         gp.edit(note.id, note_type=NoteType.INTELLIGENCE)
-    assert gp.edit(note.id, outcome="Fewer entries to care").outcome == "Fewer entries to care"
+    assert gp.edit(note.id, outcome="Fewer entries").outcome == "Fewer entries"
+    someone_elses = Notes(councils_vault).add(
+        council=BHAM, date=TODAY, title="Theirs", themes=["care"],
+        note_type=NoteType.GOOD_PRACTICE, author="Someone Else",
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="only its author, Someone Else"):
+        gp.take_back(someone_elses.id)
+    back = gp.take_back(note.id)
+    assert back.note_type is NoteType.INTELLIGENCE
+    assert back.body == "How\n\nOutcome: Fewer entries\n\nContact: Jo Bloggs"
+    assert back.outcome == back.contact == "" and back.themes == ["care"]
+    assert [n.id for n in gp.list()] == [someone_elses.id]
+    with pytest.raises(NotFound):
+        gp.take_back(note.id)  # intelligence now: nothing to take back
 
 
 def test_suggestions_come_from_other_councils_sharing_an_open_concern_theme(

@@ -11,14 +11,15 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ...domain import Note
+from ...domain import Note, ValidationError
 from ...vault.councils import Councils
+from ...vault.errors import VaultError
 from ...vault.goodpractice import GoodPractice, Suggestion
 from ...vault.store import Vault
 from ..dialogs.base import FormDialog
 from ..dialogs.good_practice import GoodPracticeDialog
 from ..models import Column, RowsModel
-from .base import View, button, page_title, source_row, table_view
+from .base import View, button, confirm, page_title, source_row, table_view
 
 ALL_THEMES = "All themes"
 
@@ -32,6 +33,31 @@ def note_columns(names: Callable[[], dict[str, str]]) -> list[Column[Note]]:
         Column("Outcome", lambda n: n.outcome),
         Column("Contact", lambda n: n.contact),
     ]
+
+
+TAKE_BACK = "Ta&ke back…"
+
+
+def take_back(parent: QWidget, vault: Vault, note: Note, message: QLabel) -> bool:
+    """Ask, then turn the author's good practice back into intelligence; say what happened in
+    ``message``. True when it was taken back."""
+    if not confirm(
+        parent,
+        "Take back good practice",
+        f"Turn “{note.title}” back into an intelligence note? Other regions will keep only a "
+        "blank record saying it was withdrawn. Its outcome and contact move into the note's "
+        "text.",
+    ):
+        return False
+    try:
+        GoodPractice(vault).take_back(note.id)
+    except (ValidationError, VaultError) as exc:
+        message.setText(str(exc))
+        return False
+    message.setText(
+        f"“{note.title}” is intelligence again; it leaves other regions at the next sync."
+    )
+    return True
 
 
 class GoodPracticePanel(QWidget):
@@ -68,6 +94,9 @@ class GoodPracticePanel(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(button("Ne&w good practice…", self.new, "New good practice"))
         bar.addWidget(button("Edi&t selected…", self.edit, "Edit selected good practice"))
+        bar.addWidget(
+            button(TAKE_BACK, self.take_back, "Take back selected good practice as intelligence")
+        )
         bar.addStretch()
         layout = QVBoxLayout(self)
         heading = QLabel("<b>Good practice elsewhere that may help with open concerns</b>")
@@ -115,6 +144,15 @@ class GoodPracticePanel(QWidget):
         note = self.own.row(row)
         self.open_dialog(GoodPracticeDialog(self.vault, existing=note, parent=self))
 
+    def take_back(self) -> None:
+        row = source_row(self.own_table)
+        if row is None:
+            self.message.setText("Select this council's good practice in the list first.")
+            self.own_table.setFocus()
+            return
+        if take_back(self, self.vault, self.own.row(row), self.message):
+            self.own.set_rows(GoodPractice(self.vault).list(council=self.gss))
+
 
 class GoodPracticeView(View):
     """Every region's good practice, newest first, by theme or by words."""
@@ -146,6 +184,9 @@ class GoodPracticeView(View):
         top.addStretch()
         top.addWidget(button("Ne&w good practice…", self.new, "New good practice"))
         top.addWidget(button("Edi&t selected…", self.edit, "Edit selected good practice"))
+        top.addWidget(
+            button(TAKE_BACK, self.take_back, "Take back selected good practice as intelligence")
+        )
         top.addWidget(button("Open co&uncil", self.show_council, "Open the council"))
         filters = QHBoxLayout()
         filters.addWidget(theme_label)
@@ -196,6 +237,11 @@ class GoodPracticeView(View):
         note = self._selected()
         if note is not None:
             self.open_dialog(GoodPracticeDialog(self.vault, existing=note, parent=self))
+
+    def take_back(self) -> None:
+        note = self._selected()
+        if note is not None and take_back(self, self.vault, note, self.message):
+            self.refresh()
 
     def show_council(self) -> None:
         note = self._selected()

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
-from sli_desktop.domain import Assessment, ControlChange, NoteType, SupportOffer
+from sli_desktop.domain import Assessment, ControlChange, NoteType, SupportOffer, ValidationError
 from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage, changes
 from sli_desktop.vault.assessments import Assessments
@@ -96,7 +97,10 @@ def test_only_its_author_turns_good_practice_back_and_other_regions_keep_no_text
     london.sync()
     colleague.sync()
     midlands.sync()
-    # Bypass the service (an older or altered client): not its author, the server refuses.
+    # The service says so on the device; bypassing it (an older or altered client), the
+    # server refuses: not its author.
+    with pytest.raises(ValidationError, match="only its author, lena"):
+        GoodPractice(colleague.vault).take_back(good.id)
     seen = colleague.note(good.id)
     assert seen is not None
     colleague.vault.save(seen.evolve(note_type=NoteType.INTELLIGENCE, outcome=""))
@@ -104,7 +108,8 @@ def test_only_its_author_turns_good_practice_back_and_other_regions_keep_no_text
     assert refused.rejected == 1 and "author" in refused.refusals[0].reason
     assert SyncState(colleague.vault).outbox() == []
     # Its author may: the note is intelligence again, for its region only.
-    london.vault.save(good.evolve(note_type=NoteType.INTELLIGENCE, outcome=""))
+    taken = GoodPractice(london.vault).take_back(good.id)
+    assert taken.note_type is NoteType.INTELLIGENCE and taken.body == "Outcome: Fewer"
     assert london.sync().rejected == 0
     london.edit(good.id, concern="high", evidence=["Ofsted letter"], body="Hubs closing")
     london.sync()
