@@ -32,8 +32,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument(
         "--rotate-key",
         action="store_true",
-        help="also re-encrypt the vault under a new key, so old headers and backups' "
-        "passphrases no longer open it (use if the passphrase may have been seen)",
+        help="also re-encrypt the vault under a new key, so a copy of the old key header no "
+        "longer opens it (use if the passphrase may have been seen; earlier backups keep "
+        "their old key)",
     )
     c.set_defaults(func=change_passphrase)
 

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..private_file import create_private
 from . import files, keys
 from .connection import Connection, Error, open_connection
 from .errors import VaultBusy, VaultDamaged, VaultError, classify
@@ -190,6 +191,8 @@ def _export(
         return 1 if stop else 0
 
     tracker.pages(0, pages)
+    # Owner-only before SQLite opens it, as the vault it replaces is; its journal follows.
+    create_private(staged).close()
     try:
         conn.execute(f"ATTACH DATABASE ? AS rotating KEY \"x'{key.hex()}'\"", (str(staged),))
         try:

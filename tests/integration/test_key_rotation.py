@@ -86,6 +86,15 @@ def test_rotation_makes_the_old_header_and_passphrase_useless(
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name, header_path(path).name]
 
 
+def test_the_re_encrypted_vault_is_owner_only_whatever_the_umask(
+    made: tuple[Path, str, list[str]], umask: int
+) -> None:
+    path, _recovery, _ids = made
+    change_passphrase(path, PASSPHRASE, NEW_PASSPHRASE, rotate_key=True)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert header_path(path).stat().st_mode & 0o777 == 0o600
+
+
 def test_rotation_issues_a_new_recovery_key_and_retires_the_old_one(
     made: tuple[Path, str, list[str]],
 ) -> None:
