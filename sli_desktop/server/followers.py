@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain import Action, Document, DocumentPart, Note
+
 #: kind -> the kinds whose records may point at one of its records, with the field that does
-#: and, for a document, the kind it must name as its owner
+#: and, for a document, the kind it must name as its owner. Kinds are the domain's own
+#: (``document-part``, not a spelling of it): a misspelt kind matches no record, and the parts
+#: holding a private note's document would go to the whole region.
 FOLLOWERS: dict[str, tuple[tuple[str, str, str | None], ...]] = {
-    "note": (("action", "note_id", None), ("document", "owner_id", "note")),
-    "document": (("document_part", "document_id", None),),
+    Note.kind: ((Action.kind, "note_id", None), (Document.kind, "owner_id", Note.kind)),
+    Document.kind: ((DocumentPart.kind, "document_id", None),),
 }
 
 

@@ -1,0 +1,121 @@
+"""The second hostile review of the sync server's access rules (issue #20), run against what
+landed: a malicious admin, a curious colleague and an unauthenticated client attack a real
+server on 127.0.0.1 (SQLite and PostgreSQL), over HTTP and with real devices holding SQLCipher
+vaults. Each test is a hole the review found, and fails without its fix."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from sli_desktop.domain import Note
+from sli_desktop.server.app import BackgroundServer
+from sli_desktop.server.storage import Storage
+from sli_desktop.sync import protocol as p
+from sli_desktop.vault.documents import Documents
+
+from .support import WESTMINSTER, enrolled
+
+SECRET = b"Whistleblower Jane Smith's statement"
+DAY = dt.date(2026, 3, 1)
+
+
+# -- helpers: a hostile client speaks HTTP to the server directly ------------------------------
+def _token(
+    storage: Storage, name: str, role: str = "adviser", regions: tuple[str, ...] = ("London",)
+) -> str:
+    enrolment = storage.enroll(storage.add_user(name, role, list(regions)), name)
+    assert enrolment is not None
+    return enrolment.token
+
+
+def _post(server: BackgroundServer, token: str, path: str, body: Any) -> httpx.Response:
+    return httpx.post(
+        f"{server.url}{path}",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+
+
+def _change(
+    kind: str,
+    payload: dict[str, Any],
+    base_rev: int,
+    change_id: str | None = None,
+    covers: tuple[str, ...] = (),
+    op: str = "upsert",
+) -> dict[str, Any]:
+    change_id = change_id or str(uuid.uuid4())
+    return {
+        "change_id": change_id,
+        "covers": [*covers, change_id],
+        "kind": kind,
+        "record_id": payload["id"],
+        "base_rev": base_rev,
+        "op": op,
+        "payload": payload,
+    }
+
+
+def _push(server: BackgroundServer, token: str, *changes: dict[str, Any]) -> list[p.ChangeResult]:
+    answer = _post(server, token, "/v1/push", {"changes": list(changes)})
+    assert answer.status_code == 200, answer.text
+    return p.PushResponse.model_validate(answer.json()).results
+
+
+def _feed(server: BackgroundServer, token: str) -> str:
+    """Everything the server feeds this token, from the start, as the text on the wire."""
+    pages: list[str] = []
+    cursor = 0
+    while True:
+        answer = httpx.get(
+            f"{server.url}/v1/pull",
+            params={"cursor": cursor, "limit": p.MAX_PAGE},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        assert answer.status_code == 200, answer.text
+        pages.append(answer.text)
+        page = p.PullResponse.model_validate(answer.json())
+        cursor = page.cursor
+        if not page.more:
+            return "\n".join(pages)
+
+
+def _note(**fields: Any) -> dict[str, Any]:
+    fields.setdefault("council", WESTMINSTER)
+    fields.setdefault("date", DAY)
+    fields.setdefault("title", "Family hubs")
+    return Note.build(**fields).to_json()
+
+
+# -- a private note's attached document: its parts carry the content -------------------------
+def test_the_parts_of_a_private_notes_document_stay_with_its_author(
+    tmp_path: Path, storage: Storage, server: BackgroundServer
+) -> None:
+    """A document part's kind is ``document-part``: the parts of a document attached to a
+    note (which hold its content, base64) must turn private with the note."""
+    lena = enrolled(tmp_path, storage, server, "lena")
+    lou = enrolled(tmp_path, storage, server, "lou")
+    lena.sync()
+    lou.sync()
+    # (The app refuses to attach a document to a private note: Documents._owner.)
+    # A public note's document, then the note made private: a device syncing from then on
+    # receives neither the document nor its parts.
+    shared = lena.add_note("Shared at first")
+    document = Documents(lena.vault).attach_bytes("note", shared.id, "minutes.txt", SECRET * 2)
+    lena.sync()
+    lena.edit(shared.id, private=True)
+    assert lena.sync().rejected == 0
+    later = _token(storage, "lou")
+    assert base64.b64encode(SECRET * 2).decode() not in _feed(server, later)
+    assert document.id not in _feed(server, later)
+    # The author still has everything.
+    lena.sync()
+    assert Documents(lena.vault).content(document.id) == SECRET * 2
