@@ -10,9 +10,9 @@ Restoring with the recovery key sets a new passphrase, as ``sli vault recover`` 
 
 Restore checks everything before touching the vault in place: the secret unwraps the key,
 the database's hash matches, every page authenticates and the vault id inside matches the
-header. Only then is the old vault moved aside, the header and database put in place (header
-first, as at creation), and the old files removed. A failure at any step leaves the vault
-that was there.
+header. Only then are the restored database and header staged beside the vault and swapped in
+through the journal a key rotation uses (files.py), so a failure at any step, or a kill, leaves
+the vault that was there or the restored one, never neither.
 
 A backup may come from anyone, so the zip is held to what this app writes before a byte is
 inflated: exactly the three members, once each, stored or deflated, the manifest and header
@@ -41,9 +41,10 @@ from . import keys
 from .audit import AuditLog
 from .connection import Error, open_connection
 from .errors import VaultDamaged, VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey
-from .files import settle
+from .files import committed_header_path, finish_rotation, rotating_path, settle
 from .header import Header, header_path, read_header, write_header
 from .migrations import schema_version
+from .rotate import VaultInUse
 from .session import _open, check_passphrase
 from .store import Vault
 
@@ -211,6 +212,8 @@ def restore(
     a ``BackupSecret``. Refuses to replace an existing vault unless ``force``; verifies the
     backup completely before anything there is touched."""
     settle(vault_path)  # a key rotation cut short must not be finished over the restored vault
+    if committed_header_path(vault_path).exists() or rotating_path(vault_path).exists():
+        raise VaultInUse()  # settle leaves a rotation that is still running to finish
     if (vault_path.exists() or header_path(vault_path).exists()) and not force:
         raise VaultExists(vault_path)
     given = BackupSecret.of(secret)
@@ -373,31 +376,35 @@ def _verify(db: Path, key: bytes, header: Header) -> None:
 
 
 def _put_in_place(tmp_db: Path, vault_path: Path, header: Header) -> None:
-    """Old files aside, header then database in, old files removed; undone on failure."""
-    moved: list[tuple[Path, Path]] = []
-    candidates = [
-        vault_path,
-        header_path(vault_path),
-        *(vault_path.with_name(vault_path.name + s) for s in _SIDE_FILES),
-    ]
+    """The restored database and its header in place of the old pair, through the journal a
+    key rotation uses (files.py): both staged beside the vault, committed by one rename, then
+    renamed over the old pair. A kill at any point leaves the old vault or the restored one to
+    the next opener (``files.settle``), never neither, never a mix, never the old vault hidden
+    under a name nothing looks for."""
+    staged = rotating_path(vault_path)
+    _discard_staged(staged)
+    committed = False
     try:
-        for path in candidates:
-            if path.exists():
-                aside = path.with_name(f".{path.name}.before-restore")
-                os.replace(path, aside)
-                moved.append((aside, path))
-        write_header(vault_path, header)
-        os.replace(tmp_db, vault_path)
+        os.replace(tmp_db, staged)
+        write_header(staged, header)  # durable: it fsyncs the folder, the rename above too
+        os.replace(header_path(staged), committed_header_path(vault_path))
         fsync_folder(vault_path.parent)
-    except BaseException:
-        if not any(path == header_path(vault_path) for _, path in moved):
-            header_path(vault_path).unlink(missing_ok=True)
-        for aside, path in moved:
-            with contextlib.suppress(OSError):
-                os.replace(aside, path)
-        raise
-    for aside, _ in moved:
-        aside.unlink(missing_ok=True)
+        committed = True
+    finally:
+        if not committed:
+            _discard_staged(staged)
+    try:
+        finish_rotation(vault_path)
+    except OSError as exc:
+        raise VaultError(
+            f"the backup was restored but could not be put in place ({exc.strerror}); "
+            "it will be the next time the vault is opened"
+        ) from None
+
+
+def _discard_staged(staged: Path) -> None:
+    _remove(staged)
+    header_path(staged).unlink(missing_ok=True)
 
 
 def export_everything(vault: Vault) -> dict[str, Any]:
