@@ -42,7 +42,7 @@ from .audit import AuditLog
 from .connection import Error, open_connection
 from .errors import VaultDamaged, VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey
 from .files import committed_header_path, finish_rotation, rotating_path, settle
-from .header import Header, header_path, read_header, write_header
+from .header import Header, header_path, parse_header, read_header, write_header
 from .migrations import schema_version
 from .rotate import VaultInUse
 from .session import _open, check_passphrase
@@ -263,9 +263,10 @@ def _read_bundle(source: Path) -> tuple[Header, dict[str, Any], zipfile.ZipInfo]
         with zipfile.ZipFile(source) as bundle:
             members = _check_members(source, bundle.infolist())
             manifest = json.loads(b"".join(_inflate(bundle, members["manifest.json"], source)))
-            header_json = b"".join(_inflate(bundle, members["header.json"], source))
-            header = Header.from_json(json.loads(header_json))
+            header = parse_header(b"".join(_inflate(bundle, members["header.json"], source)))
     except (EOFError, zlib.error):
+        raise BackupUnreadable(source, "its manifest or header is damaged") from None
+    except RecursionError:  # json nests by recursion: a manifest of brackets
         raise BackupUnreadable(source, "its manifest or header is damaged") from None
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, TypeError) as exc:
         raise BackupUnreadable(source, type(exc).__name__) from None

@@ -37,6 +37,11 @@ LEGACY_PAGE_SIZE = 4096
 NEW_VAULT_PAGE_SIZE = 16384
 PAGE_SIZES = frozenset(1 << n for n in range(9, 17))  # what SQLite accepts: 512 to 65536
 SALT_BYTES = 16
+#: keys.wrap's output: a 12-byte nonce, the 32-byte key, a 16-byte tag.
+WRAPPED_KEY_BYTES = 12 + keys.KEY_BYTES + 16
+#: A header is under a kilobyte; the file is read no further than this, so a huge one (or a
+#: link to a device that never ends) cannot exhaust memory before it is refused.
+MAX_HEADER_BYTES = 64 << 10
 
 _fsync_dir = fsync_dir  # the name backup.py imports
 
@@ -175,14 +180,17 @@ class Header:
             vault_id=str(uuid.UUID(data["vault_id"])),
             kdf=params,
             salt=base64.b64decode(data["salt"], validate=True),
-            wrapped_key=base64.b64decode(data["wrapped_key"]),
+            wrapped_key=base64.b64decode(data["wrapped_key"], validate=True),
             recovery_salt=base64.b64decode(data["recovery_salt"], validate=True),
-            recovery_wrapped_key=base64.b64decode(data["recovery_wrapped_key"]),
+            recovery_wrapped_key=base64.b64decode(data["recovery_wrapped_key"], validate=True),
             key_check=str(data["key_check"]),
             page_size=page_size,
         )
         if len(header.salt) != SALT_BYTES or len(header.recovery_salt) != SALT_BYTES:
             raise HeaderOutOfBounds("salts of the wrong length")
+        if {len(header.wrapped_key), len(header.recovery_wrapped_key)} != {WRAPPED_KEY_BYTES}:
+            # Else a cut or emptied wrap would pass for a wrong passphrase or recovery key.
+            raise HeaderOutOfBounds("a wrapped key of the wrong length")
         return header
 
 
@@ -201,15 +209,30 @@ def read_header(vault_path: Path) -> Header:
     if path.exists() and is_empty_or_missing(vault_path):
         raise VaultFileMissing(vault_path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_HEADER_BYTES + 1)
     except FileNotFoundError:
         raise VaultDamaged(vault_path, f"its key header {path.name} is missing") from None
+    if len(raw) > MAX_HEADER_BYTES:
+        raise VaultDamaged(vault_path, f"its key header {path.name} is far too large")
     try:
-        return Header.from_json(json.loads(raw))
+        return parse_header(raw)
     except HeaderOutOfBounds as exc:
         raise VaultDamaged(vault_path, f"its key header {path.name} has {exc}") from None
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except ValueError:
         raise VaultDamaged(vault_path, f"its key header {path.name} is unreadable") from None
+
+
+def parse_header(raw: bytes) -> Header:
+    """The header in ``raw``, which anyone may have written: whatever is wrong with it is a
+    ValueError (HeaderOutOfBounds for a cost or salt that cannot be right). json nests by
+    recursion, so a few kilobytes of brackets raise RecursionError: that is damage too."""
+    try:
+        return Header.from_json(json.loads(raw))
+    except HeaderOutOfBounds:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise ValueError("unreadable key header") from None
 
 
 def write_header(vault_path: Path, header: Header) -> None:

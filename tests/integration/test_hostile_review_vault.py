@@ -4,21 +4,33 @@ report, not here."""
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from sli_desktop.vault import files
 from sli_desktop.vault.audit import AuditLog
-from sli_desktop.vault.backup import backup
-from sli_desktop.vault.errors import WrongPassphrase
-from sli_desktop.vault.header import header_path
+from sli_desktop.vault.backup import BackupUnreadable, backup, restore
+from sli_desktop.vault.errors import VaultDamaged, WrongPassphrase
+from sli_desktop.vault.header import header_path, read_header
 from sli_desktop.vault.session import change_passphrase, unlock
 from tests.conftest import PASSPHRASE
-from tests.integration.vault_files_support import NEW_PASSPHRASE, make_vault, note_ids, sli
+from tests.integration.vault_files_support import (
+    NEW_PASSPHRASE,
+    make_vault,
+    note_ids,
+    one_line_error,
+    sli,
+)
 
 # -- kill -9 during a restore ------------------------------------------------------------------
 # Every step of a restore that changes what is on disk is a rename (writing a header is one
@@ -111,3 +123,75 @@ def test_a_kill_at_any_point_of_a_restore_leaves_the_old_vault_or_the_restored_o
         assert not [p.name for p in path.parent.iterdir() if "before-restore" in p.name], kill_at
         check = sli(path, "vault", "check", passphrase=opened[0])
         assert check.code == 0, (kill_at, check.err)
+
+
+# -- a hostile key header ----------------------------------------------------------------------
+def _header_json(path: Path) -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(header_path(path).read_bytes())
+    return parsed
+
+
+def _hostile_headers(good: dict[str, Any]) -> dict[str, bytes]:
+    """Header files as someone with the disk might leave them, by what is wrong with them."""
+
+    def edited(**fields: Any) -> bytes:
+        return json.dumps({**good, **fields}).encode()
+
+    kdf = good["kdf"]
+    return {
+        "nested": b"[" * 100_000,
+        "nested object": b'{"format":' * 100_000,
+        "padded": json.dumps(good).encode() + b" " * (2 << 20),
+        "boolean memory": edited(kdf={**kdf, "memory_kib": True}),
+        "float passes": edited(kdf={**kdf, "iterations": 3.0}),
+        "NaN lanes": edited(kdf={**kdf, "lanes": float("nan")}),
+        "huge int": edited(kdf={**kdf, "memory_kib": 123456789}).replace(b"123456789", b"9" * 5000),
+        "missing salt": json.dumps({k: v for k, v in good.items() if k != "salt"}).encode(),
+        "kdf a string": edited(kdf="argon2id"),
+        "a list": b"[1, 2]",
+        "page size 0": edited(page_size=0),
+        "page size true": edited(page_size=True),
+        "page size 2^20": edited(page_size=1 << 20),
+        "long salt": edited(salt=base64.b64encode(bytes(64)).decode()),
+        "vault id a number": edited(vault_id=5),
+        "wrapped key short": edited(wrapped_key=""),
+        "not utf-8": b"\xff\xfe{}",
+    }
+
+
+def test_a_hostile_header_is_damage_in_one_sentence(tmp_path: Path) -> None:
+    """Before, a deeply nested header made json raise RecursionError (the CLI's last line of
+    defence printed "unexpected error", the window fell over), and a header file of any size
+    was read whole into memory."""
+    path = tmp_path / "vault" / "v.sli"
+    make_vault(path, notes=1)
+    good = _header_json(path)
+    original = header_path(path).read_bytes()
+    for name, content in _hostile_headers(good).items():
+        header_path(path).write_bytes(content)
+        with pytest.raises(VaultDamaged, match="key header"):
+            read_header(path)
+        if name in ("nested", "padded"):
+            message = one_line_error(sli(path, "vault", "info"))
+            assert "damaged" in message, (name, message)
+    header_path(path).write_bytes(original)
+    with unlock(path, PASSPHRASE):
+        pass
+
+
+def test_a_backup_with_a_nested_manifest_or_header_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "vault" / "v.sli"
+    make_vault(path, notes=1)
+    bundle = tmp_path / "b.sli-backup"
+    with unlock(path, PASSPHRASE) as vault:
+        backup(vault, bundle)
+    for member in ("manifest.json", "header.json"):
+        hostile = tmp_path / f"{member}.sli-backup"
+        with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(hostile, "w") as out:
+            for item in src.infolist():
+                data = b"[" * 100_000 if item.filename == member else src.read(item)
+                out.writestr(item, data)
+        with pytest.raises(BackupUnreadable):
+            restore(hostile, tmp_path / "elsewhere" / "r.sli", PASSPHRASE)
+        message = one_line_error(sli(tmp_path / "elsewhere" / "r.sli", "restore", str(hostile)))
+        assert "not a usable SLI backup" in message
