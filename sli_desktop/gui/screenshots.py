@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice
 from PySide6.QtWidgets import QWidget
 
+from ..private_file import private_folder, write_private
 from .shell import Shell
 from .views.base import View
 from .views.council_page import CouncilPage
@@ -22,14 +23,21 @@ def _settle() -> None:
 
 
 def _save(widget: QWidget, path: Path) -> Path:
+    """The widget as a PNG, owner-only like every file the app writes for the user: it shows
+    the unlocked vault (note titles, contacts) in clear."""
     _settle()
-    if not widget.grab().save(str(path)):
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not widget.grab().save(buffer, "PNG"):
         raise OSError(f"cannot write {path}")
+    buffer.close()
+    write_private(path, bytes(data.data()))
     return path
 
 
 def capture(shell: Shell, folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     shell.resize(*SIZE)
     shell.show()
     workspace = shell.workspace
