@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -121,12 +122,15 @@ def _sha256(path: Path) -> str:
 def backup(vault: Vault, dest: Path) -> BackupInfo:
     """Write the backup to ``dest`` (whole or not at all, owner-only) and audit it."""
     header = read_header(vault.path)
-    tmp_db = _partial(dest, "db")
-    _remove(tmp_db)
     conn = vault.conn
     version = schema_version(conn)
+    work: Path | None = None
     try:
-        # Made owner-only before SQLite opens it; its journal takes the same mode.
+        # The working copy and SQLite's journal beside it live in a fresh owner-only folder:
+        # ``dest`` may be in a folder others can write (/tmp), where any fixed name could have
+        # been taken first by another account.
+        work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+        tmp_db = work / _DATABASE
         create_private(tmp_db).close()
         # Without a KEY clause the attached database takes the main database's key, but not
         # its page size: that is set to the one the header (copied into the backup) records.
@@ -156,7 +160,8 @@ def backup(vault: Vault, dest: Path) -> BackupInfo:
     except OSError as exc:
         raise VaultError(f"the backup could not be written to {dest} ({exc.strerror})") from None
     finally:
-        _remove(tmp_db)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     vault.audit("backup", "", "", {"file": dest.name})
     return BackupInfo(dest, header.vault_id, version, dest.stat().st_size)
 

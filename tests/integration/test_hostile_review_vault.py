@@ -195,3 +195,33 @@ def test_a_backup_with_a_nested_manifest_or_header_is_refused(tmp_path: Path) ->
             restore(hostile, tmp_path / "elsewhere" / "r.sli", PASSPHRASE)
         message = one_line_error(sli(tmp_path / "elsewhere" / "r.sli", "restore", str(hostile)))
         assert "not a usable SLI backup" in message
+
+
+# -- names planted beside a backup -------------------------------------------------------------
+def test_a_backup_into_a_shared_folder_ignores_names_planted_beside_it(tmp_path: Path) -> None:
+    """A backup goes to any folder the user picks, /tmp included. Its working copy of the
+    database (and SQLite's journal beside it) had fixed names there, ``.NAME.db.partial`` and
+    ``.NAME.db.partial-journal``, which another account could take first: a file of theirs that
+    cannot be removed stopped every backup with "unexpected error", and a journal of theirs
+    was opened by SQLite as this one's. The working copy now lives in a fresh owner-only
+    folder. (A directory stands in for another account's file: neither can be unlinked.)"""
+    path = tmp_path / "vault" / "v.sli"
+    _recovery, ids = make_vault(path, notes=3)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    dest = shared / "v.sli-backup"
+    planted = [shared / f".{dest.name}.db.partial{suffix}" for suffix in ("", "-journal", "-wal")]
+    for name in planted:
+        name.mkdir()
+
+    with unlock(path, PASSPHRASE) as vault:
+        backup(vault, dest)
+
+    assert all(p.is_dir() for p in planted)
+    assert sorted(p.name for p in shared.iterdir()) == sorted(
+        [dest.name, *(p.name for p in planted)]
+    )
+    restored = tmp_path / "restored" / "v.sli"
+    restore(dest, restored, PASSPHRASE)
+    with unlock(restored, PASSPHRASE) as vault:
+        assert note_ids(vault) == set(ids)
