@@ -14,6 +14,7 @@ from __future__ import annotations
 import getpass
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,14 @@ def estimate(passphrase: str, *, owner: str | None = None) -> Strength:
             f"the passphrase must be at least {MIN_LENGTH} characters",
             f"use at least {MIN_LENGTH} characters",
         )
+    if any(_untypeable(char) for char in passphrase):
+        return Strength(
+            0,
+            "the passphrase holds a character that cannot be typed (a line break, a control "
+            "character or a byte-order mark, often left by the file it was read from); "
+            "remove it, then try again",
+            "it holds a character that cannot be typed",
+        )
     if len(set(passphrase)) < 4:
         return Strength(
             0,
@@ -102,6 +111,14 @@ def estimate(passphrase: str, *, owner: str | None = None) -> Strength:
         "(unusual words are best)",
         reason,
     )
+
+
+def _untypeable(char: str) -> bool:
+    """A character no prompt or window can type, so a passphrase set with it (from a file,
+    or the environment) would open the vault through that file alone: control characters
+    (NUL, line breaks, tab, which moves the window's focus instead) and the byte-order mark
+    that Notepad puts at the start of a UTF-8 file."""
+    return char == "\ufeff" or unicodedata.category(char) == "Cc"
 
 
 def _zxcvbn(passphrase: str, known: list[str]) -> dict[str, Any]:

@@ -225,3 +225,40 @@ def test_a_backup_into_a_shared_folder_ignores_names_planted_beside_it(tmp_path:
     restore(dest, restored, PASSPHRASE)
     with unlock(restored, PASSPHRASE) as vault:
         assert note_ids(vault) == set(ids)
+
+
+# -- a passphrase that cannot be typed -----------------------------------------------------------
+@pytest.mark.parametrize(
+    "content",
+    [
+        "\ufeffcopper meadow falcon sixteen ribbons\n",  # Notepad's UTF-8 byte-order mark
+        "copper meadow\x00falcon sixteen ribbons\n",
+        "copper meadow falcon\nsixteen ribbons\n",  # a second line is not a second passphrase
+    ],
+    ids=["byte-order mark", "NUL", "two lines"],
+)
+def test_a_passphrase_from_a_file_that_cannot_be_typed_is_refused_where_it_is_set(
+    tmp_path: Path, content: str
+) -> None:
+    """Before, ``sli init --passphrase-file F`` took such a file's text as the passphrase: the
+    vault then opened with that file and nothing else, since no prompt or window can type a
+    NUL, a byte-order mark or a line break; the recovery key was the only way back in."""
+    path = tmp_path / "vault" / "v.sli"
+    secret = tmp_path / "passphrase.txt"
+    secret.write_bytes(content.encode())
+    run = sli(path, "init", "--passphrase-file", str(secret), passphrase="")
+    message = one_line_error(run)
+    assert "cannot be typed" in message, message
+    assert not path.exists() and not header_path(path).exists()
+    assert "copper" not in run.err
+
+
+def test_a_passphrase_change_to_one_that_cannot_be_typed_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "vault" / "v.sli"
+    make_vault(path, notes=1)
+    before = header_path(path).read_bytes()
+    secret = tmp_path / "new.txt"
+    secret.write_bytes(b"\xef\xbb\xbfcopper meadow falcon sixteen ribbons")
+    run = sli(path, "passphrase", "change", "--new-passphrase-file", str(secret))
+    assert "cannot be typed" in one_line_error(run)
+    assert header_path(path).read_bytes() == before
