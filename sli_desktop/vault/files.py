@@ -1,7 +1,8 @@
 """The files that make up a vault on disk, and putting a new pair of them in place.
 
 A vault is two files: the database and its key header beside it (plus SQLite's ``-wal`` and
-``-shm`` while it is open). Replacing both at once (a key rotation, rotate.py) or making both
+``-shm`` while it is open). Replacing both at once (a key rotation, rotate.py, or a restore,
+backup.py, which uses the same journal) or making both
 (a new vault, session.create_vault) cannot be one rename, so it is staged beside them under
 hidden names and recorded as a small journal that the next opener finishes or undoes:
 
