@@ -29,7 +29,7 @@ from ..domain import council as council_domain
 from ..domain.errors import ValidationError as DomainError
 from ..domain.records import STORED, Record, validated
 from ..sync import protocol as p
-from . import derived_ids, followers, ratelimit
+from . import awaited, derived_ids, followers, ratelimit
 from .files import make_private, sqlite_path
 from .merge import merge
 
@@ -164,6 +164,8 @@ note_reads = sa.Table(
 )
 #: Failed enrolment attempts, counted per client address and per code (server/ratelimit.py).
 enrolment_failures = ratelimit.failures_table(metadata)
+#: Ids pointed at before the server held them, and who may create them (server/awaited.py).
+awaited_records = awaited.awaited_table(metadata)
 #: Roles that may ask who read a note.
 READERS_ROLES = frozenset({"admin", "coordinator"})
 
@@ -210,6 +212,9 @@ class _Batch:
         #: the stored revisions the push's changes name as their base (kind, record_id, rev):
         #: read with the records, so a merge needs no query of its own
         self.bases: dict[tuple[str, str, int], str] = {}
+        #: who may create a record pointed at before it arrived (server/awaited.py): read for
+        #: the push's new records of kinds others point at, and kept as followers add more
+        self.awaited: dict[tuple[str, str], str] = {}
 
     def add(self, table: sa.Table, row: dict[str, Any]) -> None:
         self.rows.setdefault(table, []).append(row)
@@ -638,6 +643,18 @@ class Storage:
                 ).all():
                     if (str(row.record_id), int(row.rev)) in pairs:
                         batch.bases[(kind, str(row.record_id), int(row.rev))] = row.payload
+        for kind, wanted in by_kind.items():
+            if kind not in followers.FOLLOWERS:
+                continue
+            new = sorted(r for r in wanted if (kind, r) not in batch.known_records)
+            for start in range(0, len(new), 500):
+                for row in conn.execute(
+                    sa.select(awaited_records).where(
+                        awaited_records.c.kind == kind,
+                        awaited_records.c.record_id.in_(new[start : start + 500]),
+                    )
+                ).all():
+                    batch.awaited[(kind, str(row.record_id))] = str(row.owner)
 
     def _apply(
         self, conn: Connection, who: Principal, change: p.Change, batch: _Batch
@@ -704,6 +721,11 @@ class Storage:
         author = owner == who.user
         if not self._may_write(who, change.kind, new_region, owner, current):
             return self._reject(conn, who, change, ids, _refusal(change.kind))
+        expected_by = batch.awaited.get((change.kind, change.record_id))
+        if current is None and expected_by not in (None, who.user):
+            # Another user's records pointed at this id first (an action raised from their
+            # draft note): whoever creates it owns it, so only they may.
+            return self._reject(conn, who, change, ids, awaited.AWAITED_REFUSAL)
         payload = dict(change.payload)
         payload["deleted"] = change.op == "delete" or bool(payload.get("deleted"))
         if change.kind == "council" and payload["deleted"] and who.role != "admin":
@@ -803,7 +825,7 @@ class Storage:
             self._scrub_history(conn, change.kind, change.record_id, result_payload)
         lead = followers.leader(change.kind, result_payload)
         if lead is not None:  # an action or a document of a private note stays private too
-            private = self._is_private(conn, lead, batch)
+            private = self._is_private(conn, lead, batch, who.user)
         if (
             current is not None
             and current.shared
@@ -852,12 +874,16 @@ class Storage:
                 shared=_shared(change.kind, result_payload, private),
                 batch=batch,
             )
-        elif private and change.kind in followers.FOLLOWERS:
-            # What points at a record can arrive first (an action raised from a draft note,
-            # which waits on the device until complete): it turns private with it.
-            batch.flush(conn)
-            for row in self._followers(conn, change.kind, change.record_id):
-                self._follow(conn, row, True, batch)
+        else:
+            if expected_by is not None:  # what was pointed at has arrived
+                awaited.arrived(conn, awaited_records, change.kind, change.record_id)
+                del batch.awaited[(change.kind, change.record_id)]
+            if private and change.kind in followers.FOLLOWERS:
+                # What points at a record can arrive first (an action raised from a draft
+                # note, which waits on the device until complete): it turns private with it.
+                batch.flush(conn)
+                for row in self._followers(conn, change.kind, change.record_id):
+                    self._follow(conn, row, True, batch)
         if conflict is not None:
             region = self._region(conn, change.kind, result_payload, batch)
             # A conflict carries both sides: private if any version it stems from was, so a
@@ -918,18 +944,24 @@ class Storage:
                 )
         return p.ChangeResult(change_id=change.change_id, status=status, rev=rev)
 
-    def _is_private(self, conn: Connection, lead: tuple[str, str], batch: _Batch) -> bool:
+    def _is_private(
+        self, conn: Connection, lead: tuple[str, str], batch: _Batch, user: str
+    ) -> bool:
         """Whether the record another points at (``followers.leader``) is private on the server
-        (a record it does not hold is not)."""
+        (a record it does not hold is not: ``user``, who points at it, is then the one who may
+        create it, server/awaited.py)."""
         if lead in batch.touched:
             batch.flush(conn)  # written earlier in this push: read what it now is
-        return bool(
-            conn.execute(
-                sa.select(records.c.private).where(
-                    records.c.kind == lead[0], records.c.record_id == lead[1]
-                )
-            ).scalar()
-        )
+        found = conn.execute(
+            sa.select(records.c.private).where(
+                records.c.kind == lead[0], records.c.record_id == lead[1]
+            )
+        ).first()
+        if found is None:
+            if lead not in batch.awaited:
+                batch.awaited[lead] = awaited.expect(conn, awaited_records, lead, user)
+            return False
+        return bool(found[0])
 
     def _visibility_changed(
         self, conn: Connection, before: Any, *, private: bool, shared: bool, batch: _Batch

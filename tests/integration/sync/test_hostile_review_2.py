@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 
-from sli_desktop.domain import Note
+from sli_desktop.domain import Action, Note, NoteType
 from sli_desktop.server.app import BackgroundServer
-from sli_desktop.server.storage import Storage
+from sli_desktop.server.awaited import AWAITED_REFUSAL
+from sli_desktop.server.storage import Storage, records
 from sli_desktop.sync import protocol as p
 from sli_desktop.vault.documents import Documents
 
@@ -95,6 +98,16 @@ def _note(**fields: Any) -> dict[str, Any]:
     return Note.build(**fields).to_json()
 
 
+def _current(storage: Storage, record_id: str, kind: str = "note") -> dict[str, Any]:
+    """The record as the server holds it: its revision and payload (what a device that may see
+    it has after a sync)."""
+    with storage.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(records).where(records.c.kind == kind, records.c.record_id == record_id)
+        ).one()
+    return {"rev": row.rev, "payload": json.loads(row.payload), "owner": row.owner}
+
+
 # -- a private note's attached document: its parts carry the content -------------------------
 def test_the_parts_of_a_private_notes_document_stay_with_its_author(
     tmp_path: Path, storage: Storage, server: BackgroundServer
@@ -119,3 +132,51 @@ def test_the_parts_of_a_private_notes_document_stay_with_its_author(
     # The author still has everything.
     lena.sync()
     assert Documents(lena.vault).content(document.id) == SECRET * 2
+
+
+# -- squatting a note's id before its author's device pushes it -------------------------------
+def test_a_colleague_cannot_squat_a_draft_notes_id_and_become_its_author(
+    tmp_path: Path, storage: Storage, server: BackgroundServer
+) -> None:
+    """An action raised from a draft note reaches the region before the note (a draft waits on
+    the device), so the region learns the note's id. A colleague who pushes a note under that
+    id first must not become the author of the note that arrives later: able to make it
+    private (taking it from its author) or publish it as good practice."""
+    lena = enrolled(tmp_path, storage, server, "lena")
+    lena.sync()
+    draft = lena.add_note("Hubs", draft=True, concern="high")
+    lena.vault.save(Action.build(title="Call back", council=WESTMINSTER, note_id=draft.id))
+    assert lena.sync().rejected == 0
+    lou = _token(storage, "lou")
+    assert draft.id in _feed(server, lou)  # the action carries it (item 1 hides private only)
+
+    squat = {**_note(title="Placeholder"), "id": draft.id}
+    (first,) = _push(server, lou, _change("note", squat, 0))
+    assert first.status == "rejected" and first.reason == AWAITED_REFUSAL
+    lena.edit(draft.id, body=f"{SECRET.decode()} told me", concern="none")
+    assert lena.sync().rejected == 0
+    assert _current(storage, draft.id)["owner"] == "lena"
+
+    # Lou, on the revision the server holds now, may neither publish the note everywhere nor
+    # take it private.
+    current = _current(storage, draft.id)
+    for taken in (
+        {"note_type": NoteType.GOOD_PRACTICE.value, "outcome": "Hubs open", "themes": ["hubs"]},
+        {"private": True},
+    ):
+        (answer,) = _push(
+            server, lou, _change("note", {**current["payload"], **taken}, current["rev"])
+        )
+        assert answer.status == "rejected", answer
+    assert SECRET.decode() not in _feed(server, _token(storage, "nora", regions=("North East",)))
+    lena.sync()
+    mine = lena.note(draft.id)
+    assert mine is not None and not mine.private and SECRET.decode() in mine.body
+    # Her own other device may still create what she pointed at (a retry, a second device).
+    other = _token(storage, "lena")
+    action = Action.build(title="Ring", council=WESTMINSTER, note_id=str(uuid.uuid4()))
+    (pointed,) = _push(server, other, _change("action", action.to_json(), 0))
+    assert pointed.status == "applied"
+    own = {**_note(title="Her second"), "id": action.note_id}
+    (created,) = _push(server, other, _change("note", own, 0))
+    assert created.status == "applied"
