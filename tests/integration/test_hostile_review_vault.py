@@ -20,8 +20,10 @@ import pytest
 from sli_desktop.vault import files
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.backup import BackupUnreadable, backup, restore
+from sli_desktop.vault.connection import open_connection
 from sli_desktop.vault.errors import VaultDamaged, WrongPassphrase
 from sli_desktop.vault.header import header_path, read_header
+from sli_desktop.vault.rotate import VaultInUse
 from sli_desktop.vault.session import change_passphrase, unlock
 from tests.conftest import PASSPHRASE
 from tests.integration.vault_files_support import (
@@ -262,3 +264,32 @@ def test_a_passphrase_change_to_one_that_cannot_be_typed_is_refused(tmp_path: Pa
     run = sli(path, "passphrase", "change", "--new-passphrase-file", str(secret))
     assert "cannot be typed" in one_line_error(run)
     assert header_path(path).read_bytes() == before
+
+
+def test_a_restore_over_a_rotation_still_running_is_refused(tmp_path: Path) -> None:
+    """A restore now stages its files under the rotation's names: over a rotation that is still
+    running (it holds the vault exclusively) it would delete the rotation's copy under it."""
+    path = tmp_path / "vault" / "v.sli"
+    make_vault(path, notes=2)
+    bundle = tmp_path / "b.sli-backup"
+    with unlock(path, PASSPHRASE) as vault:
+        backup(vault, bundle)
+    header = read_header(path)
+    key = header.unwrap_with_passphrase(PASSPHRASE)
+    assert key is not None
+    holder = open_connection(path, key, page_size=header.page_size)
+    rotating = files.rotating_path(path)
+    try:
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("COMMIT")
+        rotating.write_bytes(b"being written")
+        with pytest.raises(VaultInUse):
+            restore(bundle, path, PASSPHRASE, force=True)
+        assert rotating.read_bytes() == b"being written"
+    finally:
+        holder.close()
+    restore(bundle, path, PASSPHRASE, force=True)
+    assert not rotating.exists()
+    with unlock(path, PASSPHRASE):
+        pass
