@@ -685,6 +685,15 @@ class Storage:
             first = exc.errors(include_url=False, include_input=False)[0]
             where = ".".join(str(x) for x in first["loc"])
             return self._reject(conn, who, change, ids, f"invalid record: {where} {first['msg']}")
+        # Devices read the typed record (an id as its canonical UUID, text stripped, "no" as
+        # false), so the server judges and stores the same values: a record must not be one
+        # thing here and another in the vaults that pull it (a note id spelt in capitals would
+        # land on the author's own note on her devices). Only the fields sent are kept: a
+        # field left out (an older client) still means "as it was".
+        normal = typed.to_json()
+        if normal["id"] != change.record_id:
+            return self._reject(conn, who, change, ids, "the payload is for another record")
+        change = change.model_copy(update={"payload": {k: normal[k] for k in change.payload}})
         # An id derived from public facts is checked on the payload alone, before anything the
         # server holds is looked at: one answer whether or not the record exists, and nobody
         # creates the id of a record another region's council will need.

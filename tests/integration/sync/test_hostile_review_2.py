@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import sqlalchemy as sa
 
 from sli_desktop.domain import Action, Note, NoteType
@@ -180,3 +181,53 @@ def test_a_colleague_cannot_squat_a_draft_notes_id_and_become_its_author(
     own = {**_note(title="Her second"), "id": action.note_id}
     (created,) = _push(server, other, _change("note", own, 0))
     assert created.status == "applied"
+
+
+# -- twins: an id the devices read as another record's ------------------------------------------
+@pytest.mark.parametrize(
+    "spelling",
+    [str.upper, lambda i: "{" + i + "}", lambda i: "urn:uuid:" + i, lambda i: i.replace("-", "")],
+    ids=["upper", "braces", "urn", "no-hyphens"],
+)
+def test_a_record_id_spelt_another_way_is_refused_and_overwrites_nothing(
+    tmp_path: Path, storage: Storage, server: BackgroundServer, spelling: Any
+) -> None:
+    """A device reads every id as the canonical UUID it names, so a record stored under
+    another spelling of a note's id (upper case, braces, a URN, no hyphens) would land on that
+    note in every vault that pulls it: an admin could overwrite the author's private note on
+    her own devices, or another region publish good practice over a note it may not edit."""
+    lena = enrolled(tmp_path, storage, server, "lena")
+    lena.sync()
+    note = lena.add_note("Mine alone", body=f"{SECRET.decode()} told me", private=True)
+    assert lena.sync().rejected == 0
+    admin = _token(storage, "ada", "admin")
+    twin_id = spelling(note.id)
+    twin = {**_note(title="Nothing to see", body="planted"), "id": twin_id}
+    (answer,) = _push(server, admin, _change("note", twin, 0))
+    assert answer.status == "rejected" and answer.reason == "the payload is for another record"
+    lena.sync()
+    mine = lena.note(note.id)
+    assert mine is not None and mine.private and SECRET.decode() in mine.body
+    assert "planted" not in _feed(server, _token(storage, "lou"))
+
+
+def test_a_council_code_spelt_with_spaces_is_judged_as_devices_read_it(
+    tmp_path: Path, storage: Storage, server: BackgroundServer
+) -> None:
+    """Devices strip the text they read, so " E09000033" is Westminster to them: the server
+    must place it there too, or a user of another region writes about (and, as good practice,
+    publishes to every region) a council outside their regions."""
+    nora = _token(storage, "nora", regions=("North East",))
+    spaced = _note(title="Westminster, from afar", themes=["hubs"])
+    spaced["council"] = f" {WESTMINSTER} "
+    (answer,) = _push(server, nora, _change("note", spaced, 0))
+    assert answer.status == "rejected", answer
+    published = {
+        **spaced,
+        "id": str(uuid.uuid4()),
+        "note_type": NoteType.GOOD_PRACTICE.value,
+        "outcome": "Hubs open",
+    }
+    (answer,) = _push(server, nora, _change("note", published, 0))
+    assert answer.status == "rejected", answer
+    assert "from afar" not in _feed(server, _token(storage, "lou"))
