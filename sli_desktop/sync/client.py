@@ -25,6 +25,7 @@ import pydantic
 import truststore
 
 from ..domain import Record
+from ..domain.records import canonical_uuid
 from ..gcpause import collector_paused
 from ..vault import codec
 from ..vault.coverage import payload_digest
@@ -419,6 +420,10 @@ class SyncClient:
                     cls = _record_type(item)
                     if cls is None or item.payload is None:
                         continue  # a kind this version does not know: skip, not fail
+                    if not _canonical(item.record_id):
+                        # Another spelling of an id (capitals, braces): read, it would land
+                        # on the record the id names. Older servers stored such ids as sent.
+                        continue
                     if _is_disposal(item.kind, item.payload):
                         # Overrides local edits: nothing readable of the note may remain.
                         self.state.scrub(item.kind, item.record_id)
@@ -560,6 +565,14 @@ def _covered(group: list[OutboxRow]) -> list[str]:
     lost; after a thousand more saves of that record offline, the server then merges the
     change with that push's revision three ways, as it would another device's edit."""
     return [r.change_id for r in group[-p.MAX_COVERS :]]
+
+
+def _canonical(record_id: str) -> bool:
+    """Whether ``record_id`` is a UUID written as devices write it (every record's id is)."""
+    try:
+        return canonical_uuid(record_id) == record_id
+    except ValueError:
+        return False
 
 
 def _is_draft(row: OutboxRow) -> bool:

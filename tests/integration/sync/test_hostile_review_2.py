@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sli_desktop.domain import Action, Note, NoteType
 from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.awaited import AWAITED_REFUSAL
-from sli_desktop.server.storage import Storage, records
+from sli_desktop.server.storage import Storage, changes, records, revisions
 from sli_desktop.sync import protocol as p
 from sli_desktop.vault.documents import Documents
 
@@ -231,3 +231,49 @@ def test_a_council_code_spelt_with_spaces_is_judged_as_devices_read_it(
     (answer,) = _push(server, nora, _change("note", published, 0))
     assert answer.status == "rejected", answer
     assert "from afar" not in _feed(server, _token(storage, "lou"))
+
+
+def test_a_device_ignores_a_twin_an_older_server_already_holds(
+    tmp_path: Path, storage: Storage, server: BackgroundServer
+) -> None:
+    """A server from before the check above may hold a record under another spelling of a
+    note's id: the device skips it rather than let it overwrite the note."""
+    lena = enrolled(tmp_path, storage, server, "lena")
+    lena.sync()
+    note = lena.add_note("Mine alone", body=f"{SECRET.decode()} told me", private=True)
+    assert lena.sync().rejected == 0
+    twin_id = note.id.upper()
+    twin = json.dumps({**_note(title="Nothing to see", body="planted"), "id": twin_id})
+    with storage.engine.begin() as conn:
+        conn.execute(
+            records.insert().values(
+                kind="note",
+                record_id=twin_id,
+                rev=1,
+                payload=twin,
+                deleted=False,
+                council=WESTMINSTER,
+                region="London",
+                private=False,
+                owner="ada",
+                shared=False,
+                last_change=str(uuid.uuid4()),
+                last_device="ada",
+            )
+        )
+        conn.execute(revisions.insert().values(kind="note", record_id=twin_id, rev=1, payload=twin))
+        conn.execute(
+            changes.insert().values(
+                item="record",
+                kind="note",
+                record_id=twin_id,
+                rev=1,
+                region="London",
+                private=False,
+                owner="ada",
+                shared=False,
+            )
+        )
+    lena.sync()
+    mine = lena.note(note.id)
+    assert mine is not None and mine.private and SECRET.decode() in mine.body
