@@ -28,10 +28,12 @@ from sli_desktop.domain import (
     Action,
     Assessment,
     AssessmentKind,
+    ConcernLevel,
     ControlChange,
     Note,
     NoteType,
     SupportOffer,
+    ValidationError,
 )
 from sli_desktop.domain.enums import SupportKind
 from sli_desktop.domain.improvement import leadership_place_id
@@ -340,6 +342,22 @@ def test_an_action_that_arrives_before_its_private_note_turns_private_with_it(
 
 
 # -- 2. no one publishes another's intelligence -------------------------------------------------
+def _make_good_practice_anyway(device: Any, note_id: str) -> None:
+    """What an altered client would send: the note made good practice past the device's rules
+    (its evidence kept), saved straight to the vault so the next sync pushes it."""
+    held = device.note(note_id)
+    assert held is not None
+    device.vault.save(
+        held.model_copy(
+            update={
+                "note_type": NoteType.GOOD_PRACTICE,
+                "concern": ConcernLevel.NONE,
+                "outcome": "Hubs",
+            }
+        )
+    )
+
+
 def test_only_the_author_publishes_good_practice_and_never_with_concern_or_evidence(
     tmp_path: Path, storage: Storage, server: BackgroundServer
 ) -> None:
@@ -353,12 +371,16 @@ def test_only_the_author_publishes_good_practice_and_never_with_concern_or_evide
     )
     lena.sync()
     lou.sync()
-    # A colleague in the region, on the current revision, turns it into good practice.
-    lou.edit(note.id, note_type=NoteType.GOOD_PRACTICE, concern="none", outcome="Hubs")
+    # A colleague in the region, on the current revision, turns it into good practice (past
+    # the device, which would refuse the evidence first).
+    _make_good_practice_anyway(lou, note.id)
     refused = lou.sync()
     assert refused.rejected == 1 and "author" in refused.refusals[0].reason
-    # Its author, but the evidence is still on it.
-    lena.edit(note.id, note_type=NoteType.GOOD_PRACTICE, concern="none", outcome="Hubs")
+    # Its author, but the evidence is still on it: the device says so, and an altered client
+    # that sends it anyway is refused by the server.
+    with pytest.raises(ValidationError, match="evidence"):
+        lena.edit(note.id, note_type=NoteType.GOOD_PRACTICE, concern="none", outcome="Hubs")
+    _make_good_practice_anyway(lena, note.id)
     refused = lena.sync()
     assert refused.rejected == 1 and "evidence" in refused.refusals[0].reason
     mo.sync()
