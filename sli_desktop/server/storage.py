@@ -839,13 +839,14 @@ class Storage:
             current is not None
             and current.shared
             and not _shared(change.kind, result_payload, private)
-            and not result_payload.get("deleted")
         ):
             # Good practice taken back (to intelligence, or made private): every region holds
             # a copy, and the new version is no longer theirs to receive. A blank tombstone,
             # shared like the copies, goes first; its region and author then get the real
-            # revision after it, the other regions nothing more.
-            withdrawn = {**theirs, **WITHDRAWN_BLANK, "deleted": True, "version": rev}
+            # revision after it, the other regions nothing more. Deleted (or disposed of) in
+            # the same change, too: the other regions would otherwise keep live copies.
+            stored = theirs or json.loads(current.payload)  # a disposal merges nothing
+            withdrawn = {**stored, **WITHDRAWN_BLANK, "deleted": True, "version": rev}
             self._store(
                 conn,
                 change.kind,

@@ -22,6 +22,7 @@ from sli_desktop.server.awaited import AWAITED_REFUSAL
 from sli_desktop.server.storage import Storage, changes, records, revisions
 from sli_desktop.sync import protocol as p
 from sli_desktop.vault.documents import Documents
+from sli_desktop.vault.notes import Notes
 
 from .support import WESTMINSTER, enrolled
 
@@ -277,3 +278,44 @@ def test_a_device_ignores_a_twin_an_older_server_already_holds(
     lena.sync()
     mine = lena.note(note.id)
     assert mine is not None and mine.private and SECRET.decode() in mine.body
+
+
+# -- good practice taken back and deleted before the device synced ------------------------------
+@pytest.mark.parametrize("how", ["delete", "dispose"])
+@pytest.mark.parametrize("taken_back", [{"private": True}, {"note_type": "intelligence"}])
+def test_good_practice_taken_back_and_deleted_in_one_sync_leaves_no_copy_elsewhere(
+    tmp_path: Path,
+    storage: Storage,
+    server: BackgroundServer,
+    taken_back: dict[str, Any],
+    how: str,
+) -> None:
+    """Taken back (made private, or intelligence again) and then deleted or disposed of before
+    the device synced, the note goes up as one change: the other regions' copies must still be
+    replaced by the blank tombstone, not left as live good practice."""
+    lena = enrolled(tmp_path, storage, server, "lena")
+    nora = enrolled(tmp_path, storage, server, "nora", regions=("North East",))
+    lena.sync()
+    note = lena.add_note(
+        "Family hubs",
+        body="What the council did",
+        themes=["hubs"],
+        note_type=NoteType.GOOD_PRACTICE,
+        outcome="Hubs open",
+        contact="Ask Sam",
+    )
+    assert lena.sync().rejected == 0
+    nora.sync()
+    assert nora.note(note.id) is not None and not nora.note(note.id).deleted
+    changes_ = dict(taken_back)
+    if changes_.get("note_type") == "intelligence":
+        changes_.update(note_type=NoteType.INTELLIGENCE, outcome="", contact="")
+    lena.edit(note.id, **changes_)
+    if how == "delete":
+        Notes(lena.vault).delete(note.id)
+    else:
+        Notes(lena.vault).dispose(note.id, today=dt.date(2100, 1, 1))
+    assert lena.sync().rejected == 0
+    nora.sync()
+    theirs = nora.note(note.id)
+    assert theirs is None or (theirs.deleted and "council did" not in theirs.body)
