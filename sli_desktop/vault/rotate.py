@@ -28,6 +28,8 @@ only old headers and backups.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,6 +66,8 @@ class RotationCancelled(VaultError):
 class Rotated:
     key: bytes
     recovery_key: str
+    #: copies made before schema upgrades (migrations.backup_path) that were removed
+    removed_copies: int = 0
 
 
 class _Progress:
@@ -147,7 +151,19 @@ def rotate(
             "it will be the next time it is opened"
         ) from None
     tracker.step()
-    return Rotated(new_key, recovery_text)
+    return Rotated(new_key, recovery_text, _remove_old_key_copies(path))
+
+
+def _remove_old_key_copies(path: Path) -> int:
+    """Remove the copies taken before schema upgrades: they are under the old key, so the old
+    header and passphrase would still open them, which a rotation exists to end. The vault
+    opened after the upgrade, so they are no longer needed (the audit entry counts them)."""
+    removed = 0
+    for copy in path.parent.glob(f"{glob.escape(path.name)}.schema-v*.bak"):
+        with contextlib.suppress(FileNotFoundError):
+            copy.unlink()
+            removed += 1
+    return removed
 
 
 def _take(path: Path, key: bytes, page_size: int) -> Connection:

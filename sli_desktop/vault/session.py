@@ -184,7 +184,10 @@ def change_passphrase(
     remembered = remembered_key(header, keystore) == key
     rotated = rotate.rotate(path, header, key, new, progress=progress, cancelled=cancelled)
     with _open(path, rotated.key, header.page_size) as vault:
-        vault.audit("passphrase-changed", detail={"key": "rotated"})
+        vault.audit(
+            "passphrase-changed",
+            detail={"key": "rotated", "removed_copies": rotated.removed_copies},
+        )
     if remembered and keystore is not None and not keystore.set(header.vault_id, rotated.key.hex()):
         keystore.delete(header.vault_id)
     return rotated.recovery_key

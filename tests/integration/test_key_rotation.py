@@ -21,6 +21,7 @@ from sli_desktop.vault.connection import open_connection
 from sli_desktop.vault.errors import VaultDamaged, WrongPassphrase, WrongRecoveryKey
 from sli_desktop.vault.header import Header, header_path, read_header
 from sli_desktop.vault.keystore import MemoryKeyStore
+from sli_desktop.vault.migrations import backup_path
 from sli_desktop.vault.rotate import RotationCancelled, VaultInUse
 from sli_desktop.vault.session import change_passphrase, unlock, unlock_with_recovery_key
 from tests.conftest import PASSPHRASE
@@ -93,6 +94,24 @@ def test_the_re_encrypted_vault_is_owner_only_whatever_the_umask(
     change_passphrase(path, PASSPHRASE, NEW_PASSPHRASE, rotate_key=True)
     assert path.stat().st_mode & 0o777 == 0o600
     assert header_path(path).stat().st_mode & 0o777 == 0o600
+
+
+def test_rotation_removes_the_copies_taken_before_schema_upgrades(
+    made: tuple[Path, str, list[str]],
+) -> None:
+    """A copy taken before a migration is under the old key: the old header and passphrase
+    would open it, so a rotation removes it (a plain change leaves it)."""
+    path, _recovery, _ids = made
+    copy = backup_path(path, 2)
+    shutil.copy2(path, copy)
+    change_passphrase(path, PASSPHRASE, NEW_PASSPHRASE)
+    assert copy.exists()
+    change_passphrase(path, NEW_PASSPHRASE, THIRD_PASSPHRASE, rotate_key=True)
+    assert not copy.exists()
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".bak")]
+    with unlock(path, THIRD_PASSPHRASE) as vault:
+        rotated = [e for e in AuditLog(vault).entries() if e.action == "passphrase-changed"]
+    assert json.loads(rotated[-1].detail) == {"key": "rotated", "removed_copies": 1}
 
 
 def test_rotation_issues_a_new_recovery_key_and_retires_the_old_one(
