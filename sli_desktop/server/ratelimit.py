@@ -14,6 +14,12 @@ colleague out by failing on purpose, valid codes included.
   same way, and the count is the same whether such a code exists or not: the answer never
   says which.
 
+The table is bounded, because failures come from unauthenticated clients: a selector that is
+not six hex digits cannot select a code and counts against its address only; a selector's
+count stops growing once it has burnt; and past MAX_ROWS rows the oldest go first, so a flood
+from very many addresses ages out per-code counts (the per-address limit still holds) rather
+than filling the disk.
+
 A valid code is thus refused only for failures from the same address, or for failures with
 the same first group (which burn that code: the operator issues a new one with
 ``sli server add-user``). Rows live in the server's database, so server processes behind a
@@ -37,6 +43,9 @@ PER_CODE = 10
 CODE_WINDOW = 7 * 24 * 3600.0
 #: Characters of a code that select it: its first group of six hex digits (24 of 96 bits).
 SELECTOR = 6
+#: The most failures the table keeps (about a hundred bytes each, with its indexes).
+MAX_ROWS = 1_000_000
+_HEX = frozenset("0123456789ABCDEF")
 
 ADDRESS = "address"
 CODE = "code"
@@ -72,14 +81,17 @@ class Attempt:
     the operator's own tools) and its code's selector's key."""
 
     address: str | None
-    code: str
+    #: None when what was typed cannot select any code (not six hex digits first)
+    code: str | None
 
     @classmethod
     def of(cls, code: str, address: str | None) -> Attempt:
         selector = code.strip().upper()[:SELECTOR]
         return cls(
             None if address is None else _key(ADDRESS, address_group(address)),
-            _key(CODE, selector),
+            _key(CODE, selector)
+            if len(selector) == SELECTOR and _HEX.issuperset(selector)
+            else None,
         )
 
 
@@ -104,22 +116,29 @@ def check(conn: Connection, table: sa.Table, attempt: Attempt, now: float) -> No
             raise Limited(
                 f"too many failed enrolment attempts: wait {wait} seconds and try again", wait
             )
-    wait = _wait(conn, table, CODE, attempt.code, PER_CODE, CODE_WINDOW, now)
+    wait = 0
+    if attempt.code is not None:
+        wait = _wait(conn, table, CODE, attempt.code, PER_CODE, CODE_WINDOW, now)
     if wait:
         raise Limited("too many failed enrolment attempts with this code: ask for a new code", wait)
 
 
 def failed(conn: Connection, table: sa.Table, attempt: Attempt, now: float) -> None:
     """Count a failed attempt, and forget failures too old to count any more."""
-    rows = [{"scope": CODE, "key": attempt.code, "at": now}]
+    # check() refuses a burnt selector before the code is looked at, so no selector gets
+    # more than PER_CODE rows.
+    rows = [] if attempt.code is None else [{"scope": CODE, "key": attempt.code, "at": now}]
     if attempt.address is not None:
         rows.append({"scope": ADDRESS, "key": attempt.address, "at": now})
-    conn.execute(table.insert(), rows)
+    if rows:
+        conn.execute(table.insert(), rows)
     conn.execute(
         table.delete().where(
             sa.or_(
                 table.c.at < now - CODE_WINDOW,
                 sa.and_(table.c.scope == ADDRESS, table.c.at < now - ADDRESS_WINDOW),
+                # the oldest beyond MAX_ROWS (ids only grow): a range on the primary key
+                table.c.id <= sa.select(sa.func.max(table.c.id)).scalar_subquery() - MAX_ROWS,
             )
         )
     )

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
+from sli_desktop.server import ratelimit
 from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.proxies import trusted_networks
 from sli_desktop.server.ratelimit import ADDRESS_WINDOW, PER_ADDRESS, PER_CODE
-from sli_desktop.server.storage import Storage
+from sli_desktop.server.storage import Storage, enrolment_failures
 from tests.conftest import CliResult
 from tests.integration.test_cli import fails
 
@@ -226,3 +228,43 @@ def test_sli_server_serve_believes_forwarded_for_only_from_a_trusted_proxy(
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
+
+
+def _failure_rows(storage: Storage) -> dict[str, int]:
+    with storage.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(enrolment_failures.c.scope, sa.func.count()).group_by(
+                enrolment_failures.c.scope
+            )
+        ).all()
+    return {str(scope): int(count) for scope, count in rows}
+
+
+def test_what_cannot_select_a_code_counts_against_its_address_only(
+    storage: Storage, server: BackgroundServer
+) -> None:
+    _behind_a_proxy(server)
+    code = storage.add_user("amy", "adviser", ["London"])
+    for n in range(PER_CODE + 5):  # not six hex digits first: no code starts so
+        typed = f"ZZ{n:04d}-" + code.split("-", 1)[1]
+        assert _enrol(server.url, typed, forwarded=f"198.51.100.{n}").status_code == 401
+    assert _failure_rows(storage) == {"address": PER_CODE + 5}
+    assert _enrol(server.url, code, forwarded="203.0.113.1").status_code == 200
+
+
+def test_a_flood_of_failures_cannot_fill_the_disk(
+    storage: Storage, server: BackgroundServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fresh first groups from ever new addresses: the table keeps at most MAX_ROWS, the
+    oldest going first, and the per-address limit still holds."""
+    monkeypatch.setattr(ratelimit, "MAX_ROWS", 40)
+    _behind_a_proxy(server)
+    for n in range(60):
+        assert (
+            _enrol(server.url, _wrong(n), forwarded=f"198.51.{n // 200}.{n % 200}").status_code
+            == 401
+        )
+        assert sum(_failure_rows(storage).values()) <= 40
+    for _ in range(PER_ADDRESS):
+        _enrol(server.url, _wrong(1000), forwarded="203.0.113.9")
+    assert _enrol(server.url, _wrong(1001), forwarded="203.0.113.9").status_code == 429
