@@ -679,12 +679,22 @@ class Storage:
         cls = KINDS.get(change.kind)
         if cls is None:
             return self._reject(conn, who, change, ids, f"unknown kind {change.kind!r}")
+        # Most changes meet the full rules for new writes as sent; then, if what is stored is
+        # what was sent (a create, or a fast-forward of every field), it needs no second check
+        # below. Otherwise the relaxed rules for stored records decide whether it can be read.
+        meets_rules = True
         try:
-            typed = cls.model_validate(change.payload, context=STORED)
-        except pydantic.ValidationError as exc:
-            first = exc.errors(include_url=False, include_input=False)[0]
-            where = ".".join(str(x) for x in first["loc"])
-            return self._reject(conn, who, change, ids, f"invalid record: {where} {first['msg']}")
+            typed = cls.model_validate(change.payload)
+        except (pydantic.ValidationError, DomainError):
+            meets_rules = False
+            try:
+                typed = cls.model_validate(change.payload, context=STORED)
+            except pydantic.ValidationError as exc:
+                first = exc.errors(include_url=False, include_input=False)[0]
+                where = ".".join(str(x) for x in first["loc"])
+                return self._reject(
+                    conn, who, change, ids, f"invalid record: {where} {first['msg']}"
+                )
         # Devices read the typed record (an id as its canonical UUID, text stripped, "no" as
         # false), so the server judges and stores the same values: a record must not be one
         # thing here and another in the vaults that pull it (a note id spelt in capitals would
@@ -826,7 +836,9 @@ class Storage:
                 private = bool(result_payload.get("private"))
         # The full rules for new writes, on what would be stored: the relaxed rules for stored
         # records (STORED) only keep yesterday's records readable.
-        refusal = _full_rules_refusal(cls, change.kind, result_payload)
+        refusal = _full_rules_refusal(
+            cls, change.kind, result_payload, change.payload if meets_rules else None
+        )
         if refusal:
             return self._reject(conn, who, change, ids, refusal)
         if disposal:
@@ -1658,10 +1670,17 @@ def _leaves_good_practice(theirs: dict[str, Any], result: dict[str, Any]) -> boo
     )
 
 
-def _full_rules_refusal(cls: type[Record], kind: str, result: dict[str, Any]) -> str | None:
+def _full_rules_refusal(
+    cls: type[Record],
+    kind: str,
+    result: dict[str, Any],
+    checked: dict[str, Any] | None = None,
+) -> str | None:
     """Why what would be stored breaks the rules for new writes (a medium concern without
     evidence, a done date on an open action...), or None. Checked on the merged result: two
-    changes each valid alone can merge into one that is not."""
+    changes each valid alone can merge into one that is not. ``checked``: the payload as sent,
+    already found to meet the rules; a result that differs from it only in its version (a
+    create, a fast-forward) is not validated again."""
     if (
         kind == "note"
         and result.get("note_type") == GOOD_PRACTICE
@@ -1669,11 +1688,19 @@ def _full_rules_refusal(cls: type[Record], kind: str, result: dict[str, Any]) ->
         and result.get("evidence")
     ):
         return _GOOD_PRACTICE_EVIDENCE
+    if checked is not None and _same_but_version(result, checked):
+        return None
     try:
         validated(cls, result)
     except DomainError as exc:
         return f"invalid record: {exc.field} {exc.message}"
     return None
+
+
+def _same_but_version(result: dict[str, Any], sent: dict[str, Any]) -> bool:
+    return result.keys() == sent.keys() | {"version"} and all(
+        result[k] == sent[k] for k in sent if k != "version"
+    )
 
 
 #: What the server itself blanks in a disposal tombstone, whatever the device sent: nothing
