@@ -1612,10 +1612,15 @@ def _good_practice_refusal(
     )
     if turning and not author:
         return _AUTHOR_PUBLISHES
-    agreed = max(r.rev for r in mine_done) if mine_done else change.base_rev
-    if turning and agreed != current.rev:
+    if turning and _agreed_rev(change, mine_done) != current.rev:
         return _STALE_GOOD_PRACTICE
     return None
+
+
+def _agreed_rev(change: p.Change, mine_done: Sequence[Any]) -> int:
+    """The revision this device last agreed with the server: its base, or what an earlier push
+    of the same chain made if that push landed and its answer was lost."""
+    return max(r.rev for r in mine_done) if mine_done else change.base_rev
 
 
 _STALE_PUBLIC = (
@@ -1648,8 +1653,7 @@ def _publishing_refusal(
         return None
     if payload.get("private"):
         return _MADE_PUBLIC
-    agreed = max(r.rev for r in mine_done) if mine_done else change.base_rev
-    return None if agreed == current.rev else _STALE_PUBLIC
+    return None if _agreed_rev(change, mine_done) == current.rev else _STALE_PUBLIC
 
 
 def _reverts(payload: dict[str, Any], base: dict[str, Any] | None, theirs: dict[str, Any]) -> bool:
