@@ -1,31 +1,8 @@
-"""Dates as a British briefing prints them, whatever the process locale (Qt sets it from the
-desktop, which would change strftime's month names) and on Windows (no %-d)."""
+"""Dates as a briefing prints them: the same British formats as the window (one module for
+both, so a date never reads two ways)."""
 
 from __future__ import annotations
 
-from datetime import date
+from ..formats import long_date, short_date
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def long_date(value: date | None) -> str:
-    """'5 March 2026'"""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else "—"
-
-
-def short_date(value: date | None) -> str:
-    """'5 Mar 2026'"""
-    return f"{value.day} {MONTHS[value.month - 1][:3]} {value.year}" if value else "—"
+__all__ = ["long_date", "short_date"]
