@@ -55,7 +55,8 @@ class SearchPopup(QDialog):
         self.results.clear()
         for hit in self.hits:
             where = self.names.get(hit.council or "", "") if hit.kind != "council" else ""
-            label = f"{_KIND_LABEL[hit.kind]}: {hit.title}"
+            kind = "Draft note" if hit.draft else _KIND_LABEL[hit.kind]
+            label = f"{kind}: {hit.title}"
             item = QListWidgetItem(" · ".join(p for p in (label, where, hit.detail) if p))
             item.setData(Qt.ItemDataRole.UserRole, hit)
             self.results.addItem(item)

@@ -55,10 +55,12 @@ class CouncilOverview:
 
 
 def concern_levels(vault: Vault, today: date) -> dict[str, ConcernLevel]:
-    """Each council's current concern: the highest among its notes of the last year."""
+    """Each council's current concern: the highest among its complete notes of the last year.
+    A draft never sets it: it is unfinished, unsynced and left out of briefings, and the window
+    must tell the same story as the briefing."""
     ranks = {level.value: level.rank for level in ConcernLevel}
     rows = vault.query(
-        "SELECT council, concern FROM notes WHERE deleted = 0 AND date >= ? "
+        "SELECT council, concern FROM notes WHERE deleted = 0 AND draft = 0 AND date >= ? "
         "GROUP BY council, concern",
         ((today - CONCERN_WINDOW).isoformat(),),
     )

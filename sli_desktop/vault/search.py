@@ -47,6 +47,8 @@ class Hit:
     detail: str
     council: str | None
     score: float
+    #: a note saved incomplete: the window marks it so it is never read as finished
+    draft: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -84,21 +86,21 @@ _KINDS: dict[str, tuple[str, str, str, float, str]] = {
         "10.0, 10.0, 4.0, 10.0",
         3.0,
         "t.id, CASE WHEN t.short_name != '' THEN t.short_name ELSE t.name END, "
-        "t.type || ', ' || t.region, t.gss_code",
+        "t.type || ', ' || t.region, t.gss_code, 0",
     ),
     "contact": (
         "contacts_fts",
         "contacts",
         "10.0, 3.0, 2.0, 2.0",
         1.5,
-        "t.id, t.name, t.role, t.council",
+        "t.id, t.name, t.role, t.council, 0",
     ),
     "note": (
         "notes_fts",
         "notes",
         "10.0, 1.0, 4.0, 2.0",
         1.0,
-        "t.id, t.title, t.date || ' · ' || t.concern, t.council",
+        "t.id, t.title, t.date || ' · ' || t.concern, t.council, t.draft",
     ),
 }
 
@@ -129,7 +131,7 @@ class Search:
                 ORDER BY s.score""",
             (query, floor),
         )
-        return [Hit(kind, r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
+        return [Hit(kind, r[0], r[1], r[2], r[3], float(r[5]), bool(r[4])) for r in rows]
 
     def _floor(self, fts: str, table: str, query: str) -> int:
         """The rowid of the ``window``-th newest match (0 when there are fewer): ranking starts

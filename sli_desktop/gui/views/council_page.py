@@ -46,9 +46,16 @@ NOTE_COLUMNS: list[Column[Note]] = [
     Column("Council aware", lambda n: "yes" if n.council_aware else "not yet"),
     Column("Marking", lambda n: n.marking.value),
     Column("Themes", lambda n: n.themes),
-    # Good practice is marked so it is not read as intelligence (it has no concern level).
-    Column("Title", lambda n: f"Good practice: {n.title}" if n.is_good_practice else n.title),
+    Column("Title", lambda n: _note_title(n)),
 ]
+
+
+def _note_title(note: Note) -> str:
+    """Good practice is marked so it is not read as intelligence (it has no concern level), a
+    draft so it is not read as finished (it sets no concern level either)."""
+    if note.draft:
+        return f"Draft: {note.title}"
+    return f"Good practice: {note.title}" if note.is_good_practice else note.title
 
 
 def _label(value: str, name: str) -> QLabel:
@@ -272,7 +279,9 @@ class CouncilPage(View):
                 str(note.date),
                 _label(
                     f"<b style='color:{concern_colour(note.concern.value) or 'palette(text)'}'>"
-                    f"{note.concern.value}</b> — {note.title}",
+                    f"{note.concern.value}</b> — "
+                    + ("<i>Draft (sets no concern level)</i>: " if note.draft else "")
+                    + html.escape(note.title),
                     note.title,
                 ),
             )
