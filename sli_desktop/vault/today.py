@@ -1,0 +1,243 @@
+"""What the adviser's day starts with (the window's Today view): her councils ranked by
+concern, what is overdue, what is coming in the next 30 days, drafts to finish, notes due for
+review and when she last synced.
+
+Read-only, and cheap on a large vault: notes are read once, grouped in SQL over the last
+year (the index on date), and only the councils in scope are loaded
+(docs/PERFORMANCE.md, "Cold start").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from ..domain import (
+    Action,
+    ConcernLevel,
+    Council,
+    Engagement,
+    ImprovementBoard,
+    Note,
+    Region,
+)
+from .coverage import Assignments
+from .notes import Notes
+from .overview import CONCERN_WINDOW
+from .store import Vault
+from .syncstate import SyncState
+
+#: How far ahead "coming up" looks.
+AHEAD = timedelta(days=30)
+#: At most this many notes due for review are listed (the count says how many there are).
+REVIEW_LIMIT = 20
+
+
+class Scope(StrEnum):
+    """Whose councils Today ranks, in the order they are tried."""
+
+    COVERED = "covered"  # regions the adviser covers (who covers what), today
+    REGIONS = "regions"  # regions this device is enrolled for on the sync server
+    ALL = "all"  # neither is known: every council
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something on a day: a peer challenge or review starting, or a board meeting."""
+
+    on: date
+    what: str
+    council: str  # GSS code
+    council_name: str
+    kind: str  # the record kind it lives in: "engagement" or "improvement-board"
+    record_id: str
+
+
+@dataclass(frozen=True)
+class CouncilRow:
+    council: Council
+    #: the highest concern among its complete notes of the last year (drafts never count)
+    concern: ConcernLevel
+    #: the date of its latest complete note of the last year
+    latest_note: date | None
+    next_event: Event | None
+    overdue: int
+    #: a serious concern the council has not been told is shared (contact the leader)
+    serious_unaware: bool = False
+
+
+@dataclass(frozen=True)
+class Today:
+    day: date
+    scope: Scope
+    regions: list[Region]
+    councils: list[CouncilRow]
+    overdue: list[Action]
+    upcoming: list[Event]
+    drafts: list[Note]
+    due_for_review: list[Note]
+    due_count: int
+    last_synced: str | None
+    names: dict[str, str] = field(default_factory=dict)
+
+    def council_name(self, gss: str | None) -> str:
+        return self.names.get(gss or "", gss or "")
+
+
+def rank_key(row: CouncilRow) -> tuple[int, int, str]:
+    """Highest concern first, then the most recent note, then by name."""
+    recency = row.latest_note.toordinal() if row.latest_note else 0
+    return (-row.concern.rank, -recency, row.council.name.lower())
+
+
+def my_regions(vault: Vault, me: str, day: date) -> tuple[Scope, list[Region]]:
+    """The regions the adviser covers today (by her name in who covers what), else those the
+    device is enrolled for, else none (meaning every council)."""
+    wanted = " ".join(me.split()).casefold()
+    covered: list[Region] = []
+    if wanted:
+        for cover in Assignments(vault).list(on=day):
+            if " ".join(cover.person.split()).casefold() == wanted:
+                covered += [r for r in cover.regions if r not in covered]
+    if covered:
+        return Scope.COVERED, covered
+    enrolled = SyncState(vault).get("regions")
+    if enrolled:
+        regions = list(_regions(json.loads(enrolled)))
+        if regions:
+            return Scope.REGIONS, regions
+    return Scope.ALL, []
+
+
+def _regions(values: Iterable[str]) -> Iterable[Region]:
+    for value in values:
+        try:
+            yield Region(value)
+        except ValueError:
+            continue
+
+
+def today(vault: Vault, day: date | None = None, me: str | None = None) -> Today:
+    """Everything Today shows, for ``me`` (default: the vault's adviser) on ``day``."""
+    day = day or vault.now().date()
+    scope, regions = my_regions(vault, vault.actor if me is None else me, day)
+    if regions:
+        marks = ",".join("?" * len(regions))
+        councils = vault.records(
+            Council, f"deleted = 0 AND region IN ({marks})", [r.value for r in regions]
+        )
+    else:
+        councils = vault.records(Council, "deleted = 0")
+    names = {c.gss_code: c.display_name for c in councils}
+    mine = set(names)
+
+    concern, latest = _concern(vault, day, mine)
+    overdue = [
+        a
+        for a in vault.records(
+            Action,
+            "deleted = 0 AND status = 'open' AND due < ?",
+            (day.isoformat(),),
+            order="due, seq",
+        )
+        if a.council in mine
+    ]
+    events = [e for e in _events(vault, day, names) if e.council in mine]
+    upcoming = [e for e in events if e.on <= day + AHEAD]
+    first_event: dict[str, Event] = {}
+    for event in events:
+        first_event.setdefault(event.council, event)
+    overdue_by: dict[str, int] = {}
+    for action in overdue:
+        overdue_by[action.council or ""] = overdue_by.get(action.council or "", 0) + 1
+    unaware = {n.council for n in Notes(vault).serious_unaware(sorted(mine)) if not n.draft}
+
+    rows = sorted(
+        (
+            CouncilRow(
+                council=c,
+                concern=concern.get(c.gss_code, ConcernLevel.NONE),
+                latest_note=latest.get(c.gss_code),
+                next_event=first_event.get(c.gss_code),
+                overdue=overdue_by.get(c.gss_code, 0),
+                serious_unaware=c.gss_code in unaware,
+            )
+            for c in councils
+        ),
+        key=rank_key,
+    )
+    notes = Notes(vault)
+    return Today(
+        day=day,
+        scope=scope,
+        regions=regions,
+        councils=rows,
+        overdue=overdue,
+        upcoming=upcoming,
+        drafts=notes.drafts(),
+        due_for_review=notes.due_for_review(day, limit=REVIEW_LIMIT),
+        due_count=notes.count_due(day),
+        last_synced=vault.meta("last_synced"),
+        names=names,
+    )
+
+
+def _concern(
+    vault: Vault, day: date, councils: set[str]
+) -> tuple[dict[str, ConcernLevel], dict[str, date]]:
+    """Each council's highest concern and latest date among its complete notes of the last
+    year: one grouped pass over the date index."""
+    rows: Sequence[tuple[str, str, str]] = vault.query(
+        "SELECT council, concern, max(date) FROM notes "
+        "WHERE deleted = 0 AND draft = 0 AND date >= ? GROUP BY council, concern",
+        ((day - CONCERN_WINDOW).isoformat(),),
+    )
+    concern: dict[str, ConcernLevel] = {}
+    latest: dict[str, date] = {}
+    for gss, value, newest in rows:
+        if gss not in councils:
+            continue
+        level = ConcernLevel(value)
+        if gss not in concern or level.rank > concern[gss].rank:
+            concern[gss] = level
+        on = date.fromisoformat(newest)
+        if gss not in latest or on > latest[gss]:
+            latest[gss] = on
+    return concern, latest
+
+
+def _events(vault: Vault, day: date, names: dict[str, str]) -> list[Event]:
+    """Peer challenges and reviews starting, and board meetings, from ``day`` on, soonest
+    first."""
+    found: list[Event] = []
+    for engagement in vault.records(Engagement, "deleted = 0 AND start >= ?", (day.isoformat(),)):
+        if engagement.status.is_terminal or engagement.start is None:
+            continue
+        found.append(
+            Event(
+                on=engagement.start,
+                what=engagement.type.label,
+                council=engagement.council,
+                council_name=names.get(engagement.council, engagement.council),
+                kind=Engagement.kind,
+                record_id=engagement.id,
+            )
+        )
+    for board in vault.records(ImprovementBoard, "deleted = 0"):
+        for meeting in board.meetings:
+            if meeting >= day:
+                found.append(
+                    Event(
+                        on=meeting,
+                        what="Improvement Board meeting",
+                        council=board.council,
+                        council_name=names.get(board.council, board.council),
+                        kind=ImprovementBoard.kind,
+                        record_id=board.id,
+                    )
+                )
+                break
+    return sorted(found, key=lambda e: (e.on, e.council_name, e.what))
