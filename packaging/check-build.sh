@@ -48,7 +48,7 @@ took=$(( ($(date +%s%N) - start) / 1000000 ))
 # The command line on its own: a vault made and read back by the frozen `sli`.
 export_pass=$(head -c 18 /dev/urandom | base64)
 run env SLI_PASSPHRASE="$export_pass" SLI_VAULT="$home/v/vault.sli" \
-    "$app/sli" init >/dev/null || fail "sli init failed"
+    "$app/sli" init --name "Check Build" >/dev/null || fail "sli init failed"
 run env SLI_PASSPHRASE="$export_pass" SLI_VAULT="$home/v/vault.sli" \
     "$app/sli" vault info >/dev/null || fail "sli vault info failed"
 

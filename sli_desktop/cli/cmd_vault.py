@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from ..vault import keys, session
+from ..vault import identity, keys, session
 from ..vault.audit import AuditLog
 from ..vault.errors import WrongRecoveryKey
 from ..vault.header import read_header
@@ -20,8 +20,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--remember", action="store_true", help="keep the key in this device's OS keyring"
     )
     p.add_argument(
-        "--owner", help="your name as recorded on what you write (default: your login name)"
+        "--name",
+        "--owner",
+        dest="name",
+        help="your name as colleagues know it: it signs what you write and your briefings "
+        "(asked for when not given)",
     )
+    p.add_argument("--role", default="", help="your role, e.g. 'Principal Adviser'")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=init)
 
@@ -43,6 +48,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c = vsub.add_parser("info", parents=[common], help="where the vault is and what it holds")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=info)
+    c = vsub.add_parser(
+        "identity", parents=[common], help="show or change the name and role you sign with"
+    )
+    c.add_argument("--name", help="your name, as colleagues know it")
+    c.add_argument("--role", help="your role, e.g. 'Principal Adviser'")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=show_identity)
     c = vsub.add_parser("check", parents=[common], help="verify every page and the audit chain")
     c.set_defaults(func=check)
     c = vsub.add_parser("remember", parents=[common], help="keep the key in the OS keyring")
@@ -65,6 +77,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def init(ctx: Context) -> None:
     path = ctx.vault_path
+    name, role = _adviser(ctx)
     passphrase = ctx.given_passphrase()
     if passphrase is None:
         passphrase = ctx.new_passphrase(env="SLI_PASSPHRASE")
@@ -74,7 +87,12 @@ def init(ctx: Context) -> None:
             "no OS keyring is available to remember the key; the vault was not created"
         )
     created = session.create_vault(
-        path, passphrase, owner=ctx.args.owner, remember=ctx.args.remember, keystore=keystore
+        path,
+        passphrase,
+        owner=name,
+        role=role,
+        remember=ctx.args.remember,
+        keystore=keystore,
     )
     created.vault.close()
     if ctx.args.json:
@@ -92,6 +110,23 @@ def init(ctx: Context) -> None:
     say("")
     say("Recovery key (shown once; write it down and keep it apart from this laptop):")
     say(f"  {created.recovery_key}")
+
+
+def _adviser(ctx: Context) -> tuple[str, str]:
+    """The name and role for a new vault: from --name/--role, else asked at the terminal."""
+    name, role = ctx.args.name, ctx.args.role
+    if name is None:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise UsageError(
+                "give your name with --name, as colleagues know it: it signs what you write"
+            )
+        name = ctx.ask("Your name, as colleagues know it")
+        role = role or ctx.ask("Your role (optional)")
+    try:
+        adviser = identity.checked(name, role)
+    except identity.IdentityRefused as exc:
+        raise UsageError(str(exc)) from None
+    return adviser.name, adviser.role
 
 
 def change_passphrase(ctx: Context) -> None:
@@ -133,7 +168,8 @@ def info(ctx: Context) -> None:
     data = {
         "vault": str(ctx.vault_path),
         "vault_id": header.vault_id,
-        "owner": vault.actor,
+        "owner": vault.identity.name,
+        "role": vault.identity.role,
         "schema_version": int(vault.scalar("PRAGMA user_version")),
         "cipher_version": vault.scalar("PRAGMA cipher_version"),
         "memory_security": vault.memory_security,
@@ -145,6 +181,23 @@ def info(ctx: Context) -> None:
     else:
         for key, value in data.items():
             say(f"{key.replace('_', ' '):>16}: {value}")
+
+
+def show_identity(ctx: Context) -> None:
+    vault = ctx.vault()
+    current = vault.identity
+    if ctx.args.name is not None or ctx.args.role is not None:
+        name = current.name if ctx.args.name is None else ctx.args.name
+        role = current.role if ctx.args.role is None else ctx.args.role
+        try:
+            current = identity.set_identity(vault, name, role)
+        except identity.IdentityRefused as exc:
+            raise UsageError(str(exc)) from None
+    if ctx.args.json:
+        emit_json({"name": current.name, "role": current.role})
+    else:
+        say(f"Name: {current.name}")
+        say(f"Role: {current.role or '(none given)'}")
 
 
 def check(ctx: Context) -> int:

@@ -82,6 +82,13 @@ class Context:
         except (EOFError, KeyboardInterrupt):
             raise UsageError(nothing) from None
 
+    def ask(self, label: str) -> str:
+        """Ask for something that is not secret, on the terminal, echoing what is typed."""
+        try:
+            return input(f"{label}: ")
+        except (EOFError, KeyboardInterrupt):
+            raise UsageError("nothing was entered") from None
+
     def new_passphrase(self, env: str = "SLI_NEW_PASSPHRASE", file_arg: str = "") -> str:
         value = os.environ.get(env)
         if not value and file_arg and getattr(self.args, file_arg, None):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import keys, rotate, strength
+from . import identity, keys, rotate, strength
 from .connection import Error, open_connection
 from .errors import VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey, classify
 from .files import creating_path, fsync_dir, is_empty_or_missing, remove_database, settle
@@ -56,6 +56,7 @@ def create_vault(
     passphrase: str,
     *,
     owner: str | None = None,
+    role: str = "",
     remember: bool = False,
     keystore: KeyStore | None = None,
     kdf: keys.KdfParams | None = None,
@@ -73,6 +74,7 @@ def create_vault(
         raise VaultFileMissing(path)
     if path.exists():
         raise VaultExists(path)
+    adviser = identity.checked(owner, role) if owner is not None else None
     check_passphrase(passphrase, owner=owner)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = keys.new_database_key()
@@ -82,7 +84,7 @@ def create_vault(
     remove_database(creating)  # a creation cut short before it wrote its header
     wrote_header = False
     try:
-        _new_database(creating, key, header, owner or _os_user()).close()
+        _new_database(creating, key, header, adviser or identity.Identity(_os_user())).close()
         write_header(path, header)
         wrote_header = True
         os.replace(creating, path)
@@ -97,7 +99,7 @@ def create_vault(
     return Created(vault, recovery_text, remembered)
 
 
-def _new_database(db: Path, key: bytes, header: Header, owner: str) -> Vault:
+def _new_database(db: Path, key: bytes, header: Header, adviser: identity.Identity) -> Vault:
     conn = open_connection(db, key, page_size=header.page_size)
     try:
         os.chmod(db, 0o600)
@@ -105,11 +107,13 @@ def _new_database(db: Path, key: bytes, header: Header, owner: str) -> Vault:
     except BaseException:
         conn.close()
         raise
-    vault = Vault(conn, db, owner)
+    vault = Vault(conn, db, adviser.name)
     try:
         with vault.transaction():
             vault.set_meta("vault_id", header.vault_id)
-            vault.set_meta("owner", vault.actor)
+            vault.set_meta(identity.NAME_KEY, adviser.name)
+            if adviser.role:
+                vault.set_meta(identity.ROLE_KEY, adviser.role)
             vault.set_meta("created_at", vault.now().isoformat())
             vault.audit("vault-created")
     except BaseException:

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..domain import Record, utcnow
-from . import codec
+from . import codec, identity
 from .connection import Connection, Error, memory_security_enabled
 from .errors import TransactionFailed, VaultError, VaultLocked, classify
+from .identity import Identity
 
 R = TypeVar("R", bound=Record)
 Clock = Callable[[], datetime]
@@ -85,6 +86,11 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def identity(self) -> Identity:
+        """The adviser's name and role, as briefings and the window show them."""
+        return identity.identity(self)
 
     @property
     def memory_security(self) -> bool:

@@ -95,25 +95,25 @@ def test_help_exits_zero_without_an_error(cli: Cli) -> None:
 
 
 def test_init_creates_a_vault_and_shows_the_recovery_key(cli: Cli, vault_path: Path) -> None:
-    created = as_json(cli("init", "--json"))
+    created = as_json(cli("init", "--name", "Asha Patel", "--json"))
     assert set(created) == {"vault", "recovery_key", "remembered"}
     assert created["vault"] == str(vault_path)
     assert created["remembered"] is False
     assert len(created["recovery_key"]) >= 20
     assert vault_path.exists()
     assert as_json(cli("council", "list", "--json")) == []
-    assert "already exists" in fails(cli("init"))
+    assert "already exists" in fails(cli("init", "--name", "Asha Patel"))
 
 
 def test_init_text_output(cli: Cli, vault_path: Path) -> None:
-    result = ok(cli("init"))
+    result = ok(cli("init", "--name", "Asha Patel"))
     assert f"Created an encrypted vault at {vault_path}" in result.out
     assert "Recovery key" in result.out
 
 
 def test_init_refuses_a_weak_passphrase(cli: Cli, vault_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SLI_PASSPHRASE", "short")
-    assert "at least" in fails(cli("init"))
+    assert "at least" in fails(cli("init", "--name", "Asha Patel"))
     assert not vault_path.exists()
 
 
@@ -121,7 +121,7 @@ def test_init_remember_keeps_the_key_for_this_device(
     cli: Cli, vault_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = MemoryKeyStore()
-    created = as_json(cli("init", "--remember", "--json", keystore=store))
+    created = as_json(cli("init", "--name", "Asha Patel", "--remember", "--json", keystore=store))
     assert created["remembered"] is True
     monkeypatch.delenv("SLI_PASSPHRASE")
     assert as_json(cli("council", "list", "--json", keystore=store)) == []
@@ -130,7 +130,9 @@ def test_init_remember_keeps_the_key_for_this_device(
 
 
 def test_init_remember_without_a_keyring_creates_nothing(cli: Cli, vault_path: Path) -> None:
-    message = fails(cli("init", "--remember", keystore=MemoryKeyStore(available=False)))
+    message = fails(
+        cli("init", "--name", "Asha Patel", "--remember", keystore=MemoryKeyStore(available=False))
+    )
     assert "no OS keyring" in message
     assert not vault_path.exists()
 

@@ -248,7 +248,7 @@ def test_a_passphrase_from_a_file_that_cannot_be_typed_is_refused_where_it_is_se
     path = tmp_path / "vault" / "v.sli"
     secret = tmp_path / "passphrase.txt"
     secret.write_bytes(content.encode())
-    run = sli(path, "init", "--passphrase-file", str(secret), passphrase="")
+    run = sli(path, "init", "--name", "Asha Patel", "--passphrase-file", str(secret), passphrase="")
     message = one_line_error(run)
     assert "cannot be typed" in message, message
     assert not path.exists() and not header_path(path).exists()

@@ -237,7 +237,7 @@ def assert_asks_for_passphrase(run: Run) -> None:
 
 
 def init(vault: Path, passphrase: str, *extra: str) -> dict[str, object]:
-    run = sli(vault, "init", "--json", *extra, passphrase=passphrase)
+    run = sli(vault, "init", "--name", "Asha Patel", "--json", *extra, passphrase=passphrase)
     assert run.code == 0, run
     assert "Traceback" not in run.err, run.err
     created: dict[str, object] = json.loads(run.out)
@@ -525,7 +525,16 @@ def test_init_remember_with_a_failing_keyring_still_makes_a_usable_vault(
     broken_keyring: dict[str, str], vault_path: Path, passphrase: str, backend: str
 ) -> None:
     env = {**broken_keyring, "PYTHON_KEYRING_BACKEND": f"sli_broken_keyring.{backend}"}
-    run = sli(vault_path, "init", "--remember", "--json", passphrase=passphrase, env=env)
+    run = sli(
+        vault_path,
+        "init",
+        "--name",
+        "Asha Patel",
+        "--remember",
+        "--json",
+        passphrase=passphrase,
+        env=env,
+    )
     assert run.code == 0, run
     assert json.loads(run.out)["remembered"] is False
     assert "Traceback" not in run.err
@@ -537,7 +546,9 @@ def test_init_remember_without_a_keyring_creates_nothing(
     broken_keyring: dict[str, str], vault_path: Path, passphrase: str
 ) -> None:
     env = {**broken_keyring, "PYTHON_KEYRING_BACKEND": "sli_broken_keyring.WontStart"}
-    run = sli(vault_path, "init", "--remember", passphrase=passphrase, env=env)
+    run = sli(
+        vault_path, "init", "--name", "Asha Patel", "--remember", passphrase=passphrase, env=env
+    )
     assert_clean_failure(run)
     assert "no OS keyring is available" in run.err
     assert not vault_path.exists()

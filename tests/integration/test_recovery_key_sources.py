@@ -168,7 +168,7 @@ def test_init_refuses_an_easily_guessed_passphrase(
     cli: Cli, vault_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SLI_PASSPHRASE", "password12")
-    message = _one_sentence(cli("init"))
+    message = _one_sentence(cli("init", "--name", "Asha Patel"))
     assert message.startswith("the passphrase is too easy to guess because it is a common")
     assert not vault_path.exists() and not header_path(vault_path).exists()
 

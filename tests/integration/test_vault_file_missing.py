@@ -83,7 +83,12 @@ def test_every_opener_refuses_and_changes_nothing(
 
 @pytest.mark.parametrize(
     "args",
-    [("vault", "info"), ("vault", "check"), ("init",), ("passphrase", "change", "--rotate-key")],
+    [
+        ("vault", "info"),
+        ("vault", "check"),
+        ("init", "--name", "Asha Patel"),
+        ("passphrase", "change", "--rotate-key"),
+    ],
     ids=" ".join,
 )
 def test_sli_refuses_in_one_sentence_and_changes_nothing(
