@@ -25,7 +25,14 @@ REGISTER_FIELDS = (
     "region",
     "population",
     "alt_names",
+    "combined_authority",
+    "ended_on",
+    "replaced_by",
 )
+#: Register fields a programme coordinator may correct where the register is wrong (it lists
+#: Derbyshire County Council in the West Midlands). A corrected field is named in
+#: ``Council.corrected`` and a re-import of the register leaves it alone.
+CORRECTABLE = ("region", "type")
 
 _COUNCIL_NAMESPACE = uuid.UUID("5f0c3a52-8f1e-4b8e-9a56-3c1f6d2b7e10")
 
@@ -54,6 +61,17 @@ class Council(Record):
     improvement_board_since: date | None = None
     population: int | None = Field(default=None, ge=0)
     alt_names: Texts = Field(default_factory=list)
+    #: The combined authority the council belongs to, by its la_code (the register's
+    #: ``combined-authority``, e.g. "WMCA"); empty where there is none.
+    combined_authority: str = ""
+    #: The day the council ceased to exist (the register's ``end-date``): an abolished council
+    #: leaves the default lists and keeps its history.
+    ended_on: date | None = None
+    #: Its successors' la_codes (the register's ``replaced-by``).
+    replaced_by: Texts = Field(default_factory=list)
+    #: Register fields (of CORRECTABLE) a coordinator has corrected: the register's next import
+    #: keeps the correction.
+    corrected: Texts = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Council:
@@ -62,6 +80,10 @@ class Council(Record):
         if self.improvement_board_since and not self.improvement_board:
             raise ValueError("improvement_board_since is set but improvement_board is false")
         return self
+
+    @property
+    def abolished(self) -> bool:
+        return self.ended_on is not None
 
     @property
     def display_name(self) -> str:

@@ -4,14 +4,23 @@ Columns are found by header name, never position. The product treats as councils
 English types that deliver services: counties, non-metropolitan and metropolitan districts,
 unitary authorities, London boroughs and the City of London (317 in the 2024 register).
 Combined authorities and the Greater London Authority are not councils here: they are not
-offered the corporate peer challenge as councils are. ``all_nations`` adds Welsh and Scottish
-unitaries and Northern Ireland districts.
+offered the corporate peer challenge as councils are, but each council's combined authority is
+kept (peers from councils of one combined authority are neighbours). ``all_nations`` adds Welsh
+and Scottish unitaries and Northern Ireland districts.
+
+A release also lists councils that have ended (``end-date``, ``replaced-by``): ``read_release``
+returns them too, marked abolished, so an import retires them with their successors and their
+history stays. A release is dated by the latest start or end date it records (``as_of``), so an
+import can tell a file older than the register the vault already holds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ..domain import Council, CouncilType, Nation, Region, ValidationError
@@ -45,8 +54,28 @@ OTHER_TYPES = {
 NOT_COUNCILS = {"COMB", "SRA"}
 
 
+@dataclass(frozen=True)
+class Release:
+    """A register file: its current councils, those that have ended, and the date it speaks
+    for (the latest start or end date in it; None when it records none)."""
+
+    current: list[Council]
+    ended: list[Council]
+    as_of: date | None
+
+    @property
+    def councils(self) -> list[Council]:
+        return [*self.current, *self.ended]
+
+
 def read_register(path: Path, all_nations: bool = False) -> list[Council]:
     """Every current council in the file, or ImportProblem naming the first bad line."""
+    return read_release(path, all_nations).current
+
+
+def read_release(path: Path, all_nations: bool = False) -> Release:
+    """The file's current and ended councils and its date, or ImportProblem naming the first
+    bad line. An ended council without a region takes its first successor's."""
     text = read_text(path)
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -57,7 +86,10 @@ def read_register(path: Path, all_nations: bool = False) -> list[Council]:
     if missing:
         raise ImportProblem(path, f"missing required column(s): {', '.join(missing)}", 1)
     councils: list[Council] = []
+    ended: list[tuple[dict[str, str], int]] = []
+    regions: dict[str, Region] = {}
     seen: dict[str, int] = {}
+    dates: list[date] = []
     line = reader.line_num
     try:
         for row in reader:
@@ -70,6 +102,13 @@ def read_register(path: Path, all_nations: bool = False) -> list[Council]:
                     f"header has {len(header)}",
                     line,
                 )
+            dates.extend(d for d in (_date(row.get("start-date")), _date(row.get("end-date"))) if d)
+            if (row.get("region") or "").strip():
+                with contextlib.suppress(ValueError):  # the council's own row reports it
+                    regions[row["local-authority-code"].strip()] = Region.parse(row["region"])
+            if row["current-authority"].strip() == "False" and _date(row.get("end-date")):
+                ended.append((row, line))
+                continue
             council = _council(path, row, line, all_nations)
             if council is None:
                 continue
@@ -88,7 +127,35 @@ def read_register(path: Path, all_nations: bool = False) -> list[Council]:
         raise ImportProblem(path, f"is not valid CSV ({exc})", line + 1) from None
     if not councils:
         raise ImportProblem(path, "holds no current councils")
-    return councils
+    gone: list[Council] = []
+    for row, line in ended:
+        if not (row.get("region") or "").strip():
+            successors = _codes(row.get("replaced-by"))
+            successor = next((regions[s] for s in successors if s in regions), None)
+            if successor is None:
+                continue  # nowhere to place it: an ended council no list would show anyway
+            row = {**row, "region": successor.value}
+        try:
+            council = _council(path, {**row, "current-authority": "True"}, line, all_nations)
+        except ImportProblem:
+            continue  # history: a flaw in a row that has ended never refuses the current ones
+        if council is None or council.gss_code in seen:
+            continue
+        seen[council.gss_code] = line
+        ended_on, successors = _date(row.get("end-date")), _codes(row.get("replaced-by"))
+        gone.append(council.evolve(ended_on=ended_on, replaced_by=successors))
+    return Release(councils, gone, max(dates) if dates else None)
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat((text or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def _codes(text: str | None) -> list[str]:
+    return [c.strip() for c in (text or "").split(",") if c.strip()]
 
 
 def _council(path: Path, row: dict[str, str], line: int, all_nations: bool) -> Council | None:
@@ -122,6 +189,7 @@ def _council(path: Path, row: dict[str, str], line: int, all_nations: bool) -> C
             short_name=row["nice-name"].strip(),
             la_code=row["local-authority-code"].strip(),
             county_la=(row.get("county-la") or "").strip(),
+            combined_authority=(row.get("combined-authority") or "").strip(),
             type=types[code],
             nation=nation,
             region=region,
