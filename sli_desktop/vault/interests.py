@@ -3,9 +3,11 @@
 A peer is in conflict with a challenge when the council they work for or serve on (``Peer
 .council``) is the council being challenged, or shares its two-tier county area: a county
 council and its districts, as the register's ``county-la`` column records (``Council
-.county_la``). Unitary, metropolitan and London councils have no county tier, so only the
-same-council rule applies to them. This is a warning for the adviser, never a block: the CLI
-refuses only under ``--strict`` and the window asks for confirmation.
+.county_la``), or belongs to the same combined authority (the register's
+``combined-authority``: Birmingham and Coventry in the West Midlands Combined Authority share a
+mayor and budgets, so Birmingham's chief executive is no independent peer for Coventry). This is
+a warning for the adviser, never a block: the CLI refuses only under ``--strict`` and the window
+asks for confirmation.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, Literal
 from ..domain import Council, Peer
 from .store import Vault
 
-Reason = Literal["same council", "same county area"]
+Reason = Literal["same council", "same county area", "same combined authority"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,8 @@ class PeerConflict:
     peer_council: str
     challenged: str
     reason: Reason
-    #: the county council naming the shared area ("" for the same council)
+    #: the county council or combined authority naming the shared area ("" for the same
+    #: council)
     county: str
     message: str
 
@@ -73,7 +76,29 @@ class PeerInterests:
         name = self.vault.scalar(
             "SELECT short_name FROM councils WHERE la_code = ? AND deleted = 0 LIMIT 1", (la_code,)
         )
-        return str(name) if name else la_code
+        return str(name) if name else COMBINED_AUTHORITIES.get(la_code, la_code)
+
+
+#: The register's combined authorities by code, named as the 2025 register names them: the
+#: product keeps combined authorities out of its councils, so their names are not in the vault.
+#: A code not here is shown as it is.
+COMBINED_AUTHORITIES = {
+    "CPCA": "Cambridgeshire and Peterborough Combined Authority",
+    "EMCA": "East Midlands Combined County Authority",
+    "GLA": "Greater London Authority",
+    "GLCA": "Greater Lincolnshire Combined County Authority",
+    "GMCA": "Greater Manchester Combined Authority",
+    "HYCA": "Hull and East Yorkshire Mayoral Combined Authority",
+    "LCR": "Liverpool City Region",
+    "NECA": "North East Combined Authority",
+    "NTCA": "North of Tyne Combined Authority",
+    "SCR": "South Yorkshire Mayoral Combined Authority",
+    "TVCA": "Tees Valley Combined Authority",
+    "WECA": "West of England Combined Authority",
+    "WMCA": "West Midlands Combined Authority",
+    "WYCA": "West Yorkshire Combined Authority",
+    "YNYC": "York and North Yorkshire Mayoral Combined Authority",
+}
 
 
 def _conflict(peer: Peer, home: Council, target: Council, county_name: Any) -> PeerConflict | None:
@@ -101,6 +126,20 @@ def _conflict(peer: Peer, home: Council, target: Council, county_name: Any) -> P
             message=(
                 f"{peer.name} ({peer.role.value}) works for or serves on {home.name}, "
                 f"a neighbouring council in the same county area ({county}) as {target.name}"
+            ),
+        )
+    combined = target.combined_authority
+    if combined and home.combined_authority == combined:
+        authority = str(county_name(combined))
+        return PeerConflict(
+            peer=peer.name,
+            peer_council=home.gss_code,
+            challenged=target.gss_code,
+            reason="same combined authority",
+            county=authority,
+            message=(
+                f"{peer.name} ({peer.role.value}) works for or serves on {home.name}, "
+                f"which shares a combined authority ({authority}) with {target.name}"
             ),
         )
     return None

@@ -65,9 +65,15 @@ def test_own_council_and_same_county_neighbours_are_conflicts(register_vault: Va
         "Next Door",
         "County Hall",
     }
-    # A metropolitan borough has no county tier: only its own staff conflict.
-    assert {c.peer for c in interests.conflicts(COVENTRY, team)} == set()
+    # A metropolitan borough has no county tier, but shares a combined authority: Birmingham's
+    # people are no independent peers for Coventry (both in the West Midlands Combined
+    # Authority); Derbyshire Dales is in none.
+    (coventry,) = interests.conflicts(COVENTRY, team)
+    assert coventry.peer == "Metropolitan" and coventry.reason == "same combined authority"
+    assert coventry.county == "West Midlands Combined Authority"
+    assert "shares a combined authority (West Midlands Combined Authority)" in coventry.message
     assert {c.peer for c in interests.conflicts(BHAM, team)} == {"Metropolitan"}
+    assert {c.peer for c in interests.conflicts(DERBYSHIRE_DALES, team)} == {"Elsewhere"}
 
 
 # -- the CLI ---------------------------------------------------------------------------------
