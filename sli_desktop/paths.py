@@ -6,13 +6,14 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
+from .platform import locations
 
-APP = "sli-desktop"
+APP = locations.APP
 
 
 def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+    """The platform's per-user data folder (see ``platform/locations.py`` for each)."""
+    return locations.for_platform().data_dir
 
 
 def default_vault() -> Path:

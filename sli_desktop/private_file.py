@@ -9,8 +9,8 @@ The mode is set explicitly (``fchmod``), not left to the umask: a umask of 0 wou
 give 0666 files. A file the user overwrites is a new file after the rename, so it becomes
 owner-only even if the old one was not: intended, since it now holds what they just exported.
 
-Modes are POSIX only. On Windows the file inherits the folder's access list; restricting it
-there is a separate piece of work, and ``_restrict_file``/``_restrict_folder`` are its place.
+How "owner-only" is done is the platform's (``platform/owner_only.py``): POSIX modes, or on
+Windows the access list the file inherits from the user's profile, with no ``chmod`` at all.
 """
 
 from __future__ import annotations
@@ -22,18 +22,24 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-OWNER_ONLY_FILE = 0o600
-OWNER_ONLY_FOLDER = 0o700
+from .platform import owner_only
+from .platform.owner_only import OWNER_ONLY_FILE, OWNER_ONLY_FOLDER
+
+#: Chosen once, at start-up, for this platform; tests swap it to run another platform's way.
+OWNER_ONLY: owner_only.OwnerOnly = owner_only.for_platform()
 
 
 def _restrict_file(fd: int) -> None:
-    if os.name == "posix":
-        os.fchmod(fd, OWNER_ONLY_FILE)
+    OWNER_ONLY.restrict_file(fd)
 
 
 def _restrict_folder(path: Path) -> None:
-    if os.name == "posix":
-        os.chmod(path, OWNER_ONLY_FOLDER)
+    OWNER_ONLY.restrict_folder(path)
+
+
+def restrict(path: Path) -> None:
+    """Make a file this process just created owner-only (the platform's way)."""
+    OWNER_ONLY.restrict_path(path)
 
 
 @contextlib.contextmanager

@@ -1,11 +1,25 @@
-"""Locks the app when the desktop session locks, where Qt can tell: the freedesktop and GNOME
-screensaver interfaces announce ``ActiveChanged(true)`` on the session D-Bus (GNOME, KDE,
-Cinnamon, MATE, Xfce's light-locker). Elsewhere nothing connects and the idle timer remains."""
+"""Locks the app when the desktop session locks, wherever the operating system says so.
+
+One interface, ``ScreenLock`` (a ``locked`` signal, and ``connected``: how many sources
+feed it, 0 when none does and only the idle timer remains), and one implementation per
+platform, chosen by ``screen_lock_watcher`` at start-up:
+
+* Linux: the freedesktop and GNOME screensaver interfaces announce ``ActiveChanged(true)`` on
+  the session D-Bus (GNOME, KDE, Cinnamon, MATE, Xfce's light-locker). Here.
+* Windows: ``WM_WTSSESSION_CHANGE`` messages, asked for with
+  ``WTSRegisterSessionNotification`` and read by a Qt native event filter
+  (``screen_lock_windows.py``).
+* macOS: the ``com.apple.screenIsLocked`` distributed notification
+  (``screen_lock_macos.py``).
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import SLOT, QObject, Signal, Slot
 from PySide6.QtDBus import QDBusConnection
+from PySide6.QtWidgets import QWidget
+
+from ..platform import kind
 
 _SOURCES = (
     ("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver"),
@@ -13,13 +27,25 @@ _SOURCES = (
     ("/org/gnome/ScreenSaver", "org.gnome.ScreenSaver"),
 )
 
+#: The platform to watch as (``sys.platform`` when None); tests name another, with fakes.
+PLATFORM: str | None = None
 
-class ScreenLockWatcher(QObject):
+
+class ScreenLock(QObject):
+    """Emits ``locked`` when the session locks. ``connected`` counts the sources listened to."""
+
     locked = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.connected = 0
+
+
+class DBusScreenLock(ScreenLock):
+    """Linux and other freedesktop systems: the screensaver's ``ActiveChanged`` signal."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         bus = QDBusConnection.sessionBus()
         if not bus.isConnected():
             return
@@ -34,3 +60,21 @@ class ScreenLockWatcher(QObject):
     def active_changed(self, active: bool) -> None:
         if active:
             self.locked.emit()
+
+
+def screen_lock_watcher(window: QWidget) -> ScreenLock:
+    """The watcher for this platform, for the main ``window`` (Windows addresses it)."""
+    family = kind(PLATFORM)
+    if family == "windows":
+        from .screen_lock_windows import WindowsScreenLock
+
+        return WindowsScreenLock(window)
+    if family == "macos":
+        from .screen_lock_macos import MacScreenLock
+
+        return MacScreenLock(window)
+    return DBusScreenLock(window)
+
+
+#: The Linux watcher's name before the platforms were split (kept for older callers).
+ScreenLockWatcher = DBusScreenLock

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..private_file import restrict
 from . import keys
 from .errors import VaultDamaged, VaultError, VaultNotFound
 from .files import fsync_dir, is_empty_or_missing, settle
@@ -244,7 +245,7 @@ def write_header(vault_path: Path, header: Header) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
+        restrict(Path(tmp))  # owner-only, the platform's way (no chmod on Windows)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,16 +1,14 @@
-"""Process hardening: a crash must not write decrypted vault pages to a core file."""
+"""Process hardening: a crash must not write decrypted vault pages to a core file or a crash
+report. The how differs by platform: ``platform/crash_dumps.py``."""
 
 from __future__ import annotations
 
-import contextlib
-import resource
+from ..platform import crash_dumps
 
 
-def disable_core_dumps() -> None:
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def disable_core_dumps(dumps: crash_dumps.CrashDumps | None = None) -> None:
+    (dumps or crash_dumps.for_platform()).disable()
 
 
-def core_dumps_disabled() -> bool:
-    soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
-    return soft == 0 and hard == 0
+def core_dumps_disabled(dumps: crash_dumps.CrashDumps | None = None) -> bool:
+    return (dumps or crash_dumps.for_platform()).disabled()
