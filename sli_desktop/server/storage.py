@@ -29,7 +29,7 @@ from ..domain import council as council_domain
 from ..domain.errors import ValidationError as DomainError
 from ..domain.records import STORED, Record, validated
 from ..sync import protocol as p
-from . import awaited, derived_ids, followers, ratelimit
+from . import awaited, corrections, derived_ids, followers, ratelimit
 from .files import make_private, sqlite_path
 from .merge import merge
 
@@ -508,6 +508,7 @@ class Storage:
                 current = self._current(conn, "council", payload["id"])
                 if current is not None:
                     old = json.loads(current.payload)
+                    payload = corrections.register_payload(payload, old)
                     keep = {"version", "created_at", "updated_at", "author"}
                     if {k: v for k, v in old.items() if k not in keep} == {
                         k: v for k, v in payload.items() if k not in keep
@@ -795,7 +796,8 @@ class Storage:
                 if refusal:
                     return self._reject(conn, who, change, ids, refusal)
             if change.kind == "council":
-                payload.update({k: theirs[k] for k in REGISTER_FIELDS if k in theirs})
+                held = corrections.protected(who.role, payload)  # a coordinator may correct
+                payload.update({k: theirs[k] for k in held if k in theirs})
                 if change.base_rev == 0 and not mine_done:
                     base = theirs  # a register imported on the device before it first synced
             outcome = merge(base, theirs, payload, mine_wins=change.change_id > current.last_change)
@@ -1249,7 +1251,10 @@ class Storage:
     def _may_write_in(who: Principal, kind: str, region: str | None, owner: str) -> bool:
         if region is None:
             return owner == who.user
-        return region in who.regions or (who.role == "coordinator" and kind == "engagement")
+        # Coordinators book challenges and correct the register (server/corrections.py).
+        return region in who.regions or (
+            who.role == "coordinator" and kind in ("engagement", "council")
+        )
 
     @staticmethod
     def _may_see(who: Principal, row: Any) -> bool:
