@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from ..sync import conflicts as conflict_service
 from ..vault.syncstate import SyncState
@@ -60,16 +60,9 @@ def sync(ctx: Context) -> None:
     from ..sync.client import SyncClient
 
     vault = ctx.vault()
-    interactive = not ctx.args.json and sys.stderr.isatty()
-
-    def progress(phase: str, done: int, total: int) -> None:
-        if interactive:
-            sys.stderr.write(f"\r{phase}: {done}/{total or '?'}   ")
-            sys.stderr.flush()
-
-    result = SyncClient(vault, ctx.keystore, progress=progress).sync()
-    if interactive:
-        sys.stderr.write("\r" + " " * 40 + "\r")
+    line = ProgressLine(sys.stderr, enabled=not ctx.args.json and sys.stderr.isatty())
+    with line:  # cleared however the sync ends, so an error starts on a clean line
+        result = SyncClient(vault, ctx.keystore, progress=line.show).sync()
     if ctx.args.json:
         document: dict[str, Any] = {
             "pushed": result.pushed,
@@ -85,19 +78,43 @@ def sync(ctx: Context) -> None:
             ]
         emit_json(document)
         return
-    line = f"Pushed {result.pushed}, pulled {result.pulled}."
-    if result.rejected:
-        line += f" The server refused {result.rejected} change(s), kept here unsent: " + "; ".join(
-            r.describe() for r in result.refusals
-        )
-        line += "."
+    text = f"Pushed {result.pushed}, pulled {result.pulled}."
+    if result.refusals:
+        text += f" {result.refused_text()}."
     if result.conflicts:
-        line += f" {result.conflicts} new conflict(s): see sli conflicts list."
+        text += f" {result.conflicts} new conflict(s): see sli conflicts list."
     if result.held:
-        line += (
+        text += (
             f" {result.held} draft note(s) stay on this device until complete (sli note drafts)."
         )
-    say(line)
+    say(text)
+
+
+class ProgressLine:
+    """ "push: 3/10" rewritten in place on a terminal, and wiped when the work ends, whether it
+    succeeded or failed: a message that follows never shares the line with it."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.width = 0
+
+    def show(self, phase: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        text = f"{phase}: {done}/{total or '?'}"
+        self.stream.write("\r" + text.ljust(self.width))
+        self.stream.flush()
+        self.width = max(self.width, len(text))
+
+    def __enter__(self) -> ProgressLine:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
 
 
 def list_conflicts(ctx: Context) -> None:

@@ -85,6 +85,15 @@ Payload = Annotated[dict[str, Any], AfterValidator(_payload)]
 class EnrollRequest(_Model):
     code: Annotated[str, Field(min_length=8, max_length=128), AfterValidator(_storable)]
     device_name: Annotated[str, Field(max_length=200), AfterValidator(_storable)] = ""
+    #: A secret the device draws once and keeps until it is enrolled: the same code sent again
+    #: with it (an answer lost on the way) gets the same device and token back (docs/SYNC.md).
+    enrolment_id: (
+        Annotated[
+            str,
+            Field(min_length=32, max_length=128, pattern=r"^[A-Za-z0-9_-]+$"),
+        ]
+        | None
+    ) = None
 
 
 class EnrollResponse(_Model):

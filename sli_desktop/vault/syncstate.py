@@ -41,6 +41,12 @@ class StoredConflict:
     received_at: str
 
 
+#: Key prefix (in ``meta``) of the pushes answered by a merge the vault has not received yet.
+LANDED = "sync_landed:"
+#: Every key that starts with LANDED sorts between these (":" is followed by ";"): the
+#: primary key's range, with no LIKE and its wildcard "_" to escape.
+_LANDED_RANGE = (LANDED, LANDED[:-1] + ";")
+
 #: Write-ahead log pages a pull lets build up before SQLite copies them into the database
 #: (its default is 1,000, about 4 MB): a pulled page writes far more than that, so each page's
 #: commit copied the whole log back, rewriting the same index pages once per page. With this
@@ -81,6 +87,7 @@ class SyncState:
         """Forget the server revisions and the cursor (a device moving to another server)."""
         with self.vault.transaction():
             self.vault.conn.execute("DELETE FROM sync_records")
+            self.vault.conn.execute("DELETE FROM meta WHERE key > ? AND key < ?", _LANDED_RANGE)
             self.set_cursor(0)
 
     # -- outbox ------------------------------------------------------------------------------
@@ -170,6 +177,39 @@ class SyncState:
                 "INSERT INTO sync_records(kind, record_id, rev) VALUES (?, ?, ?) "
                 "ON CONFLICT(kind, record_id) DO UPDATE SET rev = excluded.rev",
                 sorted(revs, key=lambda r: (r[0], r[1])),
+            )
+
+    # -- pushes that landed as a merge or a conflict ----------------------------------------
+    def landed(self) -> dict[tuple[str, str], str]:
+        """Records whose last push the server merged (or kept a conflict of) while this vault
+        still holds them as it sent them, not as the server made them: (kind, id) -> that
+        push's change id. The next push of such a record names the id among the changes it
+        covers, so the server merges against what this device sent then (its copy), not
+        against the revision it answered, which this device never received. A pulled
+        revision of the record ends it."""
+        rows = self.vault.query(
+            "SELECT key, value FROM meta WHERE key > ? AND key < ?", _LANDED_RANGE
+        )
+        found: dict[tuple[str, str], str] = {}
+        for key, value in rows:
+            kind, _, record_id = str(key)[len(LANDED) :].partition(":")
+            found[(kind, record_id)] = str(value)
+        return found
+
+    def set_landed(self, changes: Sequence[tuple[str, str, str]]) -> None:
+        """(kind, record_id, change_id) of pushes answered "merged" or "conflict"."""
+        with self.vault.transaction(savepoint=False):
+            self.vault.conn.executemany(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [(f"{LANDED}{kind}:{rid}", cid) for kind, rid, cid in changes],
+            )
+
+    def clear_landed(self, records: Sequence[tuple[str, str]]) -> None:
+        """The vault now holds a revision of each of these as the server has it."""
+        with self.vault.transaction(savepoint=False):
+            self.vault.conn.executemany(
+                "DELETE FROM meta WHERE key = ?", [(f"{LANDED}{k}:{r}",) for k, r in records]
             )
 
     def pending(self) -> set[tuple[str, str]]:
