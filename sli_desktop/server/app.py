@@ -244,6 +244,7 @@ def create_app(
                 body.device_name,
                 address=_client(request),
                 now=request.app.state.clock(),
+                enrolment_id=body.enrolment_id,
             )
         except Limited as exc:
             raise HTTPException(429, exc.detail, {"Retry-After": str(exc.wait)}) from None

@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.routing import Match
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -100,6 +102,14 @@ class AccessLog:
             return
         started = time.perf_counter()
         status = 0
+        gone = False
+
+        async def receiving() -> Message:
+            nonlocal gone
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                gone = True
+            return message
 
         async def sending(message: Message) -> None:
             nonlocal status
@@ -109,20 +119,46 @@ class AccessLog:
 
         error: str | None = None
         try:
-            await self.app(scope, receive, sending)
+            await self.app(scope, receiving, sending)
         except Exception as exc:  # noqa: BLE001 - logged by type; the client gets a plain 500
-            error = type(exc).__name__
-            if not status:
-                await _internal_error(sending)
+            if not gone:
+                error = type(exc).__name__
+                if not status:
+                    await _internal_error(sending)
         finally:
+            if gone and (not status or status >= 400):
+                # The client left before its request was read (or its answer begun): its own
+                # doing, not the server's. Logged as nginx does, under the route it asked for.
+                status = CLIENT_CLOSED
             self.log.info(
                 "request",
                 extra=_fields(scope, status or 500, time.perf_counter() - started, error),
             )
 
 
-def _fields(scope: Scope, status: int, seconds: float, error: str | None) -> dict[str, Any]:
+#: The status logged for a request its client abandoned ("client closed request", as nginx).
+CLIENT_CLOSED = 499
+
+
+def _route(scope: Scope) -> Any:
+    """The route that answered, or, for a request that never reached the router (cut while
+    its body was read), the route its method and path would have reached."""
     route = scope.get("route")
+    if route is not None:
+        return route
+    app = scope.get("app")
+    for candidate in getattr(getattr(app, "router", None), "routes", ()):
+        try:
+            match, _ = candidate.matches(scope)
+        except Exception:  # noqa: BLE001 - a route that cannot judge this scope is not it
+            continue
+        if match == Match.FULL:
+            return candidate
+    return None
+
+
+def _fields(scope: Scope, status: int, seconds: float, error: str | None) -> dict[str, Any]:
+    route = _route(scope)
     state = scope.get("state") or {}
     device = state.get("device_id")
     fields: dict[str, Any] = {

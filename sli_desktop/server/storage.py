@@ -29,7 +29,7 @@ from ..domain import council as council_domain
 from ..domain.errors import ValidationError as DomainError
 from ..domain.records import STORED, Record, validated
 from ..sync import protocol as p
-from . import awaited, corrections, derived_ids, followers, ratelimit
+from . import awaited, corrections, derived_ids, enrolment, followers, ratelimit
 from .files import make_private, sqlite_path
 from .merge import merge
 
@@ -164,6 +164,9 @@ note_reads = sa.Table(
 )
 #: Failed enrolment attempts, counted per client address and per code (server/ratelimit.py).
 enrolment_failures = ratelimit.failures_table(metadata)
+#: Spent codes and the device each made, so a lost answer can be asked for again
+#: (server/enrolment.py).
+enrolments = enrolment.enrolments_table(metadata)
 #: Ids pointed at before the server held them, and who may create them (server/awaited.py).
 awaited_records = awaited.awaited_table(metadata)
 #: Roles that may ask who read a note.
@@ -404,17 +407,28 @@ class Storage:
         return code
 
     def enroll(
-        self, code: str, device_name: str, address: str | None = None, now: float | None = None
+        self,
+        code: str,
+        device_name: str,
+        address: str | None = None,
+        now: float | None = None,
+        enrolment_id: str | None = None,
     ) -> p.EnrollResponse | None:
         """Spend a one-time code on a new device; None if the code is unknown, used or old.
+        The same code sent again with the same ``enrolment_id`` shortly after gets the same
+        device and token (its first answer was lost: server/enrolment.py).
 
         Raises ratelimit.Limited, before looking at the code, once its address (None: not
         counted, e.g. the operator's tools) or its code has failed too often; a failure is
         counted in the same transaction as the look, so server processes share the counts."""
         now = time.time() if now is None else now
         attempt = ratelimit.Attempt.of(code, address)
-        token = secrets.token_urlsafe(32)
         device_id = str(uuid.uuid4())
+        token = (
+            enrolment.token_for(enrolment_id, device_id)
+            if enrolment_id
+            else secrets.token_urlsafe(32)
+        )
         with self._write() as conn:
             ratelimit.check(conn, enrolment_failures, attempt, now)
             row = conn.execute(
@@ -422,6 +436,10 @@ class Storage:
                 .join(users, users.c.id == enrolment_codes.c.user_id)
                 .where(enrolment_codes.c.code_hash == _hash(code.strip().upper()))
             ).first()
+            if row is not None and row.used and row.expires_at >= now:
+                again = self._enrolled_again(conn, row, enrolment_id, now)
+                if again is not None:
+                    return again
             if row is None or row.used or row.expires_at < now:
                 ratelimit.failed(conn, enrolment_failures, attempt, now)
                 return None
@@ -440,12 +458,38 @@ class Storage:
                     revoked=False,
                 )
             )
+            if enrolment_id:
+                enrolment.remember(conn, enrolments, row.code_hash, device_id, enrolment_id, now)
         return p.EnrollResponse(
             device_id=device_id,
             token=token,
             user=row.name,
             role=row.role,
             regions=json.loads(row.regions),
+        )
+
+    def _enrolled_again(
+        self, conn: Connection, code: Any, enrolment_id: str | None, now: float
+    ) -> p.EnrollResponse | None:
+        """The answer a used code gave, for the vault that used it, if it asks again within
+        the window and its device stands (not revoked); None otherwise."""
+        device_id = enrolment.repeated(conn, enrolments, code.code_hash, enrolment_id, now)
+        if device_id is None or enrolment_id is None:
+            return None
+        token = enrolment.token_for(enrolment_id, device_id)
+        device = conn.execute(
+            sa.select(devices.c.revoked).where(
+                devices.c.id == device_id, devices.c.token_hash == _hash(token)
+            )
+        ).first()
+        if device is None or device.revoked:
+            return None
+        return p.EnrollResponse(
+            device_id=device_id,
+            token=token,
+            user=code.name,
+            role=code.role,
+            regions=json.loads(code.regions),
         )
 
     def authenticate(self, token: str) -> Auth:
