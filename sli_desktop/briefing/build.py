@@ -8,18 +8,23 @@ on the vault's thread again). The app runs the three apart; the command line run
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
-from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus import Flowable
 
 from ..domain import Marking, Note, Record, Region
+from ..vault.assessments import Assessments
+from ..vault.boards import Boards
 from ..vault.briefings import BriefingSources
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
+from ..vault.coverage import Assignments
 from ..vault.engagements import Engagements
+from ..vault.identity import identity
 from ..vault.overview import CONCERN_WINDOW, KEY_ROLES
+from ..vault.peer_contacts import peer_contacts
 from ..vault.reads import Reads
 from ..vault.store import Vault
 from . import challenge, council, region, sections
@@ -95,20 +100,20 @@ def _draft(
         subject=subject,
         marking=marking.value,
         prepared_for=recipient,
-        prepared_by=options.prepared_by,
+        prepared_by=options.signature,
+        author=options.prepared_by,
         prepared_on=today,
         furniture_size=s.body_size if options.large_print else 8.5,
     )
     cover_facts = [
-        ("Prepared for", sections.text(recipient) if recipient else "—"),
-        ("Prepared by", sections.text(options.prepared_by)),
+        *([("Prepared for", sections.text(recipient))] if recipient else []),
+        ("Prepared by", sections.text(options.signature)),
         ("Date", sections.long_date(today)),
         *facts,
-        ("Protective marking", f"<b>{marking.value}</b>"),
     ]
+    # No cover page: page one opens with the summary, as a chief executive is handed it.
     story = [
-        *sections.cover(s, kind_label, heading, subheading, marking.value, cover_facts),
-        PageBreak(),  # the cover stands alone; the body starts on page 2
+        *sections.title_block(s, kind_label, heading, subheading, marking.value, cover_facts),
         *body,
     ]
     return Draft(
@@ -180,7 +185,16 @@ def brief_council(
     return complete(vault, prepare_council(vault, gss, options), passphrase)
 
 
+def _signed(vault: Vault, options: BriefingOptions) -> BriefingOptions:
+    """Options naming the vault's adviser when the caller named nobody."""
+    if options.prepared_by.strip():
+        return options
+    who = identity(vault)
+    return replace(options, prepared_by=who.name, prepared_by_role=who.role)
+
+
 def prepare_council(vault: Vault, gss: str, options: BriefingOptions) -> Draft:
+    options = _signed(vault, options)
     today = options.today or vault.now().date()
     f = council.gather(vault, Councils(vault).get(gss), today, options.since, options.marking)
     s = sheet(options.large_print)
@@ -207,6 +221,7 @@ def brief_region(
 
 
 def prepare_region(vault: Vault, which: Region, options: BriefingOptions) -> Draft:
+    options = _signed(vault, options)
     today = options.today or vault.now().date()
     since = options.since
     sources = BriefingSources(vault)
@@ -215,7 +230,19 @@ def prepare_region(vault: Vault, which: Region, options: BriefingOptions) -> Dra
     window = today - CONCERN_WINDOW
     notes = sources.notes(codes, min(since, window) if since else None, options.marking)
     engagements = Engagements(vault).list(region=which)
-    rows = region.lines(councils, notes, engagements, today)
+    hidden = sources.hidden_note_ids(codes, options.marking)
+    actions = [a for a in sources.open_actions_in(codes) if a.note_id not in hidden]
+    boards = sources.boards_in(codes)
+    changes = sources.control_changes_in(codes, today - region.CONTROL_WINDOW)
+    rows = region.lines(
+        councils,
+        notes,
+        engagements,
+        today,
+        actions,
+        boards,
+        frozenset(c.council for c, _ in changes),
+    )
     facts = [
         council.gather(
             vault,
@@ -229,18 +256,27 @@ def prepare_region(vault: Vault, which: Region, options: BriefingOptions) -> Dra
             min_concern=region.SECTION_MIN_CONCERN,
         )
         for r in rows
-        if r.of_concern
+        if r.to_report
     ]
-    coverage = next((c for c in Engagements(vault).coverage() if c.region == which.value), None)
+    assignments = Assignments(vault)
+    summary = region.RegionFacts(
+        boards=[b for b in boards if b.is_active(today)],
+        changes=changes,
+        cover=assignments.for_region(which, today),
+        gaps=assignments.gaps(today, [which]).get(which, []),
+    )
     s = sheet(options.large_print)
-    contents: list[Record] = [*councils, *engagements]
+    contents: list[Record] = [*councils, *engagements, *summary.boards]
+    contents += [c for c, _ in changes] + [o for _, o in changes if o is not None]
     informed: list[Note] = []
     for r in rows:
         informed += r.concern_notes
     for f in facts:
         contents += f.records()
-    contents += region.unaware_notes(rows)  # printed in "Actions for the principal adviser"
-    serious = sum(1 for r in rows if r.of_concern)
+    contents += [n for _, n in region.serious_and_high(rows, today)]
+    contents += region.unaware_notes(rows)
+    contents += [a for r in rows for a in r.overdue]
+    of_concern = sum(1 for r in rows if r.of_concern)
     return _draft(
         today,
         options,
@@ -248,9 +284,12 @@ def prepare_region(vault: Vault, which: Region, options: BriefingOptions) -> Dra
         kind_label="Regional briefing",
         scope=which.value,
         heading=which.value,
-        subheading=f"{len(councils)} councils; {serious} with serious or high concerns",
+        subheading=(
+            f"{sections.plural(len(councils), 'council')}; {of_concern} with serious or high "
+            "concerns"
+        ),
         facts=[("Period", f"since {sections.long_date(since)}" if since else "All recorded")],
-        body=region.story(s, which, rows, coverage, engagements, facts, today, since),
+        body=region.story(s, which, rows, summary, engagements, facts, today, since),
         contents=contents,
         informed=informed,
         withheld=sources.withheld(codes, since, options.marking),
@@ -264,27 +303,37 @@ def brief_challenge(
 
 
 def prepare_challenge(vault: Vault, engagement_id: str, options: BriefingOptions) -> Draft:
+    options = _signed(vault, options)
     today = options.today or vault.now().date()
     e = Engagements(vault).get(engagement_id)
     c = Councils(vault).get(e.council)
     since = options.since or ((e.start or today) - TEAM_PACK_LOOKBACK)
-    notes = challenge.team_notes(BriefingSources(vault).notes([c.gss_code], since, options.marking))
+    # Peers come from other councils: OFFICIAL unless OFFICIAL-SENSITIVE is chosen.
+    ceiling = options.marking or Marking.OFFICIAL
+    notes = challenge.team_notes(
+        council.by_concern(BriefingSources(vault).notes([c.gss_code], since, ceiling))
+    )
     everyone = Contacts(vault).list(c.gss_code)
     contacts = [p for p in everyone if any(r in p.role.lower() for r in KEY_ROLES)] or everyone[:3]
-    history = Engagements(vault).list(council=c.gss_code)
+    history = challenge.past(Engagements(vault).list(council=c.gss_code), e, today)
+    team = peer_contacts(vault, e.team)
+    boards = Boards(vault)
+    sitting = [b for b in boards.list(c.gss_code) if b.is_active(today)]
+    assessments = list(Assessments(vault).latest(c.gss_code).values())
+    documents = challenge.key_documents(assessments, [(b, boards.documents(b.id)) for b in sitting])
     s = sheet(options.large_print)
     when = sections.long_date(e.start) if e.start else "dates to be agreed"
     return _draft(
         today,
-        options,
+        replace(options, marking=ceiling),
         kind="challenge",
         kind_label="Peer challenge team pack",
         scope=e.id,
         heading=c.name,
         subheading=f"{sections.text(e.type.label)}, {when}",
         facts=[("On site", when)],
-        body=challenge.story(s, e, c, contacts, history, notes, today, since),
-        contents=[c, e, *contacts, *history, *notes],
+        body=challenge.story(s, e, c, contacts, team, history, documents, notes, today, since),
+        contents=[c, e, *contacts, *team.values(), *history, *assessments, *sitting, *notes],
         informed=[],
         withheld=0,
     )

@@ -1,24 +1,122 @@
 """The peer challenge team pack: what the visiting team needs, and only what it may see.
 
-Peers come from other councils, so the pack carries only intelligence the council knows is
-being shared (``council_aware``), never private notes, and nothing above the pack's marking.
+The team needs each other's details, the dates and the timetable on site, the council's key
+documents (its latest self-assessment or local account, an Improvement Board's terms of
+engagement), and what earlier challenges found. Peers come from other councils, so the pack
+carries only intelligence the council knows is being shared (``council_aware``), never private
+notes, and nothing above the pack's marking: OFFICIAL unless OFFICIAL-SENSITIVE is chosen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from reportlab.platypus import Flowable, Paragraph
 
-from ..domain import Contact, Council, Engagement, Note
+from ..domain import Contact, Council, Document, Engagement, ImprovementBoard, Note
+from ..domain.improvement import Assessment, year_label
 from . import sections as sec
+from . import typeset
 from .council import flags, profile
 from .styles import Sheet
 
 
+@dataclass(frozen=True)
+class KeyDocument:
+    what: str
+    detail: str
+    where: str
+
+
 def team_notes(notes: Sequence[Note]) -> list[Note]:
     return [n for n in notes if n.council_aware]
+
+
+def past(history: Sequence[Engagement], current: Engagement, today: date) -> list[Engagement]:
+    """Earlier challenges and reviews that have happened: never this one, nor one to come."""
+    return [
+        h
+        for h in history
+        if h.id != current.id
+        and h.status.has_happened
+        and (h.start is None or h.start <= today)
+        and (current.start is None or h.start is None or h.start < current.start)
+    ]
+
+
+def key_documents(
+    assessments: Sequence[Assessment],
+    boards: Sequence[tuple[ImprovementBoard, list[Document]]],
+) -> list[KeyDocument]:
+    out = []
+    for a in sorted(assessments, key=lambda x: x.type.value, reverse=True):
+        where = a.link or ("Held in the vault" if a.document_id else "Ask the council")
+        out.append(
+            KeyDocument(a.type.label, f"{year_label(a.year)}, {sec.short_date(a.date)}", where)
+        )
+    for board, documents in boards:
+        agreed = (
+            f"agreed {sec.short_date(board.terms_agreed_on)}"
+            if board.terms_agreed_on
+            else "not yet agreed"
+        )
+        names = ", ".join(d.filename for d in documents) or "no copy held"
+        out.append(KeyDocument("Improvement Board terms of engagement", agreed, names))
+    return out
+
+
+def timetable(e: Engagement) -> list[tuple[str, str]]:
+    """Each day on site, then the feedback and report dates where recorded."""
+    rows: list[tuple[str, str]] = []
+    if e.start:
+        last = e.end or e.start
+        days = (last - e.start).days + 1
+        for i in range(days):
+            day = e.start + timedelta(days=i)
+            what = "On site: arrival, introductions and interviews" if i == 0 else "On site"
+            if i == days - 1 and days > 1:
+                what = "On site: findings and feedback to the council"
+            rows.append((sec.text(f"{day:%A}") + f" {sec.long_date(day)}", what))
+    if e.report_date:
+        rows.append((sec.long_date(e.report_date), "Report to the council"))
+    return rows
+
+
+def _team_table(s: Sheet, e: Engagement, contacts: dict[str, Contact]) -> Flowable:
+    if not e.team:
+        return sec.none_recorded(s, "No peers named yet.")
+    rows = []
+    for p in e.team:
+        c = contacts.get(p.name)
+        organisation = p.organisation or (c.organisation if c else "")
+        rows.append(
+            [
+                f"<b>{sec.text(p.name)}</b><br/>{sec.text(p.role.value.capitalize())}",
+                sec.text(organisation or "—"),
+                sec.text(", ".join(c.emails)) if c and c.emails else "—",
+                ", ".join(typeset.phone(x) for x in c.phones) if c and c.phones else "—",
+            ]
+        )
+    return sec.grid(
+        s, ["Peer and role", "Organisation", "E-mail", "Phone"], rows, [0.27, 0.23, 0.3, 0.2]
+    )
+
+
+def _history_table(s: Sheet, earlier: Sequence[Engagement]) -> Flowable:
+    if not earlier:
+        return sec.none_recorded(s, "No earlier peer challenge or review has taken place.")
+    rows = []
+    for h in earlier:
+        when = sec.short_date(h.start) + (f" to {sec.short_date(h.end)}" if h.end else "")
+        outcome = "<br/>".join(f"• {sec.text(r)}" for r in h.recommendations[:6]) or (
+            "Report " + sec.short_date(h.report_date) if h.report_date else "No outcome recorded"
+        )
+        rows.append([f"<b>{sec.text(h.type.label)}</b><br/>{when}", outcome])
+    return sec.grid(
+        s, ["Peer challenge or review", "Outcome and recommendations"], rows, [0.36, 0.64]
+    )
 
 
 def story(
@@ -26,49 +124,61 @@ def story(
     e: Engagement,
     council: Council,
     contacts: Sequence[Contact],
+    team_contacts: dict[str, Contact],
     history: Sequence[Engagement],
+    documents: Sequence[KeyDocument],
     notes: Sequence[Note],
     today: date,
     since: date | None,
 ) -> list[Flowable]:
     when = sec.long_date(e.start) + (f" to {sec.long_date(e.end)}" if e.end else "")
     out: list[Flowable] = [
-        Paragraph("The peer challenge", s.h1),
+        Paragraph("The peer challenge", s.h2),
         sec.summary_box(
             s,
             [
                 ("Council", f"<b>{sec.text(council.name)}</b>"),
                 ("Peer challenge", sec.text(e.type.label)),
                 ("On site", when if e.start else "Dates to be agreed"),
+                ("Venue", f"{sec.text(council.name)}'s offices, unless the council says otherwise"),
                 ("Status", sec.text(e.status.value)),
-                ("Team", f"{len(e.team)} peers"),
+                ("Team", sec.plural(len(e.team), "peer")),
             ],
         ),
     ]
+    out += sec.section(s, "The team", [_team_table(s, e, team_contacts)])
+    days = timetable(e)
+    out += sec.section(
+        s,
+        "Timetable",
+        [
+            sec.grid(s, ["When", "What"], [list(d) for d in days], [0.4, 0.6])
+            if days
+            else sec.none_recorded(s, "Dates to be agreed.")
+        ],
+    )
     scope = [p for p in e.scope.split("\n\n") if p.strip()]
     out += sec.section(
         s,
         "Scope",
-        [Paragraph(sec.text(p).replace("\n", "<br/>"), s.body) for p in scope]
+        [sec.para(sec.text(p).replace("\n", "<br/>"), s.body) for p in scope]
         or [sec.none_recorded(s, "The scope has not been recorded yet.")],
     )
-    team: Flowable = sec.none_recorded(s, "No peers named yet.")
-    if e.team:
-        team = sec.grid(
-            s,
-            ["Name", "Role", "Organisation"],
-            [
-                [
-                    f"<b>{sec.text(p.name)}</b>",
-                    sec.text(p.role.value),
-                    sec.text(p.organisation or "—"),
-                ]
-                for p in e.team
-            ],
-            [0.32, 0.3, 0.38],
-        )
+    out += sec.section(
+        s,
+        "Key documents",
+        [
+            sec.grid(
+                s,
+                ["Document", "Year or status", "Where to read it"],
+                [[sec.text(d.what), sec.text(d.detail), sec.text(d.where)] for d in documents],
+                [0.4, 0.25, 0.35],
+            )
+            if documents
+            else sec.none_recorded(s, "No self-assessment, local account or terms recorded.")
+        ],
+    )
     out += [
-        *sec.section(s, "The team", [team]),
         *sec.section(
             s,
             "Council profile",
@@ -83,15 +193,12 @@ def story(
                 )
             ],
         ),
-        *sec.section(
-            s,
-            "Previous peer challenges and reviews",
-            [sec.engagements_table(s, [h for h in history if h.id != e.id])],
-        ),
-        *sec.section(s, "Key contacts", [sec.contacts_table(s, contacts)]),
+        *sec.section(s, "Previous peer challenges and reviews", [_history_table(s, history)]),
+        *sec.section(s, "Key contacts at the council", [sec.contacts_table(s, contacts)]),
     ]
     intro = Paragraph(
-        "Only intelligence that the council knows is being shared with the team is included"
+        "Only intelligence that the council knows is being shared with the team, and that this "
+        "pack's marking allows, is included"
         + (f", from {sec.long_date(since)} onwards." if since else "."),
         s.small,
     )

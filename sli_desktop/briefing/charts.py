@@ -1,59 +1,91 @@
-"""Performance metrics as paired bars: the council beside its region's median, per metric."""
+"""Performance metrics as trends: the council's figure for every year imported, beside the
+median of its region's councils for the same year, one small chart per metric.
+
+Everything is placed by measuring the text at the size it is drawn, so a chart fits the width
+it is given at ordinary and large print alike and no two labels overprint (issue 23). Lines
+and markers meet 3:1 contrast and text 4.5:1 (styles.py); each chart is followed by a table of
+the same figures, for a reader who cannot see the chart.
+"""
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
+from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..domain import Metric
 from . import fonts
-from .styles import ACCENT, ACCENT_LIGHT, INK, MUTED, RULE
+from .styles import ACCENT, INK, MEDIAN, MUTED, RULE
 
 
 @dataclass(frozen=True)
-class MetricRow:
-    name: str
+class Point:
     period: str
-    unit: str
-    value: float
+    value: float | None  # the council's figure; None when it has none that year
     median: float | None
     councils: int  # how many councils the median is taken over
 
 
-def metric_rows(
+@dataclass(frozen=True)
+class MetricSeries:
+    metric_id: str
+    name: str
+    unit: str
+    points: list[Point]
+
+    @property
+    def latest(self) -> Point:
+        return next(p for p in reversed(self.points) if p.value is not None)
+
+
+def metric_series(
     council_metrics: Sequence[Metric], region_metrics: Sequence[Metric]
-) -> list[MetricRow]:
-    """Each metric's latest period for the council, with the region median for that period."""
-    latest: dict[str, Metric] = {}
+) -> list[MetricSeries]:
+    """Each metric the council has, over every period it or its region has a figure for."""
+    mine: dict[str, dict[str, Metric]] = defaultdict(dict)
     for m in council_metrics:
-        if m.metric_id not in latest or m.period > latest[m.metric_id].period:
-            latest[m.metric_id] = m
-    by_key: dict[tuple[str, str], list[float]] = defaultdict(list)
+        mine[m.metric_id][m.period] = m
+    region: dict[tuple[str, str], list[float]] = defaultdict(list)
     for m in region_metrics:
-        by_key[(m.metric_id, m.period)].append(m.value)
-    rows = []
-    for metric_id in sorted(latest):
-        m = latest[metric_id]
-        values = by_key.get((metric_id, m.period), [])
-        rows.append(
-            MetricRow(
-                m.name,
-                m.period,
-                m.unit,
-                m.value,
-                statistics.median(values) if values else None,
-                len(values),
+        region[(m.metric_id, m.period)].append(m.value)
+    out = []
+    for metric_id in sorted(mine):
+        own = mine[metric_id]
+        periods = sorted(set(own) | {p for (mid, p) in region if mid == metric_id})
+        points = []
+        for period in periods:
+            values = region.get((metric_id, period), [])
+            points.append(
+                Point(
+                    period,
+                    own[period].value if period in own else None,
+                    statistics.median(values) if values else None,
+                    len(values),
+                )
             )
-        )
-    return rows
+        latest = own[max(own)]
+        out.append(MetricSeries(metric_id, latest.name, latest.unit, points))
+    return out
 
 
-def _figure(value: float, unit: str) -> str:
-    text = f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.1f}"
+def decimals(values: Sequence[float | None]) -> int:
+    """One decimal place for every figure of a series when any needs it, so 98% and 98.6%
+    never sit side by side."""
+    return int(any(v is not None and abs(v) < 100 and v != int(v) for v in values))
+
+
+def figure(value: float | None, unit: str, places: int | None = None) -> str:
+    if value is None:
+        return "—"
+    if places is None:
+        places = decimals([value])
+    text = f"{value:,.{places}f}"
     if unit in ("%", "percent"):
         return f"{text}%"
     if unit in ("£", "GBP"):
@@ -61,72 +93,162 @@ def _figure(value: float, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
-def metric_chart(rows: Sequence[MetricRow], width: float, size: float) -> Drawing:
-    """One block per metric: its name, then the council's bar and the median's bar."""
-    label_w = width * 0.36
-    bar_w = width - label_w - size * 6
-    bar_h = size * 1.05
-    block = bar_h * 2 + size * 1.6
-    legend = size * 2.2
-    height = block * len(rows) + legend
+def _ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round numbers spanning ``low`` to ``high``."""
+    if high <= low:
+        high = low + 1.0
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    ticks = [first]
+    while ticks[-1] < high - 1e-9:
+        ticks.append(ticks[-1] + step)
+    return ticks
+
+
+def _width(text: str, size: float, font: str = fonts.REGULAR) -> float:
+    return float(stringWidth(text, font, size))
+
+
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    colour: Color = INK,
+    anchor: str = "start",
+    font: str = fonts.REGULAR,
+) -> String:
+    return String(x, y, text, fontName=font, fontSize=size, fillColor=colour, textAnchor=anchor)
+
+
+def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Label heights moved apart by at least ``gap``, kept between ``low`` and ``high``."""
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    placed = [wanted[i] for i in order]
+    for i in range(1, len(placed)):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    overflow = placed[-1] - high if placed else 0.0
+    if overflow > 0:
+        placed = [p - overflow for p in placed]
+    for i in range(len(placed)):
+        placed[i] = max(placed[i], low + i * gap)
+    out = [0.0] * len(wanted)
+    for rank, i in enumerate(order):
+        out[i] = placed[rank]
+    return out
+
+
+def trend_chart(series: MetricSeries, width: float, size: float) -> Drawing:
+    """The council's line (solid, round markers) and the region median (dashed, square
+    markers) over the years, labelled at their latest values; fits ``width`` exactly."""
+    points = series.points
+    values = [v for p in points for v in (p.value, p.median) if v is not None]
+    low, high = min(values), max(values)
+    if low >= 0 and low < high * 0.6:
+        low = 0.0
+    ticks = _ticks(low, high)
+    low, high = ticks[0], ticks[-1]
+    unit = series.unit
+    gap = size * 0.5
+    # The legend, on one line if it fits, else two.
+    council_key, median_key = "This council", "Region median"
+    swatch = size * 2.2
+    key_w = [swatch + gap + _width(k, size) for k in (council_key, median_key)]
+    legend_rows = 1 if sum(key_w) + size * 2 <= width else 2
+    legend_h = legend_rows * size * 1.5
+    places = decimals([v for p in points for v in (p.value, p.median)])
+    axis_w = max(_width(figure(t, unit, decimals(ticks)), size) for t in ticks) + gap
+    end_labels = [
+        (series.latest.value, ACCENT),
+        (next((p.median for p in reversed(points) if p.median is not None), None), MEDIAN),
+    ]
+    end_w = (
+        max(_width(figure(v, unit, places), size, fonts.SEMIBOLD) for v, _ in end_labels) + gap * 2
+    )
+    x0, x1 = axis_w, width - end_w
+    plot_h = max(size * 9, width * 0.24)
+    y0 = size * 2.4  # room for the year labels, clear of the lowest axis figure
+    y1 = y0 + plot_h
+    height = y1 + size * 0.8 + legend_h
     d = Drawing(width, height)
-    # Legend
-    y = height - size * 1.1
-    d.add(Rect(0, y - 1, size, size * 0.8, fillColor=ACCENT, strokeColor=None))
-    d.add(
-        String(size * 1.4, y, "This council", fontName=fonts.REGULAR, fontSize=size, fillColor=INK)
-    )
-    x2 = size * 1.4 + size * 8
-    d.add(Rect(x2, y - 1, size, size * 0.8, fillColor=ACCENT_LIGHT, strokeColor=None))
-    d.add(
-        String(
-            x2 + size * 1.4,
-            y,
-            "Region median",
-            fontName=fonts.REGULAR,
-            fontSize=size,
-            fillColor=INK,
-        )
-    )
-    top = height - legend
-    for i, row in enumerate(rows):
-        y0 = top - i * block
-        d.add(Line(0, y0, width, y0, strokeColor=RULE, strokeWidth=0.4))
+
+    def y_of(v: float) -> float:
+        return y0 + (v - low) / (high - low) * plot_h
+
+    n = len(points)
+    step = (x1 - x0) / (n - 1) if n > 1 else 0.0
+
+    def x_of(i: int) -> float:
+        return x0 + i * step if n > 1 else (x0 + x1) / 2
+
+    for t in ticks:
+        y = y_of(t)
+        d.add(Line(x0, y, x1, y, strokeColor=RULE, strokeWidth=0.5))
         d.add(
-            String(
-                0, y0 - size * 1.35, row.name, fontName=fonts.SEMIBOLD, fontSize=size, fillColor=INK
-            )
+            _text(x0 - gap, y - size * 0.35, figure(t, unit, decimals(ticks)), size, MUTED, "end")
         )
-        d.add(
-            String(
-                0,
-                y0 - size * 2.6,
-                row.period,
-                fontName=fonts.REGULAR,
-                fontSize=size,
-                fillColor=MUTED,
-            )
-        )
-        top_value = max(abs(row.value), abs(row.median or 0.0)) or 1.0
-        bars = [(row.value, ACCENT, "")]
-        if row.median is not None:
-            bars.append((row.median, ACCENT_LIGHT, f"  median of {row.councils}"))
-        for j, (value, colour, suffix) in enumerate(bars):
-            by = y0 - size * 0.5 - (j + 1) * bar_h
-            length = max(0.0, value) / top_value * bar_w
+    # Year labels: as many as fit without touching, always the first and the latest.
+    label_w = max(_width(p.period, size) for p in points) + gap
+    every = max(1, math.ceil(label_w / step)) if n > 1 else 1
+    shown = {i for i in range(0, n, every)} | {n - 1}
+    if n > 1 and (n - 1) % every and (n - 1) - max(i for i in shown if i < n - 1) < every:
+        shown.discard(max(i for i in shown if i < n - 1))
+    for i in sorted(shown):
+        anchor = "middle"
+        x = x_of(i)
+        if n > 1 and i == 0 and x - label_w / 2 < 0:
+            anchor = "start"
+        if n > 1 and i == n - 1 and x + label_w / 2 > width:
+            anchor = "end"
+        d.add(_text(x, y0 - size * 1.75, points[i].period, size, MUTED, anchor))
+
+    def draw(getter: str, colour: Color, dashed: bool) -> None:
+        run: list[float] = []
+        for i, p in enumerate(points):
+            v = getattr(p, getter)
+            if v is None:
+                continue
+            run += [x_of(i), y_of(v)]
+            m = size * 0.32
+            if dashed:
+                d.add(Rect(x_of(i) - m, y_of(v) - m, 2 * m, 2 * m, fillColor=colour,
+                           strokeColor=None))  # fmt: skip
+            else:
+                d.add(Circle(x_of(i), y_of(v), m * 1.1, fillColor=colour, strokeColor=None))
+        if len(run) >= 4:
             d.add(
-                Rect(
-                    label_w, by, max(length, 0.8), bar_h * 0.78, fillColor=colour, strokeColor=None
+                PolyLine(
+                    run,
+                    strokeColor=colour,
+                    strokeWidth=max(1.5, size * 0.16),
+                    strokeDashArray=[size * 0.5, size * 0.3] if dashed else None,
                 )
             )
-            d.add(
-                String(
-                    label_w + length + size * 0.4,
-                    by + bar_h * 0.16,
-                    _figure(value, row.unit) + suffix,
-                    fontName=fonts.REGULAR,
-                    fontSize=size * 0.92 if size < 16 else size,
-                    fillColor=INK,
-                )
-            )
+
+    draw("median", MEDIAN, True)
+    draw("value", ACCENT, False)
+    # Latest values at the right-hand end, moved apart so they never overprint.
+    wanted = [y_of(v) - size * 0.35 if v is not None else y0 for v, _ in end_labels]
+    placed = _spread(wanted, size * 1.15, 0.0, y1 - size * 0.7)
+    for (v, colour), y in zip(end_labels, placed, strict=True):
+        if v is not None:
+            d.add(_text(x1 + gap, y, figure(v, unit, places), size, colour, font=fonts.SEMIBOLD))
+    # The legend, above the plot.
+    top = height - size * 1.1
+    x = 0.0
+    for row, (key, colour, dashed) in enumerate(
+        ((council_key, ACCENT, False), (median_key, MEDIAN, True))
+    ):
+        y = top - (row * size * 1.5 if legend_rows == 2 else 0)
+        if legend_rows == 2:
+            x = 0.0
+        d.add(
+            Line(x, y + size * 0.3, x + swatch, y + size * 0.3, strokeColor=colour,
+                 strokeWidth=max(1.5, size * 0.16),
+                 strokeDashArray=[size * 0.5, size * 0.3] if dashed else None)
+        )  # fmt: skip
+        d.add(_text(x + swatch + gap, y, key, size))
+        x += key_w[row] + size * 2
     return d

@@ -10,6 +10,7 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
@@ -35,10 +36,23 @@ class PageInfo:
     prepared_by: str
     prepared_on: date
     furniture_size: float  # the size of header and footer text (≥ body size in large print)
+    author: str = ""  # the adviser's name alone, for the PDF's metadata
+
+    @property
+    def header_lines(self) -> list[str]:
+        """The running head and "Prepared for …": side by side when both fit, else each on
+        its own line, wrapped rather than cut short (issue 23)."""
+        return _header_lines(self)
+
+    @property
+    def footer_lines(self) -> list[str]:
+        """ "Prepared by …" wrapped to leave room for "Page N of M"."""
+        return _wrap(self.prepared_by_line, self.furniture_size, CONTENT_WIDTH * 0.72)
 
     @property
     def prepared_by_line(self) -> str:
-        return f"Prepared by {self.prepared_by} on {short_date(self.prepared_on)}"
+        when = short_date(self.prepared_on).replace(" ", "\u00a0")  # never split a date
+        return f"Prepared by {self.prepared_by} on {when}"
 
 
 @dataclass(frozen=True)
@@ -54,8 +68,13 @@ class Furniture:
     bottom_line: float
     bottom_rule: float
 
+    header_rows: int = 1
+    footer_rows: int = 1
+
     @classmethod
-    def for_size(cls, size: float) -> Furniture:
+    def for_size(cls, size: float, header_rows: int = 1, footer_rows: int = 1) -> Furniture:
+        """``top_line`` is the first header line and ``bottom_line`` the last footer line;
+        further lines sit below and above them, one leading apart."""
         ms = max(size * 1.1, 10.0)
         top_marking = PAGE_HEIGHT - 9 * mm - ms * 0.75
         top_line = top_marking - ms * 0.45 - size * 1.25
@@ -66,10 +85,12 @@ class Furniture:
             marking_size=ms,
             top_marking=top_marking,
             top_line=top_line,
-            top_rule=top_line - size * 0.45 - 1 * mm,
+            top_rule=top_line - (header_rows - 1) * size * LEADING - size * 0.45 - 1 * mm,
             bottom_marking=bottom_marking,
             bottom_line=bottom_line,
-            bottom_rule=bottom_line + size + 1 * mm,
+            bottom_rule=bottom_line + (footer_rows - 1) * size * LEADING + size + 1 * mm,
+            header_rows=header_rows,
+            footer_rows=footer_rows,
         )
 
     @property
@@ -104,27 +125,56 @@ def _draw_furniture(canvas: Canvas, info: PageInfo, f: Furniture) -> None:
     canvas.line(MARGIN_X, f.bottom_rule, PAGE_WIDTH - MARGIN_X, f.bottom_rule)
     canvas.setFillColor(MUTED)
     canvas.setFont(fonts.REGULAR, size)
-    if info.prepared_for:
-        canvas.drawString(MARGIN_X, f.top_line, _fit(canvas, info.running_head, size, 0.48))
-        canvas.drawRightString(
-            PAGE_WIDTH - MARGIN_X,
-            f.top_line,
-            _fit(canvas, f"Prepared for {info.prepared_for}", size, 0.5),
-        )
+    header = info.header_lines
+    if len(header) == 2 and _side_by_side(info):
+        canvas.drawString(MARGIN_X, f.top_line, header[0])
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, f.top_line, header[1])
     else:
-        canvas.drawString(MARGIN_X, f.top_line, _fit(canvas, info.running_head, size, 1.0))
-    canvas.drawString(MARGIN_X, f.bottom_line, _fit(canvas, info.prepared_by_line, size, 0.72))
+        for i, line in enumerate(header):
+            canvas.drawString(MARGIN_X, f.top_line - i * size * LEADING, line)
+    footer = info.footer_lines
+    for i, line in enumerate(footer):
+        y = f.bottom_line + (len(footer) - 1 - i) * size * LEADING
+        canvas.drawString(MARGIN_X, y, line)
     canvas.restoreState()
 
 
-def _fit(canvas: Canvas, text: str, size: float, share: float) -> str:
-    """Shorten ``text`` with an ellipsis to fit ``share`` of the content width."""
-    room = CONTENT_WIDTH * share
-    if canvas.stringWidth(text, fonts.REGULAR, size) <= room:
-        return text
-    while text and canvas.stringWidth(text + "…", fonts.REGULAR, size) > room:
-        text = text[:-1]
-    return text.rstrip() + "…"
+#: Line spacing of wrapped header and footer lines, as a multiple of their size.
+LEADING = 1.25
+
+
+def _width(text: str, size: float) -> float:
+    return float(stringWidth(text, fonts.REGULAR, size))
+
+
+def _wrap(text: str, size: float, room: float) -> list[str]:
+    """``text`` in lines no wider than ``room``, broken between words."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and _width(f"{lines[-1]} {word}", size) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _side_by_side(info: PageInfo) -> bool:
+    size = info.furniture_size
+    gap = size * 2
+    return bool(info.prepared_for) and (
+        _width(info.running_head, size) + gap + _width(f"Prepared for {info.prepared_for}", size)
+        <= CONTENT_WIDTH
+    )
+
+
+def _header_lines(info: PageInfo) -> list[str]:
+    size = info.furniture_size
+    parts = [info.running_head]
+    if info.prepared_for:
+        parts.append(f"Prepared for {info.prepared_for}")
+    if _side_by_side(info):
+        return parts
+    return [line for part in parts for line in _wrap(part, size, CONTENT_WIDTH)]
 
 
 def _numbered_canvas(furniture: Furniture) -> type[Canvas]:
@@ -162,7 +212,11 @@ def _numbered_canvas(furniture: Furniture) -> type[Canvas]:
 def render(story: list[Flowable], info: PageInfo) -> tuple[bytes, int]:
     """The finished PDF and its page count, built entirely in memory."""
     fonts.register()
-    furniture = Furniture.for_size(info.furniture_size)
+    furniture = Furniture.for_size(
+        info.furniture_size,
+        header_rows=1 if _side_by_side(info) else len(info.header_lines),
+        footer_rows=len(info.footer_lines),
+    )
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -172,7 +226,7 @@ def render(story: list[Flowable], info: PageInfo) -> tuple[bytes, int]:
         topMargin=PAGE_HEIGHT - furniture.frame_top,
         bottomMargin=furniture.frame_bottom,
         title=info.title,
-        author=info.prepared_by,
+        author=info.author or info.prepared_by,
         subject=info.subject,
         creator="SLI Desktop",
         initialFontName=fonts.REGULAR,  # not Helvetica, which would sit in the file unembedded

@@ -14,12 +14,20 @@ class BriefingOptions:
     marked OFFICIAL-SENSITIVE. Left as None, the briefing takes the highest marking of what
     it includes."""
 
-    prepared_by: str
+    #: the adviser's name (the PDF's author) and role, from ``Vault.identity``
+    prepared_by: str = ""
     recipient: str = ""
     marking: Marking | None = None
     since: date | None = None
     large_print: bool = False
     today: date | None = None
+    prepared_by_role: str = ""
+
+    @property
+    def signature(self) -> str:
+        """'Asha Patel, Principal Adviser': what "Prepared by" says."""
+        role = self.prepared_by_role.strip()
+        return f"{self.prepared_by}, {role}" if role else self.prepared_by
 
 
 @dataclass(frozen=True)

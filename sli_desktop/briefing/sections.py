@@ -7,6 +7,7 @@ from datetime import date
 from typing import TypeAlias
 from xml.sax.saxutils import escape
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -27,9 +28,10 @@ from ..domain import (
     SupportOffer,
 )
 from ..domain.improvement import Assessment, year_label
-from . import fonts
-from .dates import long_date as long_date
-from .dates import short_date as short_date
+from ..formats import long_date as long_date
+from ..formats import plural as plural
+from ..formats import short_date as short_date
+from . import fonts, typeset
 from .document import CONTENT_WIDTH
 from .styles import CONCERN_COLOURS, MUTED, PANEL, RULE, Sheet
 
@@ -49,7 +51,12 @@ def concern_mark(level: ConcernLevel) -> str:
     return f'<font color="#{colour}"><b>{label}</b></font>'
 
 
-def cover(
+def para(markup: str, style: ParagraphStyle, room: float = CONTENT_WIDTH) -> Paragraph:
+    """A paragraph whose addresses break only at natural points (typeset.py)."""
+    return Paragraph(typeset.fit(markup, style.fontSize, room), style)
+
+
+def title_block(
     s: Sheet,
     kind: str,
     heading: str,
@@ -57,37 +64,21 @@ def cover(
     marking: str,
     facts: Sequence[tuple[str, str]],
 ) -> list[Flowable]:
-    """The first page: what this is, about whom, for whom, and how to handle it."""
+    """The top of page one: what this is, about whom, for whom and by whom, and how to handle
+    it, in a few lines, so that the summary under it is what the reader meets first."""
+    line = " · ".join(f"<b>{text(k)}:</b> {v}" for k, v in facts)
     handling = (
-        f"This briefing is marked <b>{text(marking)}</b>. It was prepared for the named "
-        "recipient only. Do not copy or forward it, and destroy it securely when it is no "
-        "longer needed. Information in it was shared in confidence by councils and partners."
+        f"Marked <b>{text(marking)}</b>: shared in confidence, for the named recipient only. "
+        "Do not copy or forward it; destroy it securely when no longer needed."
     )
-    rows = [[Paragraph(text(k), s.label), Paragraph(v, s.body)] for k, v in facts]
-    table = Table(rows, colWidths=[CONTENT_WIDTH * 0.3, CONTENT_WIDTH * 0.7], hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                FONT_ALL,
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), s.body_size * 0.45),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), s.body_size * 0.2),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    gap = 12.0 if s.body_size > 12 else s.body_size * 3
     return [
-        Spacer(1, gap * 1.3),
         Paragraph(text(kind).upper(), s.label),
-        Spacer(1, s.body_size * 0.6),
-        Paragraph(text(heading), s.title),
-        Paragraph(subheading, s.subtitle),
-        Spacer(1, gap),
-        table,
-        Spacer(1, gap),
-        panel(s, [Paragraph(handling, s.body)]),
+        para(text(heading), s.title),
+        para(subheading, s.subtitle),
+        Spacer(1, s.body_size * 0.4),
+        para(line, s.small),
+        para(handling, s.small),
+        Spacer(1, s.body_size * 0.3),
     ]
 
 
@@ -111,8 +102,9 @@ def panel(s: Sheet, content: list[Flowable], width: float = CONTENT_WIDTH) -> Ta
 
 
 def summary_box(s: Sheet, rows: Sequence[tuple[str, str]]) -> Table:
+    room = CONTENT_WIDTH * 0.62
     inner = Table(
-        [[Paragraph(text(k), s.label), Paragraph(v, s.body)] for k, v in rows],
+        [[Paragraph(text(k), s.label), para(v, s.body, room)] for k, v in rows],
         colWidths=[CONTENT_WIDTH * 0.28, CONTENT_WIDTH * 0.62],
         hAlign="LEFT",
     )
@@ -134,10 +126,21 @@ def grid(
     s: Sheet, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
 ) -> Table:
     """A ruled table with a repeating header; cells are paragraph mark-up."""
-    data = [[Paragraph(text(h), s.cell_bold) for h in header]]
-    data += [[Paragraph(cell, s.cell) for cell in row] for row in rows]
-    table = Table(data, colWidths=[CONTENT_WIDTH * w for w in widths], repeatRows=1, hAlign="LEFT")
     pad = max(3.0, s.body_size * 0.3)
+    cols = [CONTENT_WIDTH * w for w in widths]
+    rooms = [c - pad * 1.5 for c in cols]
+    size = s.cell.fontSize
+    data = [
+        [
+            Paragraph(typeset.fit(text(h), size, r), s.cell_bold)
+            for h, r in zip(header, rooms, strict=True)
+        ]
+    ]
+    data += [
+        [Paragraph(typeset.fit(cell, size, r), s.cell) for cell, r in zip(row, rooms, strict=True)]
+        for row in rows
+    ]
+    table = Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -184,7 +187,7 @@ def contacts_table(s: Sheet, contacts: Sequence[Contact]) -> Flowable:
             [
                 f"<b>{text(c.name)}</b>",
                 text(c.role or c.organisation or "—"),
-                text(", ".join(c.phones) or "—"),
+                ", ".join(typeset.phone(p) for p in c.phones) or "—",
                 text(", ".join(c.emails) or "—"),
             ]
             for c in contacts
@@ -213,8 +216,8 @@ def note_block(s: Sheet, note: Note, council: Council | None = None) -> list[Flo
         Paragraph(" · ".join(meta), s.small),
         Spacer(1, s.body_size * 0.3),
     ]
-    for para in [p for p in note.body.split("\n\n") if p.strip()]:
-        parts.append(Paragraph(text(para.strip()).replace("\n", "<br/>"), s.body))
+    for chunk in [p for p in note.body.split("\n\n") if p.strip()]:
+        parts.append(para(text(chunk.strip()).replace("\n", "<br/>"), s.body))
     # One paragraph, not a table: a regional briefing sets hundreds of these.
     details = []
     if note.themes:
@@ -229,7 +232,7 @@ def note_block(s: Sheet, note: Note, council: Council | None = None) -> list[Flo
             details.append(f"<b>Contact:</b> {text(note.contact)}")
     aware = "yes" + (f", on {short_date(note.council_aware_on)}" if note.council_aware_on else "")
     details.append(f"<b>Council aware:</b> {aware if note.council_aware else 'no'}")
-    parts += [Paragraph("<br/>".join(details), s.small), Spacer(1, s.body_size * 0.6)]
+    parts += [para("<br/>".join(details), s.small), Spacer(1, s.body_size * 0.6)]
     return parts  # kept together by ``section``; a note taller than a page still breaks
 
 

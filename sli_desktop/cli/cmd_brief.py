@@ -93,7 +93,7 @@ def _run(ctx: Context, build: Callable[..., Briefing]) -> None:
     passphrase = _pdf_passphrase(ctx) if a.encrypt else None
     vault: Vault = ctx.vault()
     options = BriefingOptions(
-        prepared_by=vault.actor,
+        prepared_by="",  # the vault's identity: the adviser's name and role
         recipient=a.recipient,
         marking=a.marking,
         since=a.since,

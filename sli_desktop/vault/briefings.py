@@ -10,7 +10,18 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from ..domain import Action, Contact, Marking, Metric, Note, Record, SupportOffer, new_id
+from ..domain import (
+    Action,
+    Contact,
+    ControlChange,
+    ImprovementBoard,
+    Marking,
+    Metric,
+    Note,
+    Record,
+    SupportOffer,
+    new_id,
+)
 from .store import Vault
 
 
@@ -79,6 +90,46 @@ class BriefingSources:
             (council,),
             order="coalesce(due, '9999'), seq",
         )
+
+    def open_actions_in(self, councils: Sequence[str]) -> list[Action]:
+        """Open actions of many councils at once (a regional briefing), soonest due first."""
+        if not councils:
+            return []
+        return self.vault.records(
+            Action,
+            f"deleted = 0 AND status = 'open' AND council IN ({_placeholders(councils)})",
+            list(councils),
+            order="coalesce(due, '9999'), seq",
+        )
+
+    def boards_in(self, councils: Sequence[str]) -> list[ImprovementBoard]:
+        if not councils:
+            return []
+        return self.vault.records(
+            ImprovementBoard,
+            f"deleted = 0 AND council IN ({_placeholders(councils)})",
+            list(councils),
+            order="council, coalesce(start, '9999') DESC",
+        )
+
+    def control_changes_in(
+        self, councils: Sequence[str], since: date
+    ) -> list[tuple[ControlChange, SupportOffer | None]]:
+        """Changes of political control from ``since``, newest first, each with the member
+        peer support offer it opened (None when that was removed)."""
+        if not councils:
+            return []
+        changes = self.vault.records(
+            ControlChange,
+            f"deleted = 0 AND date >= ? AND council IN ({_placeholders(councils)})",
+            [since.isoformat(), *councils],
+            order="date DESC, council",
+        )
+        out: list[tuple[ControlChange, SupportOffer | None]] = []
+        for change in changes:
+            offer = self.vault.get(SupportOffer, ControlChange.offer_id_for(change.id))
+            out.append((change, None if offer is None or offer.deleted else offer))
+        return out
 
     def support(self, council: str) -> list[SupportOffer]:
         return self.vault.records(

@@ -21,6 +21,7 @@ from ..domain import (
     SupportStatus,
 )
 from ..domain.board import SignOffElement, SignOffStatus
+from ..formats import short_date
 from .actions import Actions
 from .boards import Boards
 from .engagements import Engagements
@@ -138,7 +139,7 @@ def _boards(vault: Vault, council: Council, lga: str, today: date) -> list[Suppo
         items.append(
             SupportItem(
                 "improvement board",
-                "Improvement Board" + (f", next meeting {nxt}" if nxt else ""),
+                "Improvement Board" + (f", next meeting {short_date(nxt)}" if nxt else ""),
                 f"members: {members}{more}; {lga}" if members else lga,
                 "ready to present"
                 if board.readiness(today).ready

@@ -360,7 +360,7 @@ def test_an_improvement_board_record_shows_its_members_and_sign_off(councils_vau
     )
     vault.save(ImprovementBoard.build(council=BHAM, start=date(2024, 1, 1), end=date(2024, 12, 31)))
     (board,) = [s for s in overview(vault, BHAM, today).support_in_place if s.kind != "action"]
-    assert board.what == "Improvement Board, next meeting 2026-06-03"
+    assert board.what == "Improvement Board, next meeting 3 Jun 2026"
     assert board.provider == (
         "members: Sir Ian Chair (independent chair), Cllr Lee (leader); "
         "LGA (principal adviser Ann Adviser)"

@@ -1,0 +1,93 @@
+"""Words kept whole: where a line of a briefing may break, and where it may not.
+
+reportlab hyphenates plain words itself (``hyphenationLang`` with pyphen, set in styles.py),
+but an e-mail address, a web address, a phone number or a hyphenated place name wider than its
+column would be cut wherever the width ran out ("leader@birmin|gham.gov.uk"). Here such a word
+is broken only at its natural points (after "@" or "/", before ".", after a hyphen), each piece
+on its own line; a phone number is held together with no-break spaces. See issue 23.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from .. import formats
+from . import fonts
+
+#: A break is allowed after these characters ...
+_AFTER = "@/-"
+#: ... and before these.
+_BEFORE = "."
+NBSP = "\u00a0"
+_MARKUP = re.compile(r"(<[^>]*>)")
+_WORD = re.compile(r"(\s+)")
+
+
+def width_of(word: str, size: float) -> float:
+    """Measured in the bold face, the widest the briefing uses, so a break is never late."""
+    plain = word.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return float(stringWidth(plain, fonts.BOLD, size))
+
+
+def natural_pieces(word: str) -> list[str]:
+    """``word`` cut at every natural point, in order: 'a.b@c.gov.uk' -> ['a', '.b@', 'c', …]."""
+    pieces: list[str] = []
+    current = ""
+    for i, ch in enumerate(word):
+        if ch in _BEFORE and current and i > 0:
+            pieces.append(current)
+            current = ""
+        current += ch
+        if ch in _AFTER and i < len(word) - 1:
+            pieces.append(current)
+            current = ""
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def break_word(word: str, size: float, room: float) -> list[str]:
+    """``word`` as lines no wider than ``room`` where its natural points allow (a piece with
+    no natural point inside stays whole: it is hyphenated, or left to overrun, by reportlab)."""
+    if width_of(word, size) <= room:
+        return [word]
+    lines: list[str] = []
+    current = ""
+    for piece in natural_pieces(word):
+        if current and width_of(current + piece, size) > room:
+            lines.append(current)
+            current = piece
+        else:
+            current += piece
+    if current:
+        lines.append(current)
+    return lines
+
+
+def fit(markup: str, size: float, room: float) -> str:
+    """Paragraph mark-up whose over-wide words break only at natural points (``<br/>``)."""
+    if width_of(_MARKUP.sub("", markup), size) <= room:
+        return markup  # the common case: it all fits on one line
+    out: list[str] = []
+    for part in _MARKUP.split(markup):
+        if not part or part.startswith("<"):
+            out.append(part)
+            continue
+        for word in _WORD.split(part):
+            if not word or word.isspace():
+                out.append(word)
+            else:
+                out.append("<br/>".join(break_word(word, size, room)))
+    return "".join(out)
+
+
+def phone(value: str) -> str:
+    """A phone number as dialled (formats.phone), never broken across lines."""
+    return formats.phone(value).replace(" ", NBSP)
+
+
+def whole(value: str) -> str:
+    """Short text that must not break across lines (a date, a figure with its unit)."""
+    return value.replace(" ", NBSP)
