@@ -1,15 +1,16 @@
-"""sli council import|list|show"""
+"""sli council import|list|show|correct"""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..domain import Region
+from ..domain import CouncilType, Region
 from ..domain.improvement import year_label
-from ..importers.register import read_register
+from ..importers.register import read_release
 from ..vault.actions import Actions
 from ..vault.assessments import Assessments
 from ..vault.contacts import Contacts
@@ -31,6 +32,16 @@ def region_arg(text: str) -> Region:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def type_arg(text: str) -> CouncilType:
+    wanted = " ".join(text.lower().replace("-", " ").split())
+    for kind in CouncilType:
+        if kind.value.replace("-", " ") == wanted:
+            return kind
+    raise argparse.ArgumentTypeError(
+        f"unknown council type {text!r}; expected one of: {', '.join(t.value for t in CouncilType)}"
+    )
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("council", parents=[common], help="the council register")
     csub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -41,12 +52,26 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also Welsh, Scottish and Northern Ireland councils",
     )
+    c.add_argument(
+        "--dry-run", action="store_true", help="say what the import would change; change nothing"
+    )
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=import_register)
     c = csub.add_parser("list", parents=[common], help="list councils")
     c.add_argument("--region", type=region_arg)
+    c.add_argument("--abolished", action="store_true", help="include councils that have ended")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=list_councils)
+    c = csub.add_parser(
+        "correct",
+        parents=[common],
+        help="correct a council's region or type where the register is wrong (coordinators)",
+    )
+    c.add_argument("gss", metavar="COUNCIL", help="GSS code or name")
+    c.add_argument("--region", type=region_arg)
+    c.add_argument("--type", type=type_arg)
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=correct)
     c = csub.add_parser("show", parents=[common], help="one council and what is known of it")
     c.add_argument("gss", metavar="GSS")
     c.add_argument("--json", action="store_true")
@@ -54,37 +79,77 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def import_register(ctx: Context) -> None:
-    councils = read_register(Path(ctx.args.file), all_nations=ctx.args.all_nations)
+    release = read_release(Path(ctx.args.file), all_nations=ctx.args.all_nations)
     vault = ctx.vault()
-    with vault.transaction():
-        result = Councils(vault).upsert_register(councils)
-        vault.audit(
-            "import",
-            "council",
-            detail={
-                "file": Path(ctx.args.file).name,
-                "added": result.added,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-            },
-        )
+    councils = Councils(vault)
+    plan = councils.plan_register(release.councils, release.as_of)
+    if not ctx.args.dry_run:
+        with vault.transaction():
+            result = councils.apply(plan)
+            vault.audit(
+                "import",
+                "council",
+                detail={
+                    "file": Path(ctx.args.file).name,
+                    "as_of": str(release.as_of) if release.as_of else None,
+                    **asdict(result),
+                },
+            )
     if ctx.args.json:
-        emit_json({"added": result.added, "updated": result.updated, "unchanged": result.unchanged})
+        emit_json(
+            {
+                **asdict(plan.result()),
+                "dry_run": ctx.args.dry_run,
+                "file_as_of": release.as_of.isoformat() if release.as_of else None,
+                "older": plan.older,
+                "abolished_councils": [c.gss_code for c in plan.abolished],
+                "held_back_councils": [
+                    {"gss": h.council.gss_code, "reason": h.reason} for h in plan.held_back
+                ],
+                "kept_corrections": [
+                    {"gss": c.gss_code, "field": f, "register": v}
+                    for c, f, v in plan.corrections_kept
+                ],
+            }
+        )
+        return
+    say(
+        f"{len(release.current)} current and {len(release.ended)} abolished councils read"
+        + (" (nothing changed: --dry-run)." if ctx.args.dry_run else ".")
+    )
+    for line in plan.lines():
+        say(line)
+
+
+def correct(ctx: Context) -> None:
+    a = ctx.args
+    if a.region is None and a.type is None:
+        raise UsageError("say what to correct: --region, --type or both")
+    council = Councils(ctx.vault()).correct(a.gss, region=a.region, type=a.type)
+    if a.json:
+        emit_json(council.to_json())
     else:
         say(
-            f"{len(councils)} councils read: {result.added} added, {result.updated} updated, "
-            f"{result.unchanged} unchanged."
+            f"{council.name}: {council.type.value}, {council.region.value} "
+            "(corrected; a register import keeps it)."
         )
 
 
 def list_councils(ctx: Context) -> None:
-    councils = Councils(ctx.vault()).list(ctx.args.region)
+    councils = Councils(ctx.vault()).list(ctx.args.region, abolished=ctx.args.abolished)
     if ctx.args.json:
         emit_json([c.to_json() for c in councils])
         return
+    rows = [(c.gss_code, c.display_name, c.type.value, c.region.value) for c in councils]
+    if ctx.args.abolished:  # when they are asked for, say which have ended
+        table(
+            ["gss", "name", "type", "region", "ended"],
+            [(*row, c.ended_on or "") for row, c in zip(rows, councils, strict=True)],
+        )
+        return
     table(
         ["gss", "name", "type", "region"],
-        [(c.gss_code, c.display_name, c.type.value, c.region.value) for c in councils],
+        rows,
         empty="no councils; import the register with 'sli council import FILE.csv'",
     )
 
@@ -124,6 +189,15 @@ def show(ctx: Context) -> None:
         return
     say(f"{council.name} ({gss})")
     say(f"  {council.type.value}, {council.region.value}")
+    if council.corrected:
+        say(f"  Corrected by a coordinator: {', '.join(council.corrected)}")
+    if council.abolished:
+        after = ", ".join(c.name for c in Councils(vault).successors(council))
+        say(
+            f"  Abolished on {council.ended_on}"
+            + (f"; replaced by {after}" if after else "")
+            + ". Its history is kept."
+        )
     if council.political_control:
         say(
             f"  Political control: {council.political_control}"

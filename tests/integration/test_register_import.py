@@ -343,30 +343,40 @@ def test_a_failure_part_way_through_an_upsert_writes_nothing(
 # -- through the CLI ----------------------------------------------------------------------------
 
 
+def _counts(out: str) -> dict[str, int]:
+    found = json.loads(out)
+    return {k: found[k] for k in ("added", "updated", "unchanged")}
+
+
 def test_cli_import_reports_counts_and_is_idempotent(
     vault: Vault, cli: Cli, register_csv: Path
 ) -> None:
     vault.close()
     first = cli("council", "import", str(register_csv), "--json")
     assert first.code == 0, first.err
-    assert json.loads(first.out) == {"added": 317, "updated": 0, "unchanged": 0}
+    # The 48 English councils that have ended are kept too, as history (out of the lists).
+    assert _counts(first.out) == {"added": 317 + 48, "updated": 0, "unchanged": 0}
     before = counts_at(vault.path)
     second = cli("council", "import", str(register_csv), "--json")
-    assert json.loads(second.out) == {"added": 0, "updated": 0, "unchanged": 317}
+    assert _counts(second.out) == {"added": 0, "updated": 0, "unchanged": 317 + 48}
     after = counts_at(vault.path)
-    assert after["councils"] == before["councils"] == 317
+    assert after["councils"] == before["councils"] == 317 + 48
     assert after["outbox"] == before["outbox"]  # NO new outbox rows
     assert after["audit"] == before["audit"] + 1  # the import itself is audited
     text = cli("council", "import", str(register_csv))
     assert text.code == 0
-    assert text.out == "317 councils read: 0 added, 0 updated, 317 unchanged.\n"
+    assert text.out == (
+        "317 current and 48 abolished councils read.\n"
+        "0 councils to add, 0 to update, 365 unchanged.\n"
+    )
 
 
 def test_cli_import_all_nations(imported: Vault, cli: Cli, register_csv: Path) -> None:
     imported.close()
     result = cli("council", "import", str(register_csv), "--all-nations", "--json")
     assert result.code == 0, result.err
-    assert json.loads(result.out) == {"added": 65, "updated": 0, "unchanged": 317}
+    # the fixture holds the 317 current English councils; the 48 that have ended come too
+    assert _counts(result.out) == {"added": 65 + 48, "updated": 0, "unchanged": 317}
     listed = json.loads(cli("council", "list", "--json").out)
     assert len(listed) == 382
     wales = json.loads(cli("council", "list", "--region", "wales", "--json").out)
@@ -384,7 +394,14 @@ def test_cli_import_records_an_audit_entry(vault: Vault, cli: Cli, tmp_path: Pat
     entries = json.loads(cli("audit", "--json").out)
     imports = [e for e in entries if e["action"] == "import"]
     assert len(imports) == 1
-    assert imports[0]["detail"] == {"file": "small.csv", "added": 2, "updated": 0, "unchanged": 0}
+    detail = imports[0]["detail"]
+    assert detail["file"] == "small.csv" and detail["as_of"] is None
+    assert {k: detail[k] for k in ("added", "updated", "unchanged", "abolished")} == {
+        "added": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "abolished": 0,
+    }
 
 
 def _small_register(
@@ -487,7 +504,7 @@ def test_cli_reimport_preserves_political_control(
     imported.save(councils.get("E08000025").evolve(political_control="Labour"))
     imported.close()
     result = cli("council", "import", str(register_csv), "--json")
-    assert json.loads(result.out) == {"added": 0, "updated": 0, "unchanged": 317}
+    assert _counts(result.out) == {"added": 48, "updated": 0, "unchanged": 317}  # ended ones
     shown = json.loads(cli("council", "show", "E08000025", "--json").out)
     assert shown["political_control"] == "Labour"
     assert shown["short_name"] == "Birmingham"
