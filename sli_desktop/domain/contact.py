@@ -8,7 +8,8 @@ from typing import ClassVar
 from pydantic import Field
 
 from .enums import LawfulBasis
-from .fields import Emails, GssCode, Phones, Text
+from .fields import Emails, GssCode, Text
+from .phones import ContactPhones
 from .records import Record
 
 
@@ -20,6 +21,7 @@ class Contact(Record):
     council: GssCode | None = None
     organisation: str = Field(default="", max_length=300)
     emails: Emails = Field(default_factory=list)
-    phones: Phones = Field(default_factory=list)
+    #: E.164 (extension kept), or exactly as typed when no country was written: see phones.py.
+    phones: ContactPhones = Field(default_factory=list)
     lawful_basis: LawfulBasis = LawfulBasis.PUBLIC_TASK
     last_contacted: date | None = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -72,9 +72,13 @@ def schedule_ics(
     marking: Marking = Marking.OFFICIAL,
     name: str = "Peer challenge schedule",
     remembered: Mapping[str, Dates] | None = None,
+    now: datetime | None = None,
 ) -> bytes:
-    """Engagements with no dates, now or remembered, have no event (nothing to place)."""
+    """Engagements with no dates, now or remembered, have no event (nothing to place).
+    DTSTAMP is when this file was made (RFC 5545 for a published calendar), ``now`` by
+    default; when the engagement last changed is LAST-MODIFIED."""
     known = remembered or {}
+    stamp = now or datetime.now(UTC)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -90,7 +94,7 @@ def schedule_ics(
         council = council_names.get(e.council, e.council)
         event = icalendar.Event()
         event.add("uid", event_uid(e))
-        event.add("dtstamp", e.updated_at)
+        event.add("dtstamp", stamp)
         event.add("last-modified", e.updated_at)
         event.add("created", e.created_at)
         event.add("sequence", e.version)

@@ -96,3 +96,53 @@ class CouncilMatcher:
     def name_of(self, gss: str | None) -> str:
         council = self.codes.get(gss or "")
         return council.short_name or council.name if council else ""
+
+
+#: Bodies advisers work with that are not councils, by words in their names: (pattern, what
+#: the preview calls them). A contact there keeps the organisation and gets no council.
+_NOT_COUNCILS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"\b(nhs|hospital|trust|integrated care|icb|ccg|clinical commissioning|"
+            r"health ?care|primary care|gp surgery|public health england|ukhsa)\b"
+        ),
+        "an NHS or health body",
+    ),
+    (re.compile(r"\b(police|constabulary|crime commissioner|pcc)\b"), "a police body"),
+    (re.compile(r"\bfire\b"), "a fire and rescue service"),
+    (re.compile(r"\b(local government association|lga)\b"), "the Local Government Association"),
+    (
+        re.compile(
+            r"^(department (for|of)|ministry of|hm |home office|cabinet office|"
+            r"foreign|office for|dluhc|mhclg|dfe|dhsc|defra|dwp|dcms|dft|beis|desnz)|"
+            r"\b(government|ofsted|cqc|care quality commission|oflog)\b"
+        ),
+        "a government body",
+    ),
+)
+_SEPARATOR = re.compile(r"\s+[-–—|]\s+|\s*[,/]\s+|\s*\(")
+
+
+def not_a_council(organisation: str) -> str:
+    """What kind of body ``organisation`` is, if its name says it is not a council; else ""."""
+    text = " ".join(_words(organisation))
+    if "council" in text.split():
+        return ""
+    for pattern, kind in _NOT_COUNCILS:
+        if pattern.search(text):
+            return kind
+    return ""
+
+
+def by_organisation(matcher: CouncilMatcher, organisation: str) -> Council | None:
+    """The council an organisation names: the whole name, or the part before a department
+    ("Birmingham City Council - Adult Social Care", "Leeds City Council, Children's Services").
+    A name that says it is another kind of body (an NHS trust named after a city) is none."""
+    if not organisation.strip() or not_a_council(organisation):
+        return None
+    found = matcher.by_name(organisation)
+    if found is None:
+        head = _SEPARATOR.split(organisation, maxsplit=1)[0]
+        if head != organisation and head.strip():
+            found = matcher.by_name(head)
+    return found

@@ -3,6 +3,10 @@
 A header cell is compared without case, spaces or punctuation ("E-mail Address" is
 "emailaddress"), against a list of accepted spellings per field. Rows come back with the line
 they start on; a row with the wrong number of fields is a row problem, not the end of the file.
+
+The delimiter is found from the header line: a comma, or the semicolon Excel writes where the
+decimal mark is a comma (German, French settings), or a tab. Empty cells after the last column
+(a trailing delimiter on every row, as Thunderbird writes) are not extra fields.
 """
 
 from __future__ import annotations
@@ -47,6 +51,23 @@ class Parsed(Generic[T]):
         return ImportProblem(first.path, reason, first.line)
 
 
+#: What a broken quote means, in words a person can act on (the csv module's own are not).
+BROKEN_QUOTE = (
+    "is not valid CSV from this line on: a value in double quotes is not closed, or has text "
+    "after its closing quote; check the quotes on this line"
+)
+_DELIMITERS = (",", ";", "\t")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter the header line uses most, counting outside double quotes."""
+    first = text.split("\n", 1)[0]
+    outside = "".join(first.split('"')[0::2])
+    counts = {d: outside.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 @dataclass(frozen=True)
 class Table:
     """An open CSV file: which column each wanted field is in, and its rows."""
@@ -55,6 +76,7 @@ class Table:
     header: list[str]
     columns: dict[str, int]
     text: str
+    delimiter: str = ","
 
     def rows(self) -> Iterator[tuple[int, dict[str, str] | ImportProblem]]:
         """(line, {field: value}) for each non-blank row, or (line, problem) for a bad one."""
@@ -68,24 +90,46 @@ class Table:
     def records(self) -> Iterator[tuple[int, tuple[str, ...] | ImportProblem]]:
         """As ``rows``, a good row being the tuple of its fields' cells (stripped) in
         ``columns`` order: no dictionary per row, for files of hundreds of thousands."""
-        reader = csv.reader(io.StringIO(self.text, newline=""), strict=True)
-        next(reader)  # the header, already read by open_table
         pick = itemgetter(*self.columns.values()) if len(self.columns) > 1 else _one(self.columns)
+        for line, cells in self.cells():
+            if isinstance(cells, ImportProblem):
+                yield line, cells
+            else:
+                yield line, tuple(map(str.strip, pick(cells)))
+
+    def cells(self) -> Iterator[tuple[int, list[str] | ImportProblem]]:
+        """Each non-blank row's cells, as many as the header has, or a problem."""
+        reader = csv.reader(
+            io.StringIO(self.text, newline=""), strict=True, delimiter=self.delimiter
+        )
+        next(reader)  # the header, already read by open_table
         width = len(self.header)
         start = reader.line_num + 1  # where the next record starts
         try:
             for cells in reader:
                 line, start = start, reader.line_num + 1
-                if not "".join(cells).strip():
-                    continue
                 if len(cells) != width:
-                    reason = f"has {len(cells)} fields where the header has {width}"
-                    yield line, ImportProblem(self.path, reason, line)
+                    if not "".join(cells).strip():
+                        continue
+                    if len(cells) > width and not "".join(cells[width:]).strip():
+                        cells = cells[:width]  # trailing delimiters
+                    else:
+                        yield line, ImportProblem(self.path, self._width(len(cells)), line)
+                        continue
+                elif not "".join(cells).strip():
                     continue
-                yield line, tuple(map(str.strip, pick(cells)))
-        except csv.Error as exc:
+                yield line, cells
+        except csv.Error:
             # The reader cannot find the next record after a broken quote: stop here.
-            yield start, ImportProblem(self.path, f"is not valid CSV ({exc})", start)
+            yield start, ImportProblem(self.path, BROKEN_QUOTE, start)
+
+    def _width(self, found: int) -> str:
+        width = len(self.header)
+        name = {",": "comma", ";": "semicolon", "\t": "tab"}[self.delimiter]
+        return (
+            f"has {found} fields where the header has {width}; a value holding a {name} must be "
+            "in double quotes"
+        )
 
 
 def _one(columns: Mapping[str, int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
@@ -103,10 +147,15 @@ def open_table(
     """Find each field's column by header name. ``required`` holds field names, or tuples of
     which at least one must be present. A missing required column is a problem on line 1."""
     csv.field_size_limit(FIELD_LIMIT)
+    delimiter = sniff_delimiter(text)
     try:
-        header = next(csv.reader(io.StringIO(text, newline=""), strict=True), [])
-    except csv.Error as exc:
-        raise ImportProblem(path, f"is not valid CSV ({exc})", 1) from None
+        header = next(
+            csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter), []
+        )
+    except csv.Error:
+        raise ImportProblem(path, BROKEN_QUOTE.replace("this line", "the header"), 1) from None
+    while header and not header[-1].strip():
+        header.pop()  # a trailing delimiter on the header line
     keys = [header_key(h) for h in header]
     columns: dict[str, int] = {}
     for name, accepted in spellings.items():
@@ -122,4 +171,4 @@ def open_table(
             missing.append(" or ".join(f'"{spellings[o][0]}"' for o in options))
     if missing:
         raise ImportProblem(path, f"missing required column(s): {', '.join(missing)}", 1)
-    return Table(path, header, columns, text)
+    return Table(path, header, columns, text, delimiter)

@@ -125,7 +125,7 @@ def test_every_record_type_refuses_unknown_fields_and_bad_ids(cls: type[Record])
         (Council, {"population": -1}, "population"),
         (Council, {"name": "   "}, "name"),
         (Contact, {"name": ""}, "name"),
-        (Contact, {"phones": ["12"]}, "phones"),
+        (Contact, {"phones": ["1" * 61]}, "phones"),
         (Contact, {"phones": ["not a phone"]}, "phones"),
         (Contact, {"emails": ["jo@"]}, "emails"),
         (Contact, {"emails": ["jo at example dot org"]}, "emails"),
@@ -356,9 +356,9 @@ def test_emails_are_normalised_and_deduplicated() -> None:
 
 def test_invalid_phone_or_email_names_the_field_and_the_value() -> None:
     with pytest.raises(ValidationError) as caught:
-        Contact.build(name="Jo", phones=["0121 303 1111", "999"])
+        Contact.build(name="Jo", phones=["0121 303 1111", "ask reception"])
     assert caught.value.field == "phones"
-    assert "'999'" in caught.value.message
+    assert "'ask reception'" in caught.value.message
     with pytest.raises(ValidationError) as caught:
         Contact.build(name="Jo", emails=["jo@@example.org"])
     assert caught.value.field == "emails"

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sli_desktop.importers import ImportProblem
-from sli_desktop.importers.contacts import SPELLINGS as CONTACT_SPELLINGS
+from sli_desktop.importers.contact_csv import COLUMNS as CONTACT_SPELLINGS
 from sli_desktop.importers.contacts import read_contacts
 from sli_desktop.importers.metrics import SPELLINGS as METRIC_SPELLINGS
 from sli_desktop.importers.metrics import read_metrics
