@@ -21,7 +21,7 @@ from ..briefing.protect import MIN_PASSPHRASE
 from ..domain import Marking
 from ..vault.store import Vault
 from .cmd_challenges import date_arg
-from .cmd_councils import region_arg
+from .cmd_councils import english_region_arg
 from .context import Context, UsageError
 from .output import emit_json, say
 
@@ -47,7 +47,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         ("challenge", "ID", "a peer challenge team pack", challenge),
     ):
         c = bsub.add_parser(kind, parents=[common], help=help_text)
-        c.add_argument("target", metavar=target, type=region_arg if kind == "region" else str)
+        # Regional briefings cover England's nine regions (Wales is a nation, not a region).
+        read = english_region_arg if kind == "region" else str
+        c.add_argument("target", metavar=target, type=read)
         c.add_argument("-o", "--output", required=True, metavar="FILE.pdf", type=Path)
         c.add_argument("--since", type=date_arg, metavar="DATE", help="intelligence from DATE")
         c.add_argument("--recipient", default="", metavar="NAME", help="named on every page")

@@ -32,6 +32,17 @@ def region_arg(text: str) -> Region:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def english_region_arg(text: str) -> Region:
+    """One of England's nine regions: what regional briefings cover."""
+    region = region_arg(text)
+    if region not in Region.english():
+        raise argparse.ArgumentTypeError(
+            f"{region.value} is not one of England's nine regions; expected one of: "
+            + ", ".join(r.value for r in Region.english())
+        )
+    return region
+
+
 def type_arg(text: str) -> CouncilType:
     wanted = " ".join(text.lower().replace("-", " ").split())
     for kind in CouncilType:

@@ -139,3 +139,13 @@ def test_a_correction_to_the_same_value_writes_nothing(councils_vault: Vault, fi
     before = Councils(councils_vault).get("Coventry")
     after = Councils(councils_vault).correct("Coventry", **{field: getattr(before, field)})
     assert after.version == before.version and after.corrected == []
+
+
+def test_regional_briefings_are_for_englands_nine_regions(
+    cli: Any, councils_vault: Vault, tmp_path: Path
+) -> None:
+    councils_vault.close()
+    refused = cli("brief", "region", "Wales", "-o", str(tmp_path / "wales.pdf"))
+    assert refused.code == 2
+    assert "Wales is not one of England's nine regions" in refused.err
+    assert not (tmp_path / "wales.pdf").exists()
