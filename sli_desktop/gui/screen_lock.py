@@ -76,5 +76,5 @@ def screen_lock_watcher(window: QWidget) -> ScreenLock:
     return DBusScreenLock(window)
 
 
-#: The Linux watcher's name before the platforms were split (kept for older callers).
-ScreenLockWatcher = DBusScreenLock
+#: The name the main window knows the watcher by: it gets this platform's.
+ScreenLockWatcher = screen_lock_watcher

@@ -67,8 +67,10 @@ class SessionEvents(QAbstractNativeEventFilter):
         self, event_type: QByteArray | bytes | bytearray | memoryview, message: int
     ) -> tuple[bool, int]:
         kind = event_type.data() if isinstance(event_type, QByteArray) else bytes(event_type)
-        if kind in EVENT_TYPES and message:
-            msg = MSG.from_address(int(message))
+        # Qt hands a shiboken VoidPtr: int() is its address (it has no length or truth value).
+        address = int(message)
+        if kind in EVENT_TYPES and address:
+            msg = MSG.from_address(address)
             if msg.message == WM_WTSSESSION_CHANGE and msg.wParam in LOCKING_EVENTS:
                 self._on_lock()
         return False, 0  # never swallow the message: Qt and Windows still see it
