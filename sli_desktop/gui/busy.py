@@ -1,10 +1,10 @@
-"""Saying "busy" for work that must stay on the GUI thread.
+"""Saying "busy" for a short wait that must stay on the GUI thread.
 
-An import writes through the vault's connection, which belongs to the GUI thread, in one
-transaction (a bad file writes nothing), so the window cannot take input while it runs: 200,000
-figures take about 12 s. Without a sign the window looks hung. This shows a wait cursor and a
-status message, and paints them before the work starts (input events stay queued, so nothing
-re-enters the window meanwhile)."""
+Opening the vault after a passphrase change (Argon2id, about a second) happens where the
+window's connection will live. Bulk writes never wait here: they run on a worker with a
+connection of their own (gui.tasks.vault_task). This shows a wait cursor and a status message,
+and paints them before the work starts (input events stay queued, so nothing re-enters the
+window meanwhile)."""
 
 from __future__ import annotations
 

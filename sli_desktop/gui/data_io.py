@@ -1,9 +1,10 @@
 """File ▸ Import… and Export…: contacts, performance figures and the schedule; backup and
 restore of the whole vault.
 
-Reading a file runs off the GUI thread (gui.tasks); what it would change is shown in a preview
-(added, updated, skipped, and each bad row with its line and reason) and nothing is written
-until the user accepts it. Writes happen on the GUI thread, where the vault connection lives.
+Reading a file and working out what it would change run off the GUI thread (gui.tasks); the
+preview shows it (added, updated, skipped, and each bad row with its line and reason) and
+nothing is written until the user accepts it. The write runs on a worker too, with a vault
+connection of its own (``tasks.vault_task``), in one transaction that a cancel rolls back.
 The schedule export asks for the protective marking (and the region) first, offering the one
 the user chose last time. Restore takes the backup's passphrase or the recovery key, checks it
 before the open vault is locked, and copies the backup in off the GUI thread.
@@ -43,7 +44,7 @@ from ..domain import Marking, Region
 from ..importers import ImportProblem
 from ..importers import contacts as contact_files
 from ..importers.calendar import ScheduleExport, export_schedule
-from ..importers.metrics import MetricsResult, import_metrics, read_metrics
+from ..importers.metrics import import_metrics, read_metrics
 from ..vault import backup as backups
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
@@ -51,8 +52,7 @@ from ..vault.errors import VaultError
 from ..vault.preferences import Preferences
 from ..vault.session import check_passphrase
 from ..vault.store import Vault
-from .busy import busy
-from .tasks import Progress, Task
+from .tasks import Progress, Task, vault_task
 
 Row = tuple[str, str, str, str]  # line, what, who/what, why
 
@@ -265,6 +265,8 @@ class DataActions(QObject):
         self.after_write: Callable[[str], None] = lambda _kind: None
         #: Close the open vault before a restore replaces it (the window's lock).
         self.lock: Callable[[], None] = lambda: None
+        #: After an import wrote many records: the window merges the index in idle time.
+        self.bulk_loaded: Callable[[], None] = lambda: None
         #: After a restore: the window shows the unlock screen with this sentence.
         self.after_restore: Callable[[str], None] = lambda _message: None
 
@@ -326,16 +328,13 @@ class DataActions(QObject):
         if vault is None or file is None:
             return
 
-        def work(progress: Progress) -> Any:
+        def work(progress: Progress, worker: Vault) -> Any:
             progress.report(0, 0, f"Reading {file.name}…")
-            return contact_files.read_contacts(file)
+            parsed = contact_files.read_contacts(file)
+            return parsed, contact_files.preview_contacts(worker, parsed)
 
-        def done(parsed: Any) -> None:
-            try:
-                preview = contact_files.preview_contacts(vault, parsed)
-            except VaultError as exc:
-                self._warn(exc)
-                return
+        def done(read: Any) -> None:
+            parsed, preview = read
             rows: list[Row] = [
                 (str(c.line), c.action, c.contact.name, c.reason) for c in preview.changes
             ]
@@ -353,23 +352,24 @@ class DataActions(QObject):
             self.preview = dialog
 
             def accepted() -> None:
-                try:
-                    with busy(self.window, f"Importing contacts from {file.name}…"):
-                        result = contact_files.import_contacts(
-                            vault, parsed, skip_bad=dialog.skip_bad.isChecked()
-                        )
-                except (ImportProblem, VaultError) as exc:
-                    self._warn(exc)
-                    return
-                self.window.statusBar().showMessage(
-                    f"Contacts from {file.name}: {result.summary}", 8000
-                )
-                self.after_write("contact")
+                skip_bad = dialog.skip_bad.isChecked()
+
+                def write(progress: Progress, worker: Vault) -> Any:
+                    progress.report(0, 0, f"Importing contacts from {file.name}…")
+                    return contact_files.import_contacts(worker, parsed, skip_bad=skip_bad)
+
+                def written(result: Any) -> None:
+                    self.window.statusBar().showMessage(
+                        f"Contacts from {file.name}: {result.summary}", 8000
+                    )
+                    self.after_write("contact")
+
+                self._write(f"Importing contacts from {file.name}", vault, write, written)
 
             dialog.accepted.connect(accepted)
             dialog.open()
 
-        self.task = Task(self.window, f"Reading {file.name}", work)
+        self.task = vault_task(self.window, f"Reading {file.name}", vault, work)
         self.task.success(done).failure(self._warn).run()
 
     def import_metrics(self, path: str | None = None) -> None:
@@ -378,16 +378,13 @@ class DataActions(QObject):
         if vault is None or file is None:
             return
 
-        def work(progress: Progress) -> Any:
+        def work(progress: Progress, worker: Vault) -> Any:
             progress.report(0, 0, f"Reading {file.name}…")
-            return read_metrics(file)
+            parsed = read_metrics(file)
+            return parsed, import_metrics(worker, parsed, dry_run=True)
 
-        def done(parsed: Any) -> None:
-            try:
-                trial: MetricsResult = import_metrics(vault, parsed, dry_run=True)
-            except (ImportProblem, VaultError) as exc:
-                self._warn(exc)
-                return
+        def done(read: Any) -> None:
+            parsed, trial = read
             rows: list[Row] = [(str(p.line or ""), "bad row", "", p.reason) for p in trial.problems]
             rows += [(str(s.line), "skip", "", s.reason) for s in trial.skipped[:2000]]
             dialog = PreviewDialog(
@@ -401,23 +398,45 @@ class DataActions(QObject):
             self.preview = dialog
 
             def accepted() -> None:
-                try:
-                    with busy(self.window, f"Importing figures from {file.name}…"):
-                        skip_bad = dialog.skip_bad.isChecked()
-                        result = import_metrics(vault, parsed, skip_bad=skip_bad)
-                except (ImportProblem, VaultError) as exc:
-                    self._warn(exc)
-                    return
-                self.window.statusBar().showMessage(
-                    f"Figures from {file.name}: {result.summary}", 8000
-                )
-                self.after_write("metric")
+                skip_bad = dialog.skip_bad.isChecked()
+
+                def write(progress: Progress, worker: Vault) -> Any:
+                    progress.report(0, 0, f"Importing figures from {file.name}…")
+                    return import_metrics(worker, parsed, skip_bad=skip_bad)
+
+                def written(result: Any) -> None:
+                    self.window.statusBar().showMessage(
+                        f"Figures from {file.name}: {result.summary}", 8000
+                    )
+                    self.after_write("metric")
+
+                self._write(f"Importing figures from {file.name}", vault, write, written)
 
             dialog.accepted.connect(accepted)
             dialog.open()
 
-        self.task = Task(self.window, f"Reading {file.name}", work)
+        self.task = vault_task(self.window, f"Reading {file.name}", vault, work)
         self.task.success(done).failure(self._warn).run()
+
+    def _write(
+        self,
+        label: str,
+        vault: Vault,
+        write: Callable[[Progress, Vault], Any],
+        written: Callable[[Any], None],
+    ) -> None:
+        """An accepted import, written on a worker (one transaction: a cancel or a lock
+        leaves the vault as it was), then the index merged in idle time."""
+
+        def done(result: Any) -> None:
+            written(result)
+            self.bulk_loaded()
+
+        def cancelled() -> None:
+            self.window.statusBar().showMessage("Import cancelled: nothing was imported.", 8000)
+
+        self.task = vault_task(self.window, label, vault, write)
+        self.task.success(done).failure(self._warn).on_cancel(cancelled).run()
 
     # -- export ----------------------------------------------------------------------------
     def _save(self, title: str, filters: str, path: str | None) -> Path | None:

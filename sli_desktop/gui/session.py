@@ -3,6 +3,7 @@ key; nothing else in the GUI keeps a reference to an open vault across a lock.""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,6 +101,9 @@ class VaultSession(QObject):
         self.locked.emit()
 
     def _opened(self, vault: Vault) -> None:
+        # Bulk work refuses this thread from now on (Vault.bulk_work): it runs on a worker
+        # with a connection of its own (gui.tasks.vault_task), so the window never freezes.
+        vault.window_thread = threading.current_thread()
         self.vault = vault
         self.demo = is_demo(vault)
         vault.audit("unlock")

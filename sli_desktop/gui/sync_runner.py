@@ -1,71 +1,31 @@
 """Enrol and sync from the window, with progress and cancel, without freezing it.
 
-Threading: the vault's SQLCipher connection refuses use from any thread but the one that opened
-it (the GUI thread), and the sync client writes to the vault between its requests (each pushed
-batch and pulled page in its own transaction). So the client runs on the GUI thread and only the
-network waits go to a worker thread: ``OffThreadTransport`` sends each request there and keeps
-the GUI's event loop running until the answer arrives. Workers touch neither widgets nor the
-vault. A cancelled wait abandons the request; the client's retries are idempotent, so the next
-sync resumes.
+The whole sync runs on a worker (gui.tasks.vault_task) with a vault connection of its own: the
+network waits, and the vault writes of each pushed batch and pulled page (about a second per
+10,000 records), which used to run on the window's thread. The vault is in WAL mode, so the
+window keeps reading meanwhile; the progress dialog is window-modal, so no second sync or edit
+starts. Cancel stops the client at its next step and interrupts a page being written (rolled
+back whole); what was committed is kept, and the next sync resumes (retried pushes are applied
+once). Locking the window wipes the key, which stops the worker the same way.
 """
 
 from __future__ import annotations
 
 import socket
-import threading
+from collections.abc import Callable
 from typing import Any
 
-import httpx
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from ..sync.client import Cancelled, DeviceWiped, SyncClient, SyncResult
 from ..vault.errors import VaultError
+from ..vault.store import Vault
 from .session import VaultSession
+from .tasks import Progress, Task, vault_task
 
-
-class _Done(QObject):
-    done = Signal()
-
-
-class OffThreadTransport(httpx.BaseTransport):
-    """Real HTTP on a worker thread; the calling (GUI) thread keeps processing events meanwhile."""
-
-    def __init__(self, inner: httpx.BaseTransport, cancel: threading.Event, abort: Any) -> None:
-        self.inner = inner
-        self.cancel = cancel
-        self.abort = abort  # a Signal emitted when the person cancels: stops the wait at once
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self.cancel.is_set():
-            raise Cancelled()
-        box: dict[str, Any] = {}
-        signals = _Done()
-        loop = QEventLoop()
-        signals.done.connect(loop.quit)
-        self.abort.connect(loop.quit)
-
-        def work() -> None:
-            try:
-                response = self.inner.handle_request(request)
-                response.read()
-                box["response"] = response
-            except BaseException as exc:  # noqa: BLE001 - re-raised on the calling thread
-                box["error"] = exc
-            signals.done.emit()
-
-        threading.Thread(target=work, name="sli-sync-http", daemon=True).start()
-        loop.exec()
-        self.abort.disconnect(loop.quit)
-        if "error" in box:
-            raise box["error"]
-        if "response" not in box:
-            raise Cancelled()
-        response: httpx.Response = box["response"]
-        return response
-
-    def close(self) -> None:
-        self.inner.close()
+#: What the window says when a sync stops early, whoever stopped it.
+CANCELLED = str(Cancelled())[:1].upper() + str(Cancelled())[1:] + "."
 
 
 class SyncRunner(QObject):
@@ -76,70 +36,89 @@ class SyncRunner(QObject):
     enrolled = Signal(str)
     #: The server revoked this device and the client wiped the vault: the message to show.
     wiped = Signal(str)
-    _abort = Signal()
+    #: A sync pulled this many records: the window merges the index in idle time.
+    pulled = Signal(int)
 
     def __init__(self, parent: QWidget, session: VaultSession) -> None:
         super().__init__(parent)
         self._parent = parent
         self.session = session
         self.busy = False
-        self.dialog: QProgressDialog | None = None
+        self.task: Task | None = None
+        session.locked.connect(self.cancel)
 
     def sync(self) -> None:
-        result = self._run("Syncing…", lambda client: client.sync())
-        if isinstance(result, SyncResult):
+        def done(result: SyncResult) -> None:
             line = f"Pushed {result.pushed}, pulled {result.pulled}, {result.conflicts} conflicts"
             if result.rejected:
                 line += f"; the server refused {result.rejected} change(s), kept here unsent: "
                 line += "; ".join(r.describe() for r in result.refusals)
             if result.held:
                 line += f"; {result.held} draft note(s) stay on this device until complete"
+            if result.pulled:
+                self.pulled.emit(result.pulled)
             self.finished.emit(line + ".")
+
+        self._run("Syncing…", lambda client: client.sync(), done)
 
     def enroll(self, server: str, code: str) -> None:
         name = socket.gethostname()
-        done = self._run("Enrolling…", lambda client: client.enroll(server, code, name))
-        if done is not None:
-            regions = ", ".join(done.regions) or "all regions"
-            self.enrolled.emit(f"Enrolled as {done.user}, {done.role}: {regions}.")
 
-    def _run(self, label: str, step: Any) -> Any:
+        def done(enrolled: Any) -> None:
+            regions = ", ".join(enrolled.regions) or "all regions"
+            self.enrolled.emit(f"Enrolled as {enrolled.user}, {enrolled.role}: {regions}.")
+
+        self._run("Enrolling…", lambda client: client.enroll(server, code, name), done)
+
+    def cancel(self) -> None:
+        """Stop the running sync at its next step (a lock does this too)."""
+        if self.task is not None:
+            self.task.cancel()
+
+    def _run(
+        self, label: str, step: Callable[[SyncClient], Any], done: Callable[[Any], None]
+    ) -> None:
         vault = self.session.vault
         if self.busy or vault is None or not vault.is_open:
-            return None
+            return
         self.busy = True
-        cancel = threading.Event()
-        dialog = QProgressDialog(label, "Cancel", 0, 0, self._parent)
-        dialog.setAccessibleName("Sync progress")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)  # no lock or second sync meanwhile
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.canceled.connect(cancel.set)
-        dialog.canceled.connect(self._abort.emit)
-        self.dialog = dialog
+        keystore = self.session.keystore  # made here: the keyring is set up on this thread
 
-        def progress(phase: str, done: int, total: int) -> None:
-            dialog.setLabelText(f"{'Sending' if phase == 'push' else 'Receiving'} changes…")
-            dialog.setMaximum(total)
-            dialog.setValue(done)
+        def work(progress: Progress, worker: Vault) -> Any:
+            def report(phase: str, done: int, total: int) -> None:
+                what = "Sending" if phase == "push" else "Receiving"
+                progress.report(done, total, f"{what} changes…")
 
-        client = SyncClient(vault, self.session.keystore, progress=progress, cancel=cancel)
-        transport = OffThreadTransport(
-            httpx.HTTPTransport(verify=client.verify), cancel, self._abort
-        )
-        client.transport = transport
-        try:
+            client = SyncClient(worker, keystore, progress=report, cancel=progress.cancelled)
             return step(client)
-        except DeviceWiped as exc:
-            self.wiped.emit(str(exc))
-        except Cancelled as exc:
-            self.finished.emit(str(exc)[:1].upper() + str(exc)[1:] + ".")
-        except VaultError as exc:
-            self.finished.emit(str(exc))
-        finally:
-            dialog.reset()
-            dialog.deleteLater()
-            self.dialog = None
-            transport.close()
-            self.busy = False
-        return None
+
+        task = vault_task(self._parent, label, vault, work)
+        task.dialog.setAccessibleName("Sync progress")
+        self.task = task
+
+        def succeeded(result: Any) -> None:
+            self._ended()
+            done(result)
+
+        def failed(exc: BaseException) -> None:
+            self._ended()
+            if isinstance(exc, DeviceWiped):
+                if self.session.vault is not None:
+                    self.session.vault.close()  # its files are gone: drop the key and connection
+                self.wiped.emit(str(exc))
+            elif isinstance(exc, Cancelled):
+                self.finished.emit(CANCELLED)
+            elif isinstance(exc, VaultError):
+                self.finished.emit(str(exc))
+            else:
+                self.finished.emit(f"The sync failed unexpectedly ({type(exc).__name__}).")
+
+        def cancelled() -> None:
+            self._ended()
+            self.finished.emit(CANCELLED)
+
+        task.success(succeeded).failure(failed).on_cancel(cancelled).run()
+
+    def _ended(self) -> None:
+        self.busy = False
+        self.task = None

@@ -2,6 +2,16 @@
 
 The work function runs on a worker thread and must not touch widgets; it may report progress
 and should check ``cancelled``. Results and errors come back on the GUI thread.
+
+Work that writes to the vault in bulk (``vault_task``) gets a connection of its own, opened
+and closed on the worker thread (``Vault.sibling``): the vault is in WAL mode, so the window
+keeps reading meanwhile. A cancel, or the window locking (which wipes the key), interrupts the
+statement in progress and rolls its transaction back whole (``Vault.interrupt_when``).
+
+The signals object is parentless and held by the worker itself, so it outlives a window or
+panel deleted while the work runs (a lock deletes the workspace): the worker never emits
+through a deleted object ("Signal source has been deleted"), and the results of work that
+ended after a lock reach nobody.
 """
 
 from __future__ import annotations
@@ -10,8 +20,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ..gcpause import collector_paused
+from ..vault.errors import Interrupted, VaultLocked
+from ..vault.store import Vault
 
 
 class Cancelled(Exception):
@@ -48,12 +62,15 @@ class _Runnable(QRunnable):
 
     @Slot()
     def run(self) -> None:
-        try:
-            result = self.fn(self.progress)
-        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread to report
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
+        # No collection on this thread while it works: it would free the window's unreachable
+        # widgets here, off the GUI thread, and crash (gcpause).
+        with collector_paused():
+            try:
+                result = self.fn(self.progress)
+            except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread to report
+                self.signals.failed.emit(exc)
+            else:
+                self.signals.finished.emit(result)
 
 
 class Task(QObject):
@@ -66,6 +83,7 @@ class Task(QObject):
         self._progress = Progress(self._signals)
         self._on_success: Callable[[Any], None] = lambda _result: None
         self._on_failure: Callable[[BaseException], None] = lambda _exc: None
+        self._on_cancel: Callable[[], None] = lambda: None
         self.dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
         self.dialog.setMinimumDuration(300)
         self.dialog.setAutoClose(True)
@@ -81,6 +99,18 @@ class Task(QObject):
     def failure(self, callback: Callable[[BaseException], None]) -> Task:
         self._on_failure = callback
         return self
+
+    def on_cancel(self, callback: Callable[[], None]) -> Task:
+        self._on_cancel = callback
+        return self
+
+    def cancel(self) -> None:
+        """As the dialog's Cancel button: the work stops at its next check."""
+        self._progress.cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._progress.cancelled.is_set()
 
     def run(self, pool: QThreadPool | None = None) -> Task:
         (pool or QThreadPool.globalInstance()).start(
@@ -101,6 +131,34 @@ class Task(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self.dialog.reset()
-        if not isinstance(exc, Cancelled):
+        if isinstance(exc, Cancelled):
+            self._on_cancel()
+        else:
             self._on_failure(exc)
         self.deleteLater()
+
+
+def vault_task(
+    parent: QWidget, label: str, vault: Vault, fn: Callable[[Progress, Vault], Any]
+) -> Task:
+    """A Task whose work writes to ``vault`` in bulk: ``fn(progress, worker_vault)`` runs on a
+    worker with a connection of its own, never the window's (whose ``bulk_work`` check would
+    refuse it there). Cancelling or locking interrupts it; what it had not committed is
+    rolled back, and the task ends as cancelled (no failure is reported)."""
+
+    def work(progress: Progress) -> Any:
+        try:
+            worker = vault.sibling()
+        except VaultLocked:
+            raise Cancelled() from None  # locked before the work began
+        worker.interrupt_when(progress.cancelled.is_set)
+        try:
+            return fn(progress, worker)
+        except (Interrupted, VaultLocked):
+            raise Cancelled() from None
+        finally:
+            worker.close()
+
+    task = Task(parent, label, work)
+    task.dialog.setWindowModality(Qt.WindowModality.WindowModal)  # no second write meanwhile
+    return task

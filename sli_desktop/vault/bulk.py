@@ -1,11 +1,11 @@
 """Saving many records at once: what ``Vault.save`` does for each, in batched statements.
 
-With ``cipher_memory_security`` on (as in the app), every statement SQLCipher runs costs far
-more than on plain SQLite, and a full-text trigger firing once per row costs most of all. An
-import of 20,000 contacts or 200,000 figures therefore writes its rows, outbox entries and
-audit entries with ``executemany``, and keeps the full-text index current with one
-``INSERT … SELECT`` per batch instead of one trigger per row: the index triggers are dropped and
-re-created inside the same transaction, so a failure rolls them back with everything else.
+A full-text trigger firing once per row costs most of a bulk write. An import of 20,000
+contacts or 200,000 figures therefore writes its rows, outbox entries and audit entries with
+``executemany``, and keeps the full-text index current with one ``INSERT … SELECT`` per batch
+instead of one trigger per row: the index triggers are dropped and re-created inside the same
+transaction, so a failure rolls them back with everything else. In the desktop this runs on a
+worker's connection (``Vault.sibling``), never on the window's thread (``Vault.bulk_work``).
 The result is the same as calling ``save`` for each record: same versions, same outbox rows,
 and (with ``audit_each``) the same hash-chained audit entries.
 """
@@ -73,6 +73,7 @@ def save_many(
     if len({r.id for r in records}) != len(records):
         raise ValueError("save_many takes each record once")
     table = codec.table(cls)
+    vault.bulk_work()
     with vault.transaction(savepoint=False):
         conn = vault.conn
         stored: dict[str, int] = {}
@@ -129,6 +130,7 @@ def insert_new(vault: Vault, checked: CheckedColumns) -> int:
         raise TypeError(f"insert_new writes plain columns only: {cls.__name__} has others")
     if not count:
         return 0
+    vault.bulk_work()
     with vault.transaction(savepoint=False):
         now = vault.now()
         now_json = _json_time(now)

@@ -5,7 +5,6 @@ This is the only module that imports sqlcipher3 (tests enforce it).
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -15,39 +14,7 @@ import sqlcipher3
 from . import keys
 from .errors import VaultDamaged, VaultError, classify
 
-#: SQLite's lookaside: each connection serves its small allocations (bound values, records,
-#: full-text index entries) from one block it owns instead of the heap. The default block (about
-#: 120 slots) is full once a few statements are cached, and every allocation that misses it goes
-#: to the heap, where cipher_memory_security mlocks it and wipes and munlocks it when freed: two
-#: system calls that made a note's INSERT about 15x slower (18 misses per note). A larger block
-#: removes them. It is allocated through SQLCipher's allocator like any other memory, so it is
-#: locked in RAM and wiped when the connection closes; it never returns to the heap meanwhile.
-LOOKASIDE_SLOT_BYTES = 2048
-LOOKASIDE_SLOTS = 2000  # 4 MiB per connection, split by SQLite into large and 128-byte slots
-_SQLITE_OK, _SQLITE_BUSY, _SQLITE_CONFIG_LOOKASIDE = 0, 5, 13
-
-
-def _enlarge_lookaside() -> bool:
-    """Set the default lookaside of every connection opened from now on. The driver initialises
-    SQLite when imported, and the setting is only taken before initialisation, so SQLite is shut
-    down and initialised again: safe here because this module is the only one that imports
-    sqlcipher3 (tests enforce it), and it runs this once, on import, before any connection."""
-    try:
-        lib = ctypes.CDLL(sqlcipher3._sqlite3.__file__)
-        config = lib.sqlite3_config
-        size, count = ctypes.c_int(LOOKASIDE_SLOT_BYTES), ctypes.c_int(LOOKASIDE_SLOTS)
-        if config(_SQLITE_CONFIG_LOOKASIDE, size, count) == _SQLITE_OK:
-            return True
-        if lib.sqlite3_shutdown() != _SQLITE_OK:
-            return False
-        done = config(_SQLITE_CONFIG_LOOKASIDE, size, count) == _SQLITE_OK
-        lib.sqlite3_initialize()
-        return bool(done)
-    except (OSError, AttributeError):  # a driver without these symbols: the default stays
-        return False
-
-
-LOOKASIDE_ENLARGED = _enlarge_lookaside()
+_SQLITE_BUSY = 5
 
 
 class Cursor(Protocol):
@@ -78,17 +45,24 @@ class UnsafeBuild(VaultError):
 
 
 def open_connection(
-    path: Path, key: bytes, *, page_size: int, cache_mib: int = 64, memory_security: bool = True
+    path: Path,
+    key: bytes | bytearray,
+    *,
+    page_size: int,
+    cache_mib: int = 64,
+    check_pages: bool = True,
 ) -> Connection:
     """A connection keyed with the raw key, hardened, and checked to really be SQLCipher.
 
     ``page_size`` is the one the vault's header records (``Header.page_size``): SQLCipher
     cannot read it from the encrypted file, and a wrong one makes every page fail to decrypt.
 
-    The app always uses ``memory_security=True`` (freed memory is wiped, so decrypted pages do
-    not linger). It costs about 10x on bulk writes, so test fixtures that bulk-load 100,000
-    notes and the benchmark that measures that cost pass False, in a process of their own: once
-    on, SQLCipher keeps it on for the life of the process.
+    ``cipher_memory_security`` is left off (SQLCipher's default since 4.5.0): it wipes only
+    SQLite's own heap, while the same text lives on unwiped in Python strings and Qt widgets,
+    and it cost several times over on every write (docs/SECURITY.md, "Memory").
+
+    ``check_pages`` False skips authenticating every page (``_check_pages``): for a second
+    connection to a vault the window already opened and checked (``Vault.sibling``).
 
     Autocommit mode (``isolation_level=None``): the vault opens every write transaction itself
     with ``BEGIN IMMEDIATE`` so the outbox and audit rows always share the record's transaction.
@@ -98,9 +72,7 @@ def open_connection(
     except Error as exc:
         raise classify(exc, path) or VaultDamaged(path, "it cannot be opened") from None
     try:
-        # Memory security first: once on it stays on for the process, wiping freed pages.
-        if memory_security:
-            conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute("PRAGMA cipher_memory_security = OFF")  # decided: see the docstring
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(keys.sqlcipher_key_pragma(key))
         conn.execute(f"PRAGMA cipher_page_size = {int(page_size)}")
@@ -118,7 +90,8 @@ def open_connection(
         conn.execute(f"PRAGMA cache_size = -{cache_mib * 1024}")
         if conn.execute("PRAGMA temp_store").fetchone()[0] != 2:
             raise UnsafeBuild("temporary tables would be written to disk")
-        _check_pages(conn, path)
+        if check_pages:
+            _check_pages(conn, path)
     except VaultError:
         conn.close()
         raise

@@ -71,6 +71,21 @@ class TransactionFailed(VaultError):
         super().__init__("a write inside this change failed, so none of the change was saved")
 
 
+class WrongThread(VaultError):
+    """Bulk work was started on the window's thread: a bug, refused before it freezes the
+    window (Vault.bulk_work)."""
+
+    def __init__(self) -> None:
+        super().__init__("bulk work must run on a worker, not on the window's thread")
+
+
+class Interrupted(VaultError):
+    """Work stopped by a cancel or a lock (Vault.interrupt_when): its transaction rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__("the work was stopped before it finished; none of it was saved")
+
+
 class NotFound(VaultError):
     """A record the user named is not in the vault."""
 
@@ -82,6 +97,8 @@ def classify(exc: Exception, path: Path) -> VaultError | None:
         return DiskFull()
     if "database is locked" in text or "database is busy" in text:
         return VaultBusy()
+    if text == "interrupted":
+        return Interrupted()
     # SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), whatever the message: damage met inside an
     # FTS index reads "vtable constructor failed", not "malformed".
     code = getattr(exc, "sqlite_errorcode", None)

@@ -113,7 +113,42 @@ def key_check(key: bytes, vault_id: str) -> str:
     return base64.b64encode(digest[:16]).decode()
 
 
-def sqlcipher_key_pragma(key: bytes) -> str:
+class KeyBuffer:
+    """The raw database key while the vault is unlocked: one mutable buffer, overwritten with
+    zeros when the vault locks (``wipe``). ``bytes`` cannot be overwritten, so the unlocked
+    vault keeps the key only here, and connections are keyed from it (``Vault.sibling``)
+    without copying it into new ``bytes``. What this does not cover: docs/SECURITY.md,
+    "Memory"."""
+
+    __slots__ = ("_buf", "_wiped")
+
+    def __init__(self, key: bytes | bytearray) -> None:
+        if len(key) != KEY_BYTES:
+            raise ValueError("a database key is 32 bytes")
+        self._buf = bytearray(key)
+        self._wiped = False
+
+    @property
+    def wiped(self) -> bool:
+        return self._wiped
+
+    @property
+    def key(self) -> bytearray:
+        """The buffer itself (not a copy); refused once wiped."""
+        if self._wiped:
+            raise ValueError("the key was wiped when the vault locked")
+        return self._buf
+
+    def wipe(self) -> None:
+        """Overwrite the key in place; every connection keyed from it must reopen to go on."""
+        self._buf[:] = bytes(len(self._buf))
+        self._wiped = True
+
+    def __repr__(self) -> str:
+        return f"KeyBuffer({'wiped' if self._wiped else 'held'})"
+
+
+def sqlcipher_key_pragma(key: bytes | bytearray) -> str:
     """SQLCipher's raw-key form: ``x'…'`` skips its own PBKDF2, which we already did better."""
     return f"PRAGMA key = \"x'{key.hex()}'\""
 

@@ -224,17 +224,22 @@ def remembered_key(header: Header, keystore: KeyStore | None) -> bytes | None:
 
 
 def _open(path: Path, key: bytes, page_size: int) -> Vault:
-    conn = open_connection(path, key, page_size=page_size)
+    """The unlocked vault, holding the key in one buffer that locking it overwrites."""
+    buffer = keys.KeyBuffer(key)
+    conn = open_connection(path, buffer.key, page_size=page_size)
     try:
         migrate(conn, path)
         row = conn.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()
     except Error as exc:
         conn.close()
+        buffer.wipe()
         raise classify(exc, path) or exc from None
     except BaseException:
         conn.close()
+        buffer.wipe()
         raise
-    return Vault(conn, path, str(row[0]) if row else _os_user())
+    owner = str(row[0]) if row else _os_user()
+    return Vault(conn, path, owner, key=buffer, page_size=page_size)
 
 
 def _os_user() -> str:

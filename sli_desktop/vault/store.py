@@ -20,9 +20,10 @@ from typing import Any, TypeVar
 
 from ..domain import Record, utcnow
 from . import codec, identity
-from .connection import Connection, Error, memory_security_enabled
-from .errors import TransactionFailed, VaultError, VaultLocked, classify
+from .connection import Connection, Error, memory_security_enabled, open_connection
+from .errors import TransactionFailed, VaultError, VaultLocked, WrongThread, classify
 from .identity import Identity
+from .keys import KeyBuffer
 
 R = TypeVar("R", bound=Record)
 Clock = Callable[[], datetime]
@@ -48,11 +49,29 @@ def outbox_op(deleted: bool) -> str:
 class Vault:
     """An unlocked vault. ``close`` drops the connection and with it the key."""
 
-    def __init__(self, conn: Connection, path: Path, actor: str, clock: Clock = utcnow) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        path: Path,
+        actor: str,
+        clock: Clock = utcnow,
+        *,
+        key: KeyBuffer | None = None,
+        page_size: int = 0,
+        owns_key: bool = True,
+    ) -> None:
         self._conn: Connection | None = conn
         self.path = path
         self.actor = actor
         self._clock = clock
+        #: The raw key, kept to open ``sibling`` connections and wiped by ``close`` (when this
+        #: vault owns it: the window's does, its siblings share it without owning it).
+        self._key = key
+        self._page_size = page_size
+        self._owns_key = owns_key
+        #: The window's (GUI) thread, set by the desktop: bulk work (``bulk_work``) refuses to
+        #: run on it, so the window never freezes behind a pull, an import or an attachment.
+        self.window_thread: threading.Thread | None = None
         self._depth = 0
         self._failed_inside = False  # a joined write failed: see transaction
         self._audit_head: str | None = None
@@ -75,11 +94,56 @@ class Vault:
         return self._conn
 
     def close(self) -> None:
+        if self._key is not None and self._owns_key:
+            # First: a sibling still writing stops at its next step and rolls back, so the
+            # checkpoint below does not wait for it.
+            self._key.wipe()
         if self._conn is not None:
             with contextlib.suppress(Error):
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
             self._conn = None
+
+    def sibling(self) -> Vault:
+        """A connection of its own to this vault, for bulk work on a worker thread: the vault
+        is in WAL mode, so the window keeps reading (and saving between the worker's
+        transactions) meanwhile. Open it on the thread that uses it and close it there (the
+        driver refuses a connection from another thread). It shares the key buffer without
+        owning it: when this vault locks, the key is wiped and the sibling's statement in
+        progress is interrupted, its transaction rolled back."""
+        if self._conn is None or self._key is None or self._key.wiped:
+            raise VaultLocked()
+        key = self._key
+        conn = open_connection(self.path, key.key, page_size=self._page_size, check_pages=False)
+        other = Vault(
+            conn,
+            self.path,
+            self.actor,
+            self._clock,
+            key=key,
+            page_size=self._page_size,
+            owns_key=False,
+        )
+        other.window_thread = self.window_thread
+        other.interrupt_when(lambda: False)
+        return other
+
+    def interrupt_when(self, stop: Callable[[], bool]) -> None:
+        """Interrupt this connection's statement in progress (its transaction then rolls back
+        whole) once ``stop()`` is true or the key is wiped: how a cancel or a lock reaches work
+        inside one long transaction. SQLite asks every few thousand instructions."""
+        key = self._key
+
+        def handler() -> int:
+            return int(stop() or (key is not None and key.wiped))
+
+        self.conn.set_progress_handler(handler, _INTERRUPT_EVERY)
+
+    def bulk_work(self) -> None:
+        """Called where bulk work starts (a pull page, an import's batch, an attachment, an
+        index merge): refuses to run on the window's thread, where it would freeze the window."""
+        if self.window_thread is not None and threading.current_thread() is self.window_thread:
+            raise WrongThread()
 
     def __enter__(self) -> Vault:
         return self
@@ -264,6 +328,7 @@ class Vault:
         come already encoded (the pull encodes on its reader thread). ``held``: records
         received that the vault already holds exactly so (a device's own pushes coming back):
         counted in the audit entry like the others, but not rewritten."""
+        self.bulk_work()
         with self.transaction(savepoint=False):
             by_type: dict[type[Record], dict[str, codec.Encoded]] = {}
             for item in records:
@@ -394,6 +459,11 @@ class Vault:
     def _user_error(self, exc: Exception) -> Exception:
         mapped: VaultError | None = classify(exc, self.path)
         return mapped if mapped is not None else exc
+
+
+#: SQLite virtual-machine instructions between two looks at ``interrupt_when``'s condition:
+#: a fraction of a millisecond of work, so a cancel or a lock is heeded at once.
+_INTERRUPT_EVERY = 10_000
 
 
 def _by_500(values: list[int]) -> list[list[int]]:

@@ -42,7 +42,7 @@ def figures_import(page_size: int, folder: Path) -> dict[str, Any]:
     csv_path = folder / "metrics.csv"
     write_metrics_csv(csv_path)
     with make_vault(folder / "figures.sli", page_size) as vault:
-        assert vault.memory_security
+        assert not vault.memory_security  # off, as in the product (issue 25)
         cpu, start = _cpu(), time.perf_counter()
         result = import_metrics(vault, read_metrics(csv_path))
         seconds, cpu = time.perf_counter() - start, _cpu() - cpu

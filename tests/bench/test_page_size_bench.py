@@ -1,5 +1,5 @@
 """Page-size benchmark (make bench; never part of make test): the vault's 16 KiB pages against
-SQLCipher's 4 KiB default, side by side in one run, memory security on.
+SQLCipher's 4 KiB default, side by side in one run, memory security off as in the product.
 
 Each side runs in a process of its own (tests/bench/page_side.py), alternating A B A B so drift
 and warm-up hit both alike: the 200,000-figure import, and on a vault of realistic notes (30,000

@@ -1,10 +1,8 @@
 """One process's share of the vault benchmark: SQLCipher and plain sqlite3 side by side.
 
-``cipher_memory_security`` is process-wide in SQLCipher and cannot be turned off once on, so
-a process measures one setting: the pytest process runs with it ON (the product setting, via the
-product's own ``open_connection``); ``python -m tests.bench.vault_side`` runs with it OFF, to
-build the 100,000-note vaults quickly (the file written is the same either way) and to measure
-what memory security costs.
+The SQLCipher side is the product's own ``open_connection``, with ``cipher_memory_security``
+off as in the product (issue 25). ``python -m tests.bench.vault_side`` runs steps in a process
+of their own (kept for measuring one step apart from the pytest process).
 
 Both sides are a real ``Vault`` driving the real write path (``Vault.save``: row + outbox +
 hash-chained audit in one transaction) over the schema built by ``migrate``; the plain side is
@@ -57,13 +55,11 @@ CIPHER_SETTINGS = ("cipher_memory_security", "cipher_page_size", "cipher_hmac_al
 
 
 # -- connections -----------------------------------------------------------------------------
-def open_cipher(path: Path, key: bytes, *, memory_security: bool) -> Connection:
-    """The product's own ``open_connection``; OFF only in a process that never had it ON."""
-    conn = open_connection(
-        path, key, page_size=NEW_VAULT_PAGE_SIZE, memory_security=memory_security
-    )
-    if memory_security_enabled(conn) != memory_security:
-        raise RuntimeError(f"cipher_memory_security is not {memory_security} in this process")
+def open_cipher(path: Path, key: bytes) -> Connection:
+    """The product's own ``open_connection`` (memory security off, as in the product)."""
+    conn = open_connection(path, key, page_size=NEW_VAULT_PAGE_SIZE)
+    if memory_security_enabled(conn):
+        raise RuntimeError("cipher_memory_security is on in this process; the product has it off")
     return conn
 
 
@@ -94,10 +90,10 @@ class Side:
         return self.vault.conn
 
 
-def open_sides(workdir: Path, *, memory_security: bool) -> list[Side]:
+def open_sides(workdir: Path) -> list[Side]:
     key = bytes.fromhex((workdir / "key.hex").read_text())
     cipher_path, plain_path = workdir / "vault.sli", workdir / "plain.db"
-    cipher_conn = open_cipher(cipher_path, key, memory_security=memory_security)
+    cipher_conn = open_cipher(cipher_path, key)
     cipher = Vault(cipher_conn, cipher_path, "bench")
     plain = Vault(open_plain(plain_path, like=cipher_conn), plain_path, "bench")
     for side in (cipher, plain):
@@ -105,11 +101,11 @@ def open_sides(workdir: Path, *, memory_security: bool) -> list[Side]:
     return [Side(CIPHER, cipher), Side(PLAIN, plain)]
 
 
-def create_sides(workdir: Path, *, memory_security: bool) -> list[Side]:
+def create_sides(workdir: Path) -> list[Side]:
     """Two empty vaults with the same schema, councils and contacts."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "key.hex").write_text(keys.new_database_key().hex())
-    sides = open_sides(workdir, memory_security=memory_security)
+    sides = open_sides(workdir)
     vocab = corpus.Vocabulary.build(corpus.VOCABULARY_SEED)
     people = corpus.contacts(CONTACTS, vocabulary=vocab)
     for side in sides:
@@ -253,12 +249,12 @@ def matches(side: Side, word: str) -> int:
 
 
 # -- steps -----------------------------------------------------------------------------------
-def build(workdir: Path, count: int, *, memory_security: bool) -> dict[str, Any]:
+def build(workdir: Path, count: int) -> dict[str, Any]:
     """Fill both vaults with the same ``count`` notes through the real write path."""
     t0 = time.perf_counter()
     notes = list(corpus.notes(count, NOTES_SEED))
     generated = time.perf_counter() - t0
-    sides = create_sides(workdir, memory_security=memory_security)
+    sides = create_sides(workdir)
     result = write_notes(sides, notes, "fill")
     result["generate_seconds"] = generated
     result["body_bytes_mean"] = statistics.fmean(len(n.body.encode()) for n in notes)
@@ -271,18 +267,18 @@ def build(workdir: Path, count: int, *, memory_security: bool) -> dict[str, Any]
     return result
 
 
-def append(workdir: Path, count: int, seed: int, *, memory_security: bool) -> dict[str, Any]:
+def append(workdir: Path, count: int, seed: int) -> dict[str, Any]:
     """Bulk writes into the full vaults: ``count`` more notes, CHUNK per transaction."""
     notes = list(corpus.notes(count, seed))
-    sides = open_sides(workdir, memory_security=memory_security)
+    sides = open_sides(workdir)
     try:
         return write_notes(sides, notes, "append")
     finally:
         close_sides(sides)
 
 
-def search(workdir: Path, *, memory_security: bool) -> dict[str, Any]:
-    sides = open_sides(workdir, memory_security=memory_security)
+def search(workdir: Path) -> dict[str, Any]:
+    sides = open_sides(workdir)
     try:
         result = run_searches(sides, "search")
         result["settings"] = {
@@ -319,8 +315,7 @@ STEPS: dict[str, Callable[..., dict[str, Any]]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m tests.bench.vault_side WORKDIR OUT.json STEP[:ARG[:ARG]]...`` with memory
-    security OFF (this process never turns it on)."""
+    """``python -m tests.bench.vault_side WORKDIR OUT.json STEP[:ARG[:ARG]]...``"""
     parser = argparse.ArgumentParser()
     parser.add_argument("workdir", type=Path)
     parser.add_argument("out", type=Path)
@@ -329,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {}
     for step in args.steps:
         name, *params = step.split(":")
-        results[name] = STEPS[name](args.workdir, *map(int, params), memory_security=False)
+        results[name] = STEPS[name](args.workdir, *map(int, params))
     args.out.write_text(json.dumps(results, indent=1))
     return 0
 

@@ -93,6 +93,7 @@ def test_figures_import_preview_and_cancel_writes_nothing(qtbot, window, tmp_pat
     assert Metrics(window.session.vault).list() == []
     actions = _preview_figures(qtbot, window, tmp_path)
     actions.preview.accept()
+    qtbot.waitUntil(lambda: bool(Metrics(window.session.vault).list()))
     assert [m.value for m in Metrics(window.session.vault).list()] == [95.5]
 
 
@@ -323,28 +324,29 @@ def test_restore_on_a_new_laptop_with_the_backups_passphrase(
     assert [c.name for c in Contacts(shell.session.vault).list()] == ["Zoë Smith"]
 
 
-def test_an_import_shows_it_is_busy_while_it_writes(
+def test_an_import_writes_on_a_worker_with_its_own_connection(
     qtbot, window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The write stays on the GUI thread (one transaction on the window's connection), so the
-    window says so: a wait cursor and a status message while it runs, both gone afterwards."""
-    from PySide6.QtWidgets import QApplication
+    """The preview's trial run and the write both run off the GUI thread, each on a vault
+    connection of its own, so the window never waits for them (issue 25)."""
+    import threading
 
     from sli_desktop.gui import data_io
 
-    seen: list[tuple[object, str]] = []
+    seen: list[tuple[bool, bool, bool]] = []
     real = data_io.import_metrics
 
-    def spy(*args, **kwargs):
-        cursor = QApplication.overrideCursor()
-        seen.append((cursor.shape() if cursor else None, window.statusBar().currentMessage()))
-        return real(*args, **kwargs)
+    def spy(vault, *args, **kwargs):
+        on_main = threading.current_thread() is threading.main_thread()
+        seen.append((on_main, vault is window.session.vault, bool(kwargs.get("dry_run"))))
+        return real(vault, *args, **kwargs)
 
     monkeypatch.setattr(data_io, "import_metrics", spy)
     actions = _preview_figures(qtbot, window, tmp_path)
-    assert seen == [(None, "")]  # the preview's trial run is not the write
+    assert seen == [(False, False, True)]  # the preview's trial run
     actions.preview.accept()
-    assert seen[1] == (Qt.CursorShape.WaitCursor, "Importing figures from figures.csv…")
-    assert QApplication.overrideCursor() is None
-    assert window.statusBar().currentMessage().startswith("Figures from figures.csv: 1 added")
+    qtbot.waitUntil(lambda: len(seen) == 2)
+    assert seen[1] == (False, False, False)  # the write
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Figures from"))
+    assert "1 added" in window.statusBar().currentMessage()
     assert [m.value for m in Metrics(window.session.vault).list()] == [95.5]

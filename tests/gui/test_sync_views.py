@@ -6,18 +6,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from unittest.mock import patch
 
-import httpx
 import pytest
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QPushButton
 
 from sli_desktop.domain import Note
-from sli_desktop.gui.sync_runner import OffThreadTransport
 from sli_desktop.gui.views.conflicts import ConflictsView, diff_html
 from sli_desktop.gui.views.sync import SyncView
 from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
-from sli_desktop.sync.client import Cancelled
+from sli_desktop.sync.client import SyncClient
 from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.notes import Notes
@@ -122,14 +122,14 @@ def test_conflict_shown_side_by_side_and_resolved_with_keep_theirs(
     other = a.add_note("Second")
     a.sync()
     shell, sync_view = _enrolled_shell(qtbot, make_shell, tmp_path, storage, server)
-    qtbot.mouseClick(sync_view.sync_button, Qt.MouseButton.LeftButton)
+    _sync(qtbot, sync_view)
     vault = shell.session.vault
     a.edit(note.id, title="Budget gap grows to 4 million")
     Notes(vault).edit(note.id, title="Budget gap grows to 5 million")
     a.edit(other.id, title="A's title")
     Notes(vault).edit(other.id, title="B's title")
     a.sync()
-    qtbot.mouseClick(sync_view.sync_button, Qt.MouseButton.LeftButton)
+    _sync(qtbot, sync_view)
     assert "2 conflicts" in sync_view.result.text()
 
     view = shell.workspace.go("conflicts")
@@ -154,7 +154,7 @@ def test_conflict_shown_side_by_side_and_resolved_with_keep_theirs(
     kept = vault.get(Note, other.id)
     assert kept is not None and kept.title == "Agreed title"
     assert SyncState(vault).conflicts() == []
-    qtbot.mouseClick(sync_view.sync_button, Qt.MouseButton.LeftButton)
+    _sync(qtbot, sync_view)
     a.sync()
     assert a.open_conflicts() == []
     settled = a.note(other.id)
@@ -171,31 +171,53 @@ def test_diff_marks_only_the_words_that_differ() -> None:
     )
 
 
-def test_cancel_stops_waiting_for_the_network_at_once(qtbot) -> None:
-    """The GUI is not held by a slow server: cancelling abandons the request (a retried push
-    is applied once, so nothing is lost)."""
+def _sync(qtbot, view: SyncView) -> None:
+    """Press Sync and wait for the worker's answer (the window is not held meanwhile)."""
+    view.result.clear()
+    qtbot.mouseClick(view.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.result.text() != "", timeout=30_000)
 
-    release, answered = threading.Event(), threading.Event()
 
-    class Slow(httpx.BaseTransport):
-        """A server that answers only when the test lets it (or after 30 s)."""
+def test_cancel_stops_a_sync_held_by_a_slow_server_and_the_window_stays_free(
+    qtbot, make_shell, tmp_path: Path, storage: Storage, server: BackgroundServer
+) -> None:
+    """The window is not held by a slow server: its event loop runs while the worker waits,
+    and Cancel ends the sync; nothing is lost (a retried push is applied once)."""
+    shell, view = _enrolled_shell(qtbot, make_shell, tmp_path, storage, server)
+    vault = shell.session.vault
+    _sync(qtbot, view)  # the council register
+    council = vault.scalar("SELECT gss_code FROM councils WHERE region = 'London' LIMIT 1")
+    Notes(vault).add(council=council, title="Waiting to go", date="2026-01-06", body="")
+    shell.session.changed.emit("note")
+    entered, release = threading.Event(), threading.Event()
+    real = SyncClient.sync
 
-        def handle_request(self, request: httpx.Request) -> httpx.Response:
-            release.wait(30)
-            answered.set()
-            return httpx.Response(200, request=request)
+    def slow(client: SyncClient) -> object:
+        assert threading.current_thread() is not threading.main_thread()
+        entered.set()
+        release.wait(30)
+        client.cancel.wait(30)
+        return real(client)
 
-    class Abort(QObject):
-        fired = Signal()
-
-    abort, cancel = Abort(), threading.Event()
-    transport = OffThreadTransport(Slow(), cancel, abort.fired)
-    QTimer.singleShot(50, lambda: (cancel.set(), abort.fired.emit()))
-    try:
-        with pytest.raises(Cancelled):
-            transport.handle_request(httpx.Request("GET", "http://127.0.0.1:9/pull"))
-        assert not answered.is_set(), "the window waited for the server's answer"
-    finally:
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    with patch.object(SyncClient, "sync", slow):
+        view.result.clear()
+        qtbot.mouseClick(view.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(entered.is_set)
+        before = len(ticks)
+        qtbot.wait(200)
+        assert len(ticks) - before >= 5, "the window's event loop was held"
+        runner = shell.sync_runner
+        assert runner.busy and runner.task is not None
+        runner.task.dialog.findChild(QPushButton).click()  # the dialog's Cancel button
         release.set()
-    with pytest.raises(Cancelled):  # once cancelled, no further request is sent
-        transport.handle_request(httpx.Request("GET", "http://127.0.0.1:9/pull"))
+        qtbot.waitUntil(lambda: view.result.text() != "", timeout=30_000)
+    timer.stop()
+    assert view.result.text().startswith("Sync cancelled")
+    assert not runner.busy
+    assert "1 changes waiting" in shell.status_sync.text()
+    _sync(qtbot, view)  # and the next sync sends it
+    assert view.result.text().startswith("Pushed 1")
