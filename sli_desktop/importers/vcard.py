@@ -279,9 +279,8 @@ _ABOUT_THE_CARD = frozenset(
         "X-EVOLUTION-LIST",
         "X-EVOLUTION-LIST-SHOW-ADDRESSES",
         "X-MOZILLA-HTML",
-        "X-ANDROID-CUSTOM",
-        "CATEGORIES-INTERNAL",
-        "X-SLI-EXPORTED",
+        "X-ABADR",
+        "X-MS-OL-DESIGN",
     }
 )
 #: Why the app does not keep what a card may hold, in a word or two.
