@@ -27,7 +27,7 @@ from ..vault.overview import CONCERN_WINDOW, KEY_ROLES
 from ..vault.peer_contacts import peer_contacts
 from ..vault.reads import Reads
 from ..vault.store import Vault
-from . import challenge, council, region, sections
+from . import challenge, council, region, sections, typeset
 from .document import PageInfo, render
 from .options import Briefing, BriefingOptions
 from .protect import encrypt
@@ -108,7 +108,7 @@ def _draft(
     cover_facts = [
         *([("Prepared for", sections.text(recipient))] if recipient else []),
         ("Prepared by", sections.text(options.signature)),
-        ("Date", sections.long_date(today)),
+        ("Date", typeset.whole(sections.long_date(today))),
         *facts,
     ]
     # No cover page: page one opens with the summary, as a chief executive is handed it.

@@ -18,7 +18,6 @@ from reportlab.platypus import Flowable, Paragraph
 from ..domain import Contact, Council, Document, Engagement, ImprovementBoard, Note
 from ..domain.improvement import Assessment, year_label
 from . import sections as sec
-from . import typeset
 from .council import flags, profile
 from .styles import Sheet
 
@@ -95,12 +94,11 @@ def _team_table(s: Sheet, e: Engagement, contacts: dict[str, Contact]) -> Flowab
             [
                 f"<b>{sec.text(p.name)}</b><br/>{sec.text(p.role.value.capitalize())}",
                 sec.text(organisation or "—"),
-                sec.text(", ".join(c.emails)) if c and c.emails else "—",
-                ", ".join(typeset.phone(x) for x in c.phones) if c and c.phones else "—",
+                sec.contact_cell(c.emails, c.phones) if c else "—",
             ]
         )
     return sec.grid(
-        s, ["Peer and role", "Organisation", "E-mail", "Phone"], rows, [0.27, 0.23, 0.3, 0.2]
+        s, ["Peer and role", "Organisation", "E-mail and phone"], rows, [0.32, 0.26, 0.42]
     )
 
 

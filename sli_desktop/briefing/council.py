@@ -227,9 +227,12 @@ def upcoming_line(u: Upcoming | None) -> str:
     if u.on is None:
         when = "dates to be agreed"
     else:
-        when = formats.heading_date(u.on)
+        when = typeset.whole(formats.heading_date(u.on))
         if u.until and u.until != u.on:
-            when = f"{formats.short_date(u.on)} to {formats.short_date(u.until)}"
+            when = (
+                f"{typeset.whole(formats.short_date(u.on))} to "
+                f"{typeset.whole(formats.short_date(u.until))}"
+            )
     status = f" ({sec.text(u.status)})" if u.status else ""
     return f"{sec.text(u.what)}, {when}{status}"
 
@@ -270,7 +273,8 @@ def aware_text(n: Note) -> str:
         if n.concern is ConcernLevel.SERIOUS:
             return f"<font color='#b10e1e'><b>No</b></font>: {CONTACT_LEADER.lower()}"
         return "No"
-    return "Yes" + (f", {sec.short_date(n.council_aware_on)}" if n.council_aware_on else "")
+    on = n.council_aware_on
+    return "Yes" + (f", {typeset.whole(sec.short_date(on))}" if on else "")
 
 
 def summary(s: Sheet, f: CouncilFacts, today: date, since: date | None) -> Flowable:
@@ -309,17 +313,17 @@ def key_concerns_table(s: Sheet, notes: Sequence[Note]) -> Flowable:
         return sec.none_recorded(s, "No concerns of medium level or above in the last year.")
     return sec.grid(
         s,
-        ["Level", "Concern", "Evidence", "Council aware"],
+        ["Concern", "Evidence", "Council aware"],
         [
             [
-                sec.concern_mark(n.concern),
-                f"<b>{sec.text(n.title)}</b><br/>{sec.short_date(n.date)}",
+                f"{sec.concern_mark(n.concern)}: <b>{sec.text(n.title)}</b><br/>"
+                f"{typeset.whole(sec.short_date(n.date))}",
                 sec.text("; ".join(n.evidence)) or "—",
                 aware_text(n),
             ]
             for n in notes
         ],
-        [0.14, 0.38, 0.28, 0.2],
+        [0.46, 0.3, 0.24],
     )
 
 

@@ -13,7 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
-from . import fonts
+from . import fonts, typeset
 
 INK = colors.HexColor("#0b0c0c")
 MUTED = colors.HexColor("#505a5f")
@@ -30,8 +30,6 @@ CONCERN_COLOURS = {
     "low": colors.HexColor("#00703c"),
     "none": colors.HexColor("#505a5f"),
 }
-#: pyphen's dictionary for British English.
-HYPHENATION = "en_GB"
 ORDINARY_BODY = 10.5
 LARGE_BODY = 16.0
 
@@ -69,7 +67,8 @@ def sheet(large_print: bool = False) -> Sheet:
         base: dict[str, object] = {
             "leading": sz * lead,
             "textColor": INK,
-            "hyphenationLang": HYPHENATION,
+            "hyphenationLang": typeset.hyphenate,
+            "hyphenationMinWordLength": 7,  # "Medium", "Leeds" stay whole
             "embeddedHyphenation": 0,  # "Newcastle-under-Lyme" moves whole to the next line
             "uriWasteReduce": 0.3,  # a web address breaks after a "/" rather than mid-word
             "allowOrphans": 0,

@@ -10,19 +10,42 @@ on its own line; a phone number is held together with no-break spaces. See issue
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import cache
 
+import pyphen
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .. import formats
 from . import fonts
 
-#: A break is allowed after these characters ...
-_AFTER = "@/-"
+NBSP = "\u00a0"
+#: A break is allowed after these characters (a no-break space only when what it holds
+#: together is wider than the column) ...
+_AFTER = "@/-" + NBSP
 #: ... and before these.
 _BEFORE = "."
-NBSP = "\u00a0"
 _MARKUP = re.compile(r"(<[^>]*>)")
-_WORD = re.compile(r"(\s+)")
+#: Where reportlab breaks lines anyway (not the no-break space, which Python's \s includes).
+_WORD = re.compile(r"([ \t\r\n]+)")
+
+
+#: pyphen's dictionary for British English.
+LANGUAGE = "en_GB"
+
+
+@cache
+def _dictionary() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=LANGUAGE)
+
+
+def hyphenate(word: str) -> Iterator[tuple[str, str]]:
+    """reportlab's ``hyphenationLang``: where an English word may take a hyphen at a line's
+    end. Never inside a word that has hyphens of its own or a capital (reportlab would offer
+    "Newcastle-under-Lyme" whole, and pyphen does not know place or people's names)."""
+    if "-" in word or any(ch.isupper() for ch in word):
+        return iter(())
+    return _dictionary().iterate(word)  # type: ignore[no-any-return]
 
 
 def width_of(word: str, size: float) -> float:
@@ -53,6 +76,9 @@ def break_word(word: str, size: float, room: float) -> list[str]:
     no natural point inside stays whole: it is hyphenated, or left to overrun, by reportlab)."""
     if width_of(word, size) <= room:
         return [word]
+    at = word.find("@")
+    if 0 < at < len(word) - 1:  # an address breaks after its "@" before anywhere else
+        return [*break_word(word[: at + 1], size, room), *break_word(word[at + 1 :], size, room)]
     lines: list[str] = []
     current = ""
     for piece in natural_pieces(word):
@@ -63,7 +89,7 @@ def break_word(word: str, size: float, room: float) -> list[str]:
             current += piece
     if current:
         lines.append(current)
-    return lines
+    return [line.rstrip(NBSP) for line in lines]
 
 
 def fit(markup: str, size: float, room: float) -> str:
