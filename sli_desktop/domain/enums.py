@@ -59,6 +59,24 @@ class CouncilType(StrEnum):
     SCOTTISH_UNITARY = "scottish unitary authority"
     NI_DISTRICT = "northern ireland district"
 
+    @property
+    def label(self) -> str:
+        """As a person reads it: the stored value is lower case, names of nations included."""
+        return _COUNCIL_TYPE_LABELS[self]
+
+
+_COUNCIL_TYPE_LABELS = {
+    CouncilType.COUNTY: "County council",
+    CouncilType.NON_METROPOLITAN_DISTRICT: "District council",
+    CouncilType.UNITARY: "Unitary authority",
+    CouncilType.METROPOLITAN_DISTRICT: "Metropolitan district",
+    CouncilType.LONDON_BOROUGH: "London borough",
+    CouncilType.CITY_CORPORATION: "City corporation",
+    CouncilType.WELSH_UNITARY: "Welsh unitary authority",
+    CouncilType.SCOTTISH_UNITARY: "Scottish unitary authority",
+    CouncilType.NI_DISTRICT: "Northern Ireland district",
+}
+
 
 class ConcernLevel(StrEnum):
     NONE = "none"

@@ -145,7 +145,7 @@ class BriefingsView(View):
             for council in Councils(self.vault).list():
                 self.scope.addItem(f"{council.name} ({council.gss_code})", council.gss_code)
         elif kind == "region":
-            for region in Region:
+            for region in Region.english():  # regional briefings cover England's nine
                 self.scope.addItem(region.value, region.value)  # Qt stores the text
         else:
             names = Councils(self.vault).names()

@@ -204,7 +204,7 @@ class ChallengesView(View):
             col = next((i for i, m in enumerate(months) if (m.year, m.month) == key), None)
             if region in regions and col is not None:
                 cells.setdefault((regions.index(region), col), []).append(
-                    f"{self.names.get(e.council, e.council)}: {e.type.value}, {e.status.value}"
+                    f"{self.names.get(e.council, e.council)}: {e.type.label}, {e.status.value}"
                 )
         for (row, col), items in cells.items():
             item = QTableWidgetItem("\n".join(items))

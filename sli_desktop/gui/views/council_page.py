@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain import Action, Contact, Engagement, Metric, Note, SupportOffer
+from ...domain import Action, Contact, Council, Engagement, Metric, Note, SupportOffer
 from ...domain.improvement import AssessmentKind
+from ...formats import short_date
 from ...vault.assessments import Assessments
+from ...vault.councils import Councils
 from ...vault.coverage import CouncilCover
 from ...vault.notes import Notes
 from ...vault.overview import CONTACT_LEADER, overview
@@ -29,6 +31,7 @@ from ...vault.support_in_place import SupportItem
 from ..dialogs.action import ActionDialog
 from ..dialogs.board import readiness_text
 from ..dialogs.contact import ContactDialog
+from ..dialogs.council_correction import CouncilCorrectionDialog
 from ..dialogs.council_details import CouncilDetailsDialog
 from ..dialogs.engagement import EngagementDialog
 from ..dialogs.note_edit import NoteEditDialog
@@ -230,8 +233,9 @@ class CouncilPage(View):
         info = overview(self.vault, self.gss, today)
         council = info.council
         self.heading.setText(council.name)
+        corrected = " (corrected)" if council.corrected else ""
         self.subtitle.setText(
-            f"{council.type.value.capitalize()} · {council.region.value} · {council.gss_code}"
+            f"{council.type.label} · {council.region.value}{corrected} · {council.gss_code}"
         )
         while self.flags.count():
             item = self.flags.takeAt(0)
@@ -239,6 +243,15 @@ class CouncilPage(View):
             if widget is not None:
                 widget.deleteLater()
         flags = []
+        if council.abolished:  # kept for its history; its successors carry on
+            after = ", ".join(c.display_name for c in Councils(self.vault).successors(council))
+            flags.append(
+                (
+                    f"Abolished {short_date(council.ended_on)}"
+                    + (f"; replaced by {after}" if after else ""),
+                    "",
+                )
+            )
         if info.concern.rank:
             flags.append((f"Concern: {info.concern.value}", CONCERN_COLOURS[info.concern.value]))
         if council.improvement_board:
@@ -266,6 +279,7 @@ class CouncilPage(View):
             "Political control",
             _label(council.political_control or "not recorded", "Political control"),
         )
+        form.addRow("Region and type", self._register_row(council))
         self._cover_rows(form, info.cover)
         for contact in info.key_contacts:
             form.addRow(
@@ -392,6 +406,21 @@ class CouncilPage(View):
         self.tab_message.setText(text)
         self.tab_message.show()
         table.setFocus()
+
+    def _register_row(self, council: Council) -> QWidget:
+        """Where the register has a council wrong, a coordinator corrects it from here."""
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        said = f"{council.region.value}, {council.type.label.lower()}"
+        if council.corrected:
+            said += " (corrected by a coordinator)"
+        line.addWidget(_label(said, "Region and type"), 1)
+        line.addWidget(button("Co&rrect…", self.correct_register, "Correct region or type"))
+        return row
+
+    def correct_register(self) -> None:
+        self.open_dialog(CouncilCorrectionDialog(self.vault, self.gss, self))
 
     def edit_details(self) -> None:
         self.open_dialog(CouncilDetailsDialog(self.vault, self.gss, self))

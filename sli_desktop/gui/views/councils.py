@@ -35,7 +35,7 @@ class _Filter(QSortFilterProxyModel):
         council = self.rows.row(row)
         if self.region and council.region.value != self.region:
             return False
-        if self.type and council.type.value != self.type:
+        if self.type and council.type.label != self.type:
             return False
         level = self.concerns.get(council.gss_code, ConcernLevel.NONE)
         if self.concern and level.rank < ConcernLevel(self.concern).rank:
@@ -58,7 +58,7 @@ class CouncilsView(View):
         self.model: RowsModel[Council] = RowsModel(
             [
                 Column("Council", lambda c: c.display_name),
-                Column("Type", lambda c: c.type.value),
+                Column("Type", lambda c: c.type.label),
                 Column("Region", lambda c: c.region.value),
                 Column("Concern", self._concern, lambda c: concern_colour(self._concern(c))),
                 Column("Political control", lambda c: c.political_control),
@@ -76,7 +76,7 @@ class CouncilsView(View):
         self.search = QLineEdit(placeholderText="Filter by name or code")
         self.search.setAccessibleName("Filter councils")
         self.region = self._combo("Region", ["All regions", *[r.value for r in Region]])
-        self.type = self._combo("Type", ["All types", *[t.value for t in CouncilType]])
+        self.type = self._combo("Type", ["All types", *[t.label for t in CouncilType]])
         self.concern = self._combo(
             "Concern",
             [
