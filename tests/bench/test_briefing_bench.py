@@ -1,8 +1,10 @@
 """Briefing benchmarks (make bench; never part of make test).
 
-* Council briefing for one council with 20 notes, contacts, a challenge history and metrics:
-  the first in a process (which loads the fonts) and the median of the next five.
-* Region briefing for the largest region, 70 councils with 20 notes each: median of three.
+* Council briefing for one council with 20 notes, contacts, a challenge history, an overdue
+  action and seven years of two metrics (two trend charts with their tables): the first in a
+  process (which loads the fonts) and the median of the next five.
+* Region briefing for the largest region, 70 councils with 20 notes each, with the executive
+  summary, a page per council with something to report and the appendix: median of three.
 
 Each reports seconds and pages per second into bench-results/briefing.json.
 Aims (issue 5): council briefing under 0.5 s; the 70-council region under 5 s.
@@ -29,6 +31,7 @@ from sli_desktop.domain import (
     Region,
     council_id,
 )
+from sli_desktop.vault.actions import Actions
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.engagements import Engagements
@@ -113,17 +116,22 @@ def fill(vault: Vault) -> list[str]:
             Engagements(vault).add(
                 council=gss, type="corporate", status="closed", start=TODAY - timedelta(days=900)
             )
-            for metric_id, name in (("ctax", "Council tax collected"), ("res", "Reserves")):
-                vault.save(
-                    Metric.build(
-                        council=gss,
-                        period="2025-26",
-                        metric_id=metric_id,
-                        name=name,
-                        value=rng.uniform(20, 99),
-                        unit="%",
-                    )
+            if i % 10 == 0:
+                Actions(vault).add(
+                    title="Send the recovery plan", council=gss, due=TODAY - timedelta(days=9)
                 )
+            for metric_id, name in (("ctax", "Council tax collected"), ("res", "Reserves")):
+                for year in range(2019, 2026):
+                    vault.save(
+                        Metric.build(
+                            council=gss,
+                            period=f"{year}/{(year + 1) % 100:02d}",
+                            metric_id=metric_id,
+                            name=name,
+                            value=rng.uniform(20, 99),
+                            unit="%",
+                        )
+                    )
     return codes
 
 
