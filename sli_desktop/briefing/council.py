@@ -290,6 +290,7 @@ def summary(s: Sheet, f: CouncilFacts, today: date, since: date | None) -> Flowa
         ("Flags", flags(f.council, today)),
         ("Next", "<br/>".join(upcoming_line(u) for u in nexts) or "None planned"),
         ("Actions", actions),
+        ("Covered by", covered_by(f.cover)),
         ("Intelligence", f"{sec.plural(len(f.notes), 'note')} ({window})"),
     ]
     if f.withheld:
@@ -350,6 +351,21 @@ def overdue_table(s: Sheet, actions: Sequence[Action], today: date) -> Flowable 
     return table
 
 
+def covered_by(cover: CouncilCover | None) -> str:
+    """'Asha Patel, principal adviser (asha.patel@…, 020 7664 3000)', one person a line."""
+    people = cover.all if cover else []
+    if not people:
+        return "Nobody recorded for this council's region"
+    lines = []
+    for c in people:
+        how = [sec.text(x) for x in (c.email,) if x] + ([typeset.phone(c.phone)] if c.phone else [])
+        lines.append(
+            f"<b>{sec.text(c.person)}</b>, {sec.text(c.role.value)}"
+            + (f" ({', '.join(how)})" if how else "")
+        )
+    return "<br/>".join(lines)
+
+
 def cover_table(s: Sheet, cover: CouncilCover | None) -> Flowable:
     people = cover.all if cover else []
     if not people:
@@ -387,7 +403,6 @@ def summary_page(s: Sheet, f: CouncilFacts, today: date, since: date | None) -> 
         summary(s, f, today, since),
         *sec.section(s, "Key concerns", [key_concerns_table(s, f.key_concerns)]),
         *sec.section(s, "Overdue actions", [overdue_table(s, f.overdue_actions, today)]),
-        *sec.section(s, "Who covers the council", [cover_table(s, f.cover)]),
         *sec.section(s, "Support in place", [in_place_table(s, f.in_place)]),
     ]
 

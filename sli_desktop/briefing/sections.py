@@ -126,7 +126,7 @@ def grid(
     s: Sheet, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
 ) -> Table:
     """A ruled table with a repeating header; cells are paragraph mark-up."""
-    pad = max(3.0, s.body_size * 0.3)
+    pad = max(2.5, s.body_size * 0.25)
     cols = [CONTENT_WIDTH * w for w in widths]
     rooms = [c - pad * 1.5 for c in cols]
     size = s.cell.fontSize

@@ -61,7 +61,7 @@ def sheet(large_print: bool = False) -> Sheet:
     # smaller labels.
     small = size if large_print else 9.0
     lead = 1.38
-    title = 34.0 if large_print else 27.0
+    title = 30.0 if large_print else 22.0
 
     def style(name: str, font: str, sz: float, **kw: object) -> ParagraphStyle:
         base: dict[str, object] = {
@@ -82,7 +82,7 @@ def sheet(large_print: bool = False) -> Sheet:
         small=style("small", fonts.REGULAR, small, textColor=MUTED),
         label=style("label", fonts.SEMIBOLD, small, textColor=MUTED),
         title=style("title", fonts.BOLD, title, leading=title * 1.18, spaceAfter=size * 0.8),
-        subtitle=style("subtitle", fonts.REGULAR, size * 1.45, textColor=MUTED),
+        subtitle=style("subtitle", fonts.REGULAR, size * 1.3, textColor=MUTED),
         h1=style(
             "h1",
             fonts.BOLD,
@@ -95,9 +95,9 @@ def sheet(large_print: bool = False) -> Sheet:
         h2=style(
             "h2",
             fonts.BOLD,
-            size * 1.3,
-            spaceBefore=size * 0.9,
-            spaceAfter=size * 0.5,
+            size * 1.25,
+            spaceBefore=size * 0.75,
+            spaceAfter=size * 0.4,
             keepWithNext=1,
         ),
         h3=style(
