@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from ..platform.keyring_store import store_name
 from ..vault import identity, keys, session
 from ..vault.audit import AuditLog
 from ..vault.errors import WrongRecoveryKey
@@ -13,11 +14,13 @@ from ..vault.header import read_header
 from .context import Context, UsageError, add_recovery_key_arguments
 from .output import emit_json, say, table
 
+STORE = store_name()  # "Windows Credential Manager", "the macOS keychain"…
+
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("init", parents=[common], help="create a new encrypted vault")
     p.add_argument(
-        "--remember", action="store_true", help="keep the key in this device's OS keyring"
+        "--remember", action="store_true", help=f"keep the key on this device, in {STORE}"
     )
     p.add_argument(
         "--name",
@@ -57,9 +60,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.set_defaults(func=show_identity)
     c = vsub.add_parser("check", parents=[common], help="verify every page and the audit chain")
     c.set_defaults(func=check)
-    c = vsub.add_parser("remember", parents=[common], help="keep the key in the OS keyring")
+    c = vsub.add_parser("remember", parents=[common], help=f"keep the key in {STORE}")
     c.set_defaults(func=remember)
-    c = vsub.add_parser("forget", parents=[common], help="remove the key from the OS keyring")
+    c = vsub.add_parser("forget", parents=[common], help=f"remove the key from {STORE}")
     c.set_defaults(func=forget)
     c = vsub.add_parser(
         "recover", parents=[common], help="set a new passphrase with the recovery key"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
+from ..platform import keyring_store
 from ..vault.errors import VaultError
 from ..vault.session import check_passphrase
 from .forms import Form
@@ -25,9 +26,7 @@ class UnlockPage(QWidget):
 
     def prepare(self) -> None:
         self.ui.vaultLabel.setText(f"Vault: {self.session.path}")
-        self.ui.remember.setEnabled(self.session.keyring_available)
-        if not self.session.keyring_available:
-            self.ui.remember.setToolTip("No OS keyring is available on this device")
+        _offer_keyring(self.ui.remember, self.session.keyring_available)
         self.ui.passphrase.clear()
         self.ui.passphrase.setFocus()
 
@@ -67,7 +66,7 @@ class CreateVaultPage(QWidget):
         self.recovery_key = ""
 
     def prepare(self) -> None:
-        self.ui.remember.setEnabled(self.session.keyring_available)
+        _offer_keyring(self.ui.remember, self.session.keyring_available)
         self.ui.remember.setChecked(False)
         self.ui.passphrase.setFocus()
 
@@ -93,6 +92,13 @@ class CreateVaultPage(QWidget):
     def _error(self, text: str) -> None:
         self.ui.message.setProperty("role", "error")
         self.ui.message.setText(text)
+
+
+def _offer_keyring(remember: QCheckBox, available: bool) -> None:
+    """The "remember" checkbox names this platform's store, and says when it is missing."""
+    remember.setText(keyring_store.remember_label())
+    remember.setEnabled(available)
+    remember.setToolTip("" if available else keyring_store.unavailable())
 
 
 def show_recovery_key(parent: QWidget, key: str) -> QMessageBox:

@@ -15,3 +15,14 @@ _STORES = {
 def store_name(platform: str | None = None) -> str:
     """The store's name, to follow "in" in a sentence: "Windows Credential Manager"."""
     return _STORES[kind(platform)]
+
+
+def remember_label(platform: str | None = None) -> str:
+    """The "remember" checkbox's text, naming where the key would go."""
+    return f"&Remember on this device, in {store_name(platform)}"
+
+
+def unavailable(platform: str | None = None) -> str:
+    """Why the checkbox is greyed out, in one sentence."""
+    name = store_name(platform)
+    return f"{name[0].upper()}{name[1:]} is not available on this device."

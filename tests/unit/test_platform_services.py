@@ -367,3 +367,13 @@ def test_each_platform_names_its_own_keyring() -> None:
     assert keyring_store.store_name("win32") == "Windows Credential Manager"
     assert keyring_store.store_name("darwin") == "the macOS keychain"
     assert keyring_store.store_name("linux") == "the desktop keyring"
+
+
+def test_the_remember_wording_names_the_store() -> None:
+    assert keyring_store.remember_label("win32") == (
+        "&Remember on this device, in Windows Credential Manager"
+    )
+    assert keyring_store.remember_label("darwin").endswith("in the macOS keychain")
+    assert keyring_store.unavailable("linux") == (
+        "The desktop keyring is not available on this device."
+    )
