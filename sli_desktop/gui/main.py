@@ -37,6 +37,13 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="check this installation on a throwaway vault (offscreen) and exit 0 if it works",
     )
+    parser.add_argument(
+        "--text-size",
+        metavar="PERCENT",
+        type=int,
+        choices=(100, 125, 150, 175, 200),
+        help="text size for this run, as Settings offers it: 100, 125, 150, 175 or 200",
+    )
     parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"sli-desktop {__version__}")
     return parser.parse_args(argv)
@@ -69,7 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("uk.gov.local.SliDesktop")  # packaging/linux: icon, Wayland app id
     app.setWindowIcon(theme.icon("../app-icon"))
     settings = QSettings()
-    theme.apply(app, bool(settings.value("large_text", False, type=bool)))
+    appearance = theme.Appearance.from_settings(settings)
+    if args.text_size:
+        appearance = theme.Appearance(args.text_size, appearance.contrast)
+    theme.apply(app, appearance)
+    theme.follow_desktop(app, settings)
 
     opener = (lambda: open_or_create_demo(vault_path)) if demo else None
     session = VaultSession(vault_path, system_keystore, opener=opener)

@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..importers import ImportProblem
+from ..importers.register import read_register
+from ..vault.councils import Councils
 from ..vault.drafts import Drafts
 from ..vault.errors import VaultError
 from ..vault.expiry import offline_status
@@ -27,15 +30,16 @@ from ..vault.outbox import sync_status
 from ..vault.preferences import Preferences
 from ..vault.search import Hit
 from . import theme
+from .a11y import AccessibilityPolicy, announce_status
 from .dialogs.passphrase import PassphraseChange
 from .expiry_page import ExpiredPage
 from .idle import IdleWatcher
 from .quick_note import DRAFT, QuickNoteDialog
-from .register_import import RegisterImport
 from .screen_lock import ScreenLockWatcher
 from .search_popup import SearchPopup
 from .session import VaultSession
 from .sync_runner import SyncRunner
+from .tasks import Progress, Task
 from .unlock_page import CreateVaultPage, UnlockPage, show_recovery_key
 from .workspace import Workspace
 
@@ -43,6 +47,11 @@ from .workspace import Workspace
 class Shell(QMainWindow):
     def __init__(self, session: VaultSession, settings: QSettings) -> None:
         super().__init__()
+        # First, so every widget made from here on is polished by its rules (gui/a11y.py).
+        self.accessibility = AccessibilityPolicy(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.accessibility)
         self.session = session
         self.settings = settings
         self.workspace: Workspace | None = None
@@ -87,6 +96,7 @@ class Shell(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+        announce_status(self.statusBar())
 
         self.screen_lock = ScreenLockWatcher(self)
         self.screen_lock.locked.connect(self.lock)
@@ -233,7 +243,7 @@ class Shell(QMainWindow):
         self.workspace.settings_view.idle_changed.connect(
             lambda minutes: self.idle.set_interval(minutes * 60_000)
         )
-        self.workspace.settings_view.large_text_changed.connect(self._large_text)
+        self.workspace.settings_view.appearance_changed.connect(self._appearance)
         self.idle.set_interval(Preferences(vault).idle_minutes * 60_000)
         self.idle.start()
         if self._saved_state:
@@ -428,13 +438,46 @@ class Shell(QMainWindow):
             )
             if not path:
                 return
-        # Read off the GUI thread, then say what would change before changing it.
-        self.register_import = RegisterImport(self, self.session, Path(path))
+        file = Path(path)
 
-    def _large_text(self, on: bool) -> None:
+        def work(progress: Progress) -> Any:
+            progress.report(0, 0, f"Reading {file.name}…")
+            councils = read_register(file)
+            progress.check()
+            return councils
+
+        def done(councils: Any) -> None:
+            try:
+                result = Councils(vault).upsert_register(councils)
+                vault.audit("import", "council", detail={"file": file.name, "added": result.added})
+            except VaultError as exc:
+                QMessageBox.warning(self, "Import", str(exc))
+                return
+            self.statusBar().showMessage(
+                f"{len(councils)} councils: {result.added} added, {result.updated} updated, "
+                f"{result.unchanged} unchanged",
+                8000,
+            )
+            self.session.changed.emit("council")
+
+        def failed(exc: BaseException) -> None:
+            message = (
+                str(exc)
+                if isinstance(exc, ImportProblem | VaultError)
+                else (f"The import failed unexpectedly ({type(exc).__name__}).")
+            )
+            QMessageBox.warning(self, "Import", message)
+
+        self.import_task = (
+            Task(self, f"Importing {file.name}", work).success(done).failure(failed).run()
+        )
+
+    def _appearance(self) -> None:
+        """Text size or contrast changed in Settings: every widget, menu and the status bar
+        take it at once."""
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            theme.apply(app, on)
+            theme.apply(app, theme.Appearance.from_settings(self.settings))
 
     def about(self) -> None:
         QMessageBox.about(self, "About SLI Desktop", self.about_text())

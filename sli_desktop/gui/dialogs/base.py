@@ -10,10 +10,12 @@ from itertools import pairwise
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from ...domain import Record, ValidationError
 from ...vault.errors import VaultError
+from ..a11y import buttons_last
 from ..forms import Form
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y")
@@ -90,6 +92,12 @@ class FormDialog(QDialog):
             layout.setContentsMargins(14, 14, 14, 14)
         self.ui.buttons.accepted.connect(self.save)
         self.ui.buttons.rejected.connect(self.cancel)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Save and Cancel come last in the Tab order whatever a form added after them, and the
+        dialog opens on its first field (gui/a11y.py)."""
+        buttons_last(self)
+        super().showEvent(event)
 
     def store(self) -> Record | None:
         """Write through the service and return the record, or None to stay open (a question

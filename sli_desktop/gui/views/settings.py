@@ -1,21 +1,23 @@
-"""Settings: idle lock time and review periods by marking (kept in the vault), large text
-(kept on this device), and remembering the key on this device."""
+"""Settings: idle lock time and review periods by marking (kept in the vault), text size and
+contrast (kept on this device), and remembering the key on this device."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from ...domain import Marking
 from ...vault.preferences import MAX_RETENTION_MONTHS, Preferences
 from ...vault.store import Vault
+from ..theme import TEXT_SIZES, Appearance
 from .base import View, page_title
 
 
 class SettingsView(View):
     title = "Settings"
     idle_changed = Signal(int)
-    large_text_changed = Signal(bool)
+    #: Text size or contrast changed: the window applies them at once.
+    appearance_changed = Signal()
 
     def __init__(self, vault: Vault, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(vault, parent)
@@ -25,12 +27,25 @@ class SettingsView(View):
         self.idle.setSuffix(" minutes")
         self.idle.setAccessibleName("Lock after idle minutes")
         self.idle.valueChanged.connect(self._idle)
-        self.large = QCheckBox("Large text")
-        self.large.setAccessibleName("Large text")
-        self.large.toggled.connect(self._large)
+        self.text_size = QComboBox()
+        for percent in TEXT_SIZES:
+            self.text_size.addItem(f"{percent}%", percent)
+        self.text_size.setAccessibleName("Text size")
+        self.text_size.setAccessibleDescription("Of the desktop's text size; applies at once")
+        self.text_size.currentIndexChanged.connect(lambda _i: self._appearance())
+        self.contrast = QComboBox()
+        self.contrast.addItem("Follow the desktop", "desktop")
+        self.contrast.addItem("High contrast", "high")
+        self.contrast.setAccessibleName("Contrast")
+        self.contrast.currentIndexChanged.connect(lambda _i: self._appearance())
         form = QFormLayout()
         form.addRow("Lock after", self.idle)
-        form.addRow("Display", self.large)
+        text_label = QLabel("&Text size")
+        text_label.setBuddy(self.text_size)
+        form.addRow(text_label, self.text_size)
+        contrast_label = QLabel("C&ontrast")
+        contrast_label.setBuddy(self.contrast)
+        form.addRow(contrast_label, self.contrast)
         #: months from a note's date to its review, per marking: the default review-by date
         self.retention: dict[Marking, QSpinBox] = {}
         for marking in Marking:
@@ -56,9 +71,14 @@ class SettingsView(View):
         self.idle.blockSignals(True)
         self.idle.setValue(Preferences(self.vault).idle_minutes)
         self.idle.blockSignals(False)
-        self.large.blockSignals(True)
-        self.large.setChecked(bool(self.settings.value("large_text", False, type=bool)))
-        self.large.blockSignals(False)
+        appearance = Appearance.from_settings(self.settings)
+        for combo, value in (
+            (self.text_size, appearance.text_size),
+            (self.contrast, appearance.contrast),
+        ):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+            combo.blockSignals(False)
         prefs = Preferences(self.vault)
         for marking, spin in self.retention.items():
             spin.blockSignals(True)
@@ -73,6 +93,6 @@ class SettingsView(View):
         """Applies to notes created from now on without a review date of their own."""
         Preferences(self.vault).set_retention_months(marking, months)
 
-    def _large(self, on: bool) -> None:
-        self.settings.setValue("large_text", on)
-        self.large_text_changed.emit(on)
+    def _appearance(self) -> None:
+        Appearance(self.text_size.currentData(), self.contrast.currentData()).save(self.settings)
+        self.appearance_changed.emit()

@@ -1,0 +1,329 @@
+"""WCAG 2.2 AA on the real window (issue 22, docs/ACCESSIBILITY.md).
+
+Every view in the navigation, every tab, and every dialog a "…" button or menu item opens is
+walked as a keyboard and screen-reader user would: Tab all the way round (no trap, nothing
+unreachable, the dialog's buttons last), the QAccessible tree (every control named, no label
+whose name hides its text), and text contrast from the palette and style sheet (4.5:1). Views
+and dialogs are discovered from the shell, not listed, so new ones are checked too."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAccessible, QPalette
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
+
+from sli_desktop.contrast import TEXT_MINIMUM, ratio
+from sli_desktop.demo import open_or_create_demo
+from sli_desktop.gui import theme
+from sli_desktop.gui.a11y import visible_text
+from sli_desktop.gui.session import VaultSession
+from sli_desktop.gui.shell import Shell
+from sli_desktop.gui.workspace import Workspace
+
+#: Roles a person operates: each needs a name a screen reader can say.
+INTERACTIVE = {
+    QAccessible.Role.PushButton,
+    QAccessible.Role.CheckBox,
+    QAccessible.Role.RadioButton,
+    QAccessible.Role.ComboBox,
+    QAccessible.Role.EditableText,
+    QAccessible.Role.SpinBox,
+    QAccessible.Role.List,
+    QAccessible.Role.Table,
+    QAccessible.Role.Tree,
+    QAccessible.Role.PageTabList,
+    QAccessible.Role.Slider,
+}
+
+
+#: Tab steps through a date's day, month and year before leaving it (Qt's QDateTimeEdit).
+SECTIONS = 3
+
+
+@pytest.fixture
+def no_blocking_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Modal questions and file pickers answer "no" at once, so clicking every button is safe."""
+    no = QMessageBox.StandardButton.No
+    for name in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *_a, **_k: no))
+    monkeypatch.setattr(QMessageBox, "about", staticmethod(lambda *_a, **_k: None))
+    for name in ("getOpenFileName", "getSaveFileName"):
+        monkeypatch.setattr(QFileDialog, name, staticmethod(lambda *_a, **_k: ("", "")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *_a, **_k: ""))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_a, **_k: ("", False)))
+
+
+@pytest.fixture
+def demo_shell(qtbot, tmp_path: Path, no_blocking_boxes: None) -> Iterator[Shell]:
+    path = tmp_path / "demo.sli"
+    session = VaultSession(path, lambda: None, opener=lambda: open_or_create_demo(path))
+    shell = Shell(session, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(shell)
+    shell.resize(1280, 800)
+    shell.show()
+    _activate(qtbot, shell)
+    shell.start()
+    assert shell.workspace is not None
+    yield shell
+    shell.session.lock()
+
+
+# -- what a walk finds -----------------------------------------------------------------------------
+def _activate(qtbot, window: QWidget) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+
+
+def _shown(window: QWidget) -> list[QWidget]:
+    return [w for w in window.findChildren(QWidget) if w.isVisible() and w.window() is window]
+
+
+def _tab_stops(window: QWidget) -> set[QWidget]:
+    """Widgets Qt's focus chain should reach: visible, enabled, taking Tab focus."""
+    stops = set()
+    for widget in _shown(window):
+        target = widget.focusProxy() or widget
+        if target.isEnabled() and target.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            stops.add(target)
+    return stops
+
+
+def _describe(widget: QWidget | None) -> str:
+    if widget is None:
+        return "nothing"
+    iface = QAccessible.queryAccessibleInterface(widget)
+    name = iface.text(QAccessible.Text.Name) if iface is not None else ""
+    return f"{type(widget).__name__} {widget.objectName()!r} named {name!r}"
+
+
+def tab_round(qtbot, window: QWidget, where: str) -> list[QWidget]:
+    """Press Tab until focus comes back where it started; fail on a trap or a gap."""
+    stops = _tab_stops(window)
+    if not stops:
+        return []
+    start = QApplication.focusWidget()
+    if start is None or start.window() is not window:
+        window.focusNextChild()
+        start = QApplication.focusWidget()
+    assert start is not None, f"{where}: nothing takes focus"
+    order: list[QWidget] = [start]
+    held = 0  # Tabs in a row that kept focus where it was (a date steps through its parts)
+    for _ in range(len(stops) * 4 + 5):
+        before = QApplication.focusWidget()
+        qtbot.keyClick(before, Qt.Key.Key_Tab)
+        after = QApplication.focusWidget()
+        held = held + 1 if after is before else 0
+        assert held <= SECTIONS or len(stops) == 1, (
+            f"{where}: Tab is trapped in {_describe(before)}"
+        )
+        if after is start:
+            break
+        assert after is not None and after.window() is window, (
+            f"{where}: Tab left the window from {_describe(before)}"
+        )
+        if after is not before:
+            order.append(after)
+    else:
+        pytest.fail(f"{where}: Tab never came back to {_describe(start)}: a trap")
+    missing = [w for w in stops if w not in order]
+    assert not missing, f"{where}: Tab never reaches " + "; ".join(map(_describe, missing))
+    return order
+
+
+def check_names(window: QWidget, where: str) -> None:
+    """Every control has a name; no label's name hides what it shows."""
+    for widget in _shown(window):
+        if widget.focusProxy() is not None:
+            continue
+        iface = QAccessible.queryAccessibleInterface(widget)
+        if iface is None:
+            continue
+        name = iface.text(QAccessible.Text.Name).strip()
+        if iface.role() in INTERACTIVE and widget.isEnabled():
+            assert name, f"{where}: {_describe(widget)} has no accessible name"
+        if isinstance(widget, QLabel):
+            shown = visible_text(widget.text())
+            if shown and widget.accessibleName():
+                assert shown in visible_text(widget.accessibleName()), (
+                    f"{where}: the label showing {shown!r} is named "
+                    f"{widget.accessibleName()!r}, which a screen reader reads instead"
+                )
+
+
+INLINE_COLOUR = re.compile(r"color:\s*(#[0-9a-fA-F]{3,6})")
+
+
+def check_contrast(window: QWidget, where: str) -> None:
+    """Text at 4.5:1 or more: labels and controls from their palette (which carries the style
+    sheet's colours), inline colours in rich text, and table cells' own colours."""
+    failures = []
+    for widget in _shown(window):
+        palette = widget.palette()
+        ground = palette.color(widget.backgroundRole()).name()
+        if isinstance(widget, QLabel | QAbstractButton) and visible_text(
+            widget.text() if hasattr(widget, "text") else ""
+        ):
+            ink = theme.solid(
+                palette.color(widget.foregroundRole()), palette.color(widget.backgroundRole())
+            )
+            if widget.isEnabled() and ratio(ink, ground) < TEXT_MINIMUM:
+                failures.append(f"{_describe(widget)}: {ink} on {ground}")
+            if isinstance(widget, QLabel):
+                for colour in INLINE_COLOUR.findall(widget.text()):
+                    if ratio(colour, ground) < TEXT_MINIMUM:
+                        failures.append(f"{_describe(widget)}: inline {colour} on {ground}")
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            grounds = [palette.color(QPalette.ColorRole.Base).name()]
+            if widget.alternatingRowColors():
+                grounds.append(palette.color(QPalette.ColorRole.AlternateBase).name())
+            columns = model.columnCount() if isinstance(widget, QTableView) else 1
+            for row in range(min(model.rowCount(), 200)):
+                for column in range(columns):
+                    brush = model.index(row, column).data(Qt.ItemDataRole.ForegroundRole)
+                    if brush is None:
+                        continue
+                    colour = brush.color().name()
+                    failures += [
+                        f"{_describe(widget)} row {row}: {colour} on {g}"
+                        for g in grounds
+                        if ratio(colour, g) < TEXT_MINIMUM
+                    ]
+    assert not failures, f"{where}: text under {TEXT_MINIMUM}:1: " + "; ".join(failures[:8])
+
+
+def check_window(qtbot, window: QWidget, where: str) -> list[QWidget]:
+    check_names(window, where)
+    check_contrast(window, where)
+    return tab_round(qtbot, window, where)
+
+
+# -- views and tabs --------------------------------------------------------------------------------
+def _pages(workspace: Workspace) -> Iterator[tuple[str, QWidget]]:
+    """Each view in the navigation, then the council page; each tab of each."""
+    for row in range(workspace.nav.count()):
+        item = workspace.nav.item(row)
+        workspace.nav.setCurrentRow(row)
+        view = workspace.stack.currentWidget()
+        yield from _tabs(item.text(), view)
+    councils = workspace.councils_view.visible_councils()
+    workspace.open_council(councils[0].gss_code)
+    yield from _tabs("Council page", workspace.council_page)
+
+
+def _tabs(where: str, view: QWidget) -> Iterator[tuple[str, QWidget]]:
+    yield where, view
+    for tabs in view.findChildren(QTabWidget):
+        if not tabs.isVisible():
+            continue
+        for index in range(tabs.count()):
+            tabs.setCurrentIndex(index)
+            yield f"{where} ▸ {visible_text(tabs.tabText(index))}", view
+        tabs.setCurrentIndex(0)
+
+
+def test_every_view_and_tab_by_keyboard_and_screen_reader(qtbot, demo_shell: Shell) -> None:
+    workspace = demo_shell.workspace
+    assert workspace is not None
+    walked = []
+    for where, view in _pages(workspace):
+        for table in view.findChildren(QTableView):
+            if table.isVisible() and table.model() is not None and table.model().rowCount():
+                table.selectRow(0)
+        workspace.nav.setFocus()
+        check_window(qtbot, demo_shell, where)
+        walked.append(where)
+    assert len(walked) >= workspace.nav.count() + 1
+
+
+# -- dialogs ---------------------------------------------------------------------------------------
+def _open_dialogs() -> list[QDialog]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+
+
+def _top_left(widget: QWidget) -> tuple[int, int]:
+    at = widget.mapTo(widget.window(), widget.rect().topLeft())
+    return at.y(), at.x()
+
+
+def check_dialog(qtbot, dialog: QDialog, where: str) -> None:
+    _activate(qtbot, dialog)
+    boxes = [b for b in dialog.findChildren(QDialogButtonBox) if b.isVisible()]
+    first = QApplication.focusWidget()
+    if boxes and not isinstance(dialog, QMessageBox):
+        assert first is None or first.parent() not in boxes, (
+            f"{where}: the dialog opens on {_describe(first)}, not on its first field"
+        )
+    order = check_window(qtbot, dialog, where)
+    if boxes and not isinstance(dialog, QMessageBox):
+        # Read round from the control at the top left: the box's buttons come last.
+        in_box = [w for w in order if isinstance(w, QAbstractButton) and w.parent() in boxes]
+        if in_box and len(in_box) < len(order):
+            start = min(range(len(order)), key=lambda i: _top_left(order[i]))
+            cycle = order[start:] + order[:start]
+            positions = [cycle.index(b) for b in in_box]
+            assert min(positions) == len(cycle) - len(in_box), (
+                f"{where}: Tab reaches the dialog's buttons before "
+                + ", ".join(_describe(w) for w in cycle[min(positions) :] if w not in in_box)
+            )
+    qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+
+
+def _dialog_buttons(view: QWidget) -> list[QPushButton]:
+    return [
+        b
+        for b in view.findChildren(QPushButton)
+        if b.isVisible() and b.isEnabled() and b.text().rstrip().endswith("…")
+    ]
+
+
+def test_every_dialog_by_keyboard_and_screen_reader(qtbot, demo_shell: Shell) -> None:
+    workspace = demo_shell.workspace
+    assert workspace is not None
+    seen: set[str] = set()
+    for where, view in _pages(workspace):
+        for button in _dialog_buttons(view):
+            for table in view.findChildren(QTableView):
+                if table.isVisible() and table.model() is not None and table.model().rowCount():
+                    table.selectRow(0)
+            before = set(_open_dialogs())
+            button.click()
+            for dialog in [d for d in _open_dialogs() if d not in before]:
+                name = f"{where} ▸ {visible_text(button.text())} ▸ {dialog.windowTitle()}"
+                check_dialog(qtbot, dialog, name)
+                seen.add(type(dialog).__name__)
+            _activate(qtbot, demo_shell)
+    for action in demo_shell.menuBar().actions():
+        menu = action.menu()
+        assert isinstance(menu, QMenu)
+        for item in menu.actions():
+            if not item.isEnabled() or not item.text().endswith("…"):
+                continue
+            before = set(_open_dialogs())
+            item.trigger()
+            for dialog in [d for d in _open_dialogs() if d not in before]:
+                check_dialog(qtbot, dialog, f"{visible_text(item.text())} ▸ {dialog.windowTitle()}")
+                seen.add(type(dialog).__name__)
+            _activate(qtbot, demo_shell)
+    assert len(seen) >= 10, f"only these dialogs opened: {sorted(seen)}"
