@@ -20,9 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..importers import ImportProblem
-from ..importers.register import read_register
-from ..vault.councils import Councils
 from ..vault.drafts import Drafts
 from ..vault.errors import VaultError
 from ..vault.expiry import offline_status
@@ -35,11 +32,11 @@ from .dialogs.passphrase import PassphraseChange
 from .expiry_page import ExpiredPage
 from .idle import IdleWatcher
 from .quick_note import DRAFT, QuickNoteDialog
+from .register_import import RegisterImport
 from .screen_lock import ScreenLockWatcher
 from .search_popup import SearchPopup
 from .session import VaultSession
 from .sync_runner import SyncRunner
-from .tasks import Progress, Task
 from .unlock_page import CreateVaultPage, UnlockPage, show_recovery_key
 from .workspace import Workspace
 
@@ -438,39 +435,8 @@ class Shell(QMainWindow):
             )
             if not path:
                 return
-        file = Path(path)
-
-        def work(progress: Progress) -> Any:
-            progress.report(0, 0, f"Reading {file.name}…")
-            councils = read_register(file)
-            progress.check()
-            return councils
-
-        def done(councils: Any) -> None:
-            try:
-                result = Councils(vault).upsert_register(councils)
-                vault.audit("import", "council", detail={"file": file.name, "added": result.added})
-            except VaultError as exc:
-                QMessageBox.warning(self, "Import", str(exc))
-                return
-            self.statusBar().showMessage(
-                f"{len(councils)} councils: {result.added} added, {result.updated} updated, "
-                f"{result.unchanged} unchanged",
-                8000,
-            )
-            self.session.changed.emit("council")
-
-        def failed(exc: BaseException) -> None:
-            message = (
-                str(exc)
-                if isinstance(exc, ImportProblem | VaultError)
-                else (f"The import failed unexpectedly ({type(exc).__name__}).")
-            )
-            QMessageBox.warning(self, "Import", message)
-
-        self.import_task = (
-            Task(self, f"Importing {file.name}", work).success(done).failure(failed).run()
-        )
+        # Read off the GUI thread, then say what would change before changing it.
+        self.register_import = RegisterImport(self, self.session, Path(path))
 
     def _appearance(self) -> None:
         """Text size or contrast changed in Settings: every widget, menu and the status bar
