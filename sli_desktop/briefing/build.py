@@ -186,11 +186,15 @@ def brief_council(
 
 
 def _signed(vault: Vault, options: BriefingOptions) -> BriefingOptions:
-    """Options naming the vault's adviser when the caller named nobody."""
-    if options.prepared_by.strip():
-        return options
+    """Options naming the vault's adviser, with their role, when the caller named nobody or
+    named the adviser by the vault's actor (the window does) without a role."""
     who = identity(vault)
-    return replace(options, prepared_by=who.name, prepared_by_role=who.role)
+    named = options.prepared_by.strip()
+    if not named:
+        return replace(options, prepared_by=who.name, prepared_by_role=who.role)
+    if named == who.name and not options.prepared_by_role:
+        return replace(options, prepared_by_role=who.role)
+    return options
 
 
 def prepare_council(vault: Vault, gss: str, options: BriefingOptions) -> Draft:

@@ -328,3 +328,11 @@ def test_team_pack_carries_concerns_only_as_its_marking_allows(world: w.World) -
     assert w.SERIOUS_TITLE not in official  # the council is not aware
     sensitive = brief_challenge(v, world.challenge_id, opts(marking=Marking.OFFICIAL_SENSITIVE))
     assert "Sensitive but known to the council" in "\n".join(texts(sensitive))
+
+
+def test_the_window_naming_the_adviser_still_gets_the_role(world: w.World) -> None:
+    """The Briefings view passes the vault's actor as ``prepared_by``."""
+    b = brief_council(world.vault, w.COV, opts(prepared_by=world.vault.actor))
+    assert f"Prepared by {w.ADVISER}, {w.ROLE}" in " ".join(texts(b)[0].split())
+    other = brief_council(world.vault, w.COV, opts(prepared_by="Someone Else"))
+    assert "Prepared by Someone Else on" in " ".join(texts(other)[0].split())
