@@ -265,8 +265,9 @@ class DataActions(QObject):
         self.after_write: Callable[[str], None] = lambda _kind: None
         #: Close the open vault before a restore replaces it (the window's lock).
         self.lock: Callable[[], None] = lambda: None
-        #: After an import wrote many records: the window merges the index in idle time.
-        self.bulk_loaded: Callable[[], None] = lambda: None
+        #: After an import: how many records it wrote, and the tables whose full-text index
+        #: it changed (the window merges them in idle time after a bulk load).
+        self.bulk_loaded: Callable[[int, tuple[str, ...]], None] = lambda _count, _tables: None
         #: After a restore: the window shows the unlock screen with this sentence.
         self.after_restore: Callable[[str], None] = lambda _message: None
 
@@ -364,7 +365,14 @@ class DataActions(QObject):
                     )
                     self.after_write("contact")
 
-                self._write(f"Importing contacts from {file.name}", vault, write, written)
+                self._write(
+                    f"Importing contacts from {file.name}",
+                    vault,
+                    write,
+                    written,
+                    lambda result: result.count("add") + result.count("update"),
+                    ("contacts",),
+                )
 
             dialog.accepted.connect(accepted)
             dialog.open()
@@ -410,7 +418,14 @@ class DataActions(QObject):
                     )
                     self.after_write("metric")
 
-                self._write(f"Importing figures from {file.name}", vault, write, written)
+                self._write(
+                    f"Importing figures from {file.name}",
+                    vault,
+                    write,
+                    written,
+                    lambda result: result.added + result.updated,
+                    (),  # figures have no full-text index
+                )
 
             dialog.accepted.connect(accepted)
             dialog.open()
@@ -424,13 +439,15 @@ class DataActions(QObject):
         vault: Vault,
         write: Callable[[Progress, Vault], Any],
         written: Callable[[Any], None],
+        count: Callable[[Any], int],
+        tables: tuple[str, ...],
     ) -> None:
         """An accepted import, written on a worker (one transaction: a cancel or a lock
         leaves the vault as it was), then the index merged in idle time."""
 
         def done(result: Any) -> None:
             written(result)
-            self.bulk_loaded()
+            self.bulk_loaded(count(result), tables)
 
         def cancelled() -> None:
             self.window.statusBar().showMessage("Import cancelled: nothing was imported.", 8000)

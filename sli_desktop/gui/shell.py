@@ -30,7 +30,7 @@ from . import theme
 from .a11y import AccessibilityPolicy, announce_status
 from .dialogs.passphrase import PassphraseChange
 from .expiry_page import ExpiredPage
-from .idle import IdleWatcher
+from .idle import IdleWatcher, IndexMerger
 from .quick_note import DRAFT, QuickNoteDialog
 from .register_import import RegisterImport
 from .screen_lock import ScreenLockWatcher
@@ -102,6 +102,11 @@ class Shell(QMainWindow):
         self.sync_runner.finished.connect(self._sync_finished)
         self.sync_runner.enrolled.connect(self._sync_finished)
         self.sync_runner.wiped.connect(self._device_wiped)
+        # The full-text index, merged on a worker after a bulk load or a disposal (issue 25).
+        self.index_merger = IndexMerger(self, session, self.idle)
+        self.sync_runner.pulled.connect(self.index_merger.loaded)
+        session.unlocked.connect(self.index_merger.check_purge)
+        session.changed.connect(self.index_merger.check_purge)
         self.wiped_box: QMessageBox | None = None
         self._build_actions()
         session.unlocked.connect(self._on_unlocked)
@@ -161,6 +166,7 @@ class Shell(QMainWindow):
         self.data_actions = DataActions(self, lambda: self.session.vault, lambda: self.session.path)
         self.data_actions.after_write = self.session.changed.emit
         self.data_actions.lock = self.lock
+        self.data_actions.bulk_loaded = self.index_merger.loaded
         self.data_actions.after_restore = self._restored
         file_menu.addActions(self.data_actions.actions)
         file_menu.addSeparator()

@@ -76,7 +76,10 @@ class _Runnable(QRunnable):
 class Task(QObject):
     """``Task(parent, "Importing…", fn).success(cb).failure(cb).run()``"""
 
-    def __init__(self, parent: QWidget, label: str, fn: Callable[[Progress], Any]) -> None:
+    def __init__(
+        self, parent: QWidget, label: str, fn: Callable[[Progress], Any], *, quiet: bool = False
+    ) -> None:
+        """``quiet``: background work the person did not ask for (an index merge): no dialog."""
         super().__init__(parent)
         self._fn = fn
         self._signals = _Signals()
@@ -84,10 +87,13 @@ class Task(QObject):
         self._on_success: Callable[[Any], None] = lambda _result: None
         self._on_failure: Callable[[BaseException], None] = lambda _exc: None
         self._on_cancel: Callable[[], None] = lambda: None
+        self._quiet = quiet
         self.dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
         self.dialog.setMinimumDuration(300)
         self.dialog.setAutoClose(True)
         self.dialog.canceled.connect(self._progress.cancelled.set)
+        if quiet:
+            self.dialog.reset()  # stops the timer that would show it after the minimum duration
         self._signals.progress.connect(self._on_progress)
         self._signals.finished.connect(self._finished)
         self._signals.failed.connect(self._failed)
@@ -119,6 +125,8 @@ class Task(QObject):
         return self
 
     def _on_progress(self, done: int, total: int, label: str) -> None:
+        if self._quiet:
+            return
         self.dialog.setMaximum(total)
         self.dialog.setValue(done)
         if label:
@@ -139,7 +147,12 @@ class Task(QObject):
 
 
 def vault_task(
-    parent: QWidget, label: str, vault: Vault, fn: Callable[[Progress, Vault], Any]
+    parent: QWidget,
+    label: str,
+    vault: Vault,
+    fn: Callable[[Progress, Vault], Any],
+    *,
+    quiet: bool = False,
 ) -> Task:
     """A Task whose work writes to ``vault`` in bulk: ``fn(progress, worker_vault)`` runs on a
     worker with a connection of its own, never the window's (whose ``bulk_work`` check would
@@ -159,6 +172,7 @@ def vault_task(
         finally:
             worker.close()
 
-    task = Task(parent, label, work)
-    task.dialog.setWindowModality(Qt.WindowModality.WindowModal)  # no second write meanwhile
+    task = Task(parent, label, work, quiet=quiet)
+    if not quiet:
+        task.dialog.setWindowModality(Qt.WindowModality.WindowModal)  # no second write meanwhile
     return task

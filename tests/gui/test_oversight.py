@@ -242,7 +242,8 @@ def test_council_page_records_a_board_its_terms_and_ready_state(
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(terms), ""))
     )
-    qtbot.mouseClick(panel.attach_button, LEFT)
+    qtbot.mouseClick(panel.attach_button, LEFT)  # written on a worker (issue 25)
+    qtbot.waitUntil(lambda: bool(panel.documents.rows))
     assert panel.documents.rows and panel.documents.rows[0].filename == "terms.pdf"
     assert "kept encrypted" in panel.message.text()
     terms.unlink()  # the vault holds it now
@@ -266,7 +267,7 @@ def test_council_page_records_a_board_its_terms_and_ready_state(
         QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(big), ""))
     )
     qtbot.mouseClick(panel.attach_button, LEFT)
-    assert "at most 20 MB" in panel.message.text()
+    qtbot.waitUntil(lambda: "at most 20 MB" in panel.message.text())
     assert len(Boards(vault).documents(board.id)) == 1
 
     # Editing the board: the form comes back filled in.

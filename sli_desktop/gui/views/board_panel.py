@@ -23,6 +23,7 @@ from ...vault.store import Vault
 from ..dialogs.base import FormDialog
 from ..dialogs.board import BoardDialog, readiness_text
 from ..models import Column, RowsModel
+from ..tasks import Progress, Task, vault_task
 from .base import button, source_row, table_view
 
 
@@ -39,6 +40,7 @@ class BoardPanel(QWidget):
         self.open_dialog = open_dialog
         self.changed = changed
         self.gss = ""
+        self.task: Task | None = None  # an attachment being written on a worker
         self.board: ImprovementBoard | None = None
         self.summary = QLabel()
         self.summary.setAccessibleName("Improvement Board")
@@ -135,12 +137,26 @@ class BoardPanel(QWidget):
         )
         if not path:
             return
-        try:
-            document = Boards(self.vault).attach_terms(self.board.id, Path(path))
-        except VaultError as exc:
-            self.message.setText(str(exc))
-            return
-        self._done(f"Attached {document.filename}; it is kept encrypted in the vault.")
+        board_id, source = self.board.id, Path(path)
+
+        def work(progress: Progress, worker: Vault) -> Document:
+            # Up to 20 MB read and written on a worker with a connection of its own: the
+            # window never waits for it (issue 25).
+            progress.report(0, 0, f"Attaching {source.name}…")
+            return Boards(worker).attach_terms(board_id, source)
+
+        def done(document: Document) -> None:
+            self._done(f"Attached {document.filename}; it is kept encrypted in the vault.")
+
+        def failed(exc: BaseException) -> None:
+            self.message.setText(
+                str(exc)
+                if isinstance(exc, VaultError)
+                else f"{source.name} could not be attached ({type(exc).__name__})."
+            )
+
+        self.task = vault_task(self, f"Attaching {source.name}", self.vault, work)
+        self.task.success(done).failure(failed).run()
 
     def _selected(self) -> Document | None:
         row = source_row(self.documents_table)
