@@ -380,7 +380,7 @@ def test_the_council_briefing_names_the_principal_adviser(councils_vault: Vault)
     options = BriefingOptions(prepared_by="Test Adviser", recipient="Chair")
     before = brief_council(vault, BHAM, options)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(before.pdf)).pages)
-    assert "Principal adviser" in text and "None recorded" in text
+    assert "Covered by" in text and "Nobody recorded" in text
     Assignments(vault).assign(
         person="Ann Adviser",
         role=PA,
@@ -390,7 +390,7 @@ def test_the_council_briefing_names_the_principal_adviser(councils_vault: Vault)
     )
     after = brief_council(vault, BHAM, options)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(after.pdf)).pages)
-    assert "Ann Adviser · ann@example.org" in text
+    assert "Ann Adviser, principal adviser (ann@example.org)" in text
 
 
 def test_the_demo_vault_shows_who_covers_its_councils(tmp_path) -> None:
