@@ -40,7 +40,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=list_contacts)
     c = csub.add_parser(
-        "import", parents=[common], help="import contacts from Outlook/Excel CSV or vCard"
+        "import",
+        parents=[common],
+        help="import contacts from a CSV file (Outlook, Google, Thunderbird, Excel…) or vCard",
     )
     c.add_argument("file", type=Path, metavar="FILE")
     c.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
@@ -99,11 +101,11 @@ def import_contacts(ctx: Context) -> int:
         return 0
     verb = "Imported" if preview.written else "Would import (dry run; nothing written)"
     say(f"{verb} from {a.file.name}: {preview.summary}.")
-    notes = [
-        f"  line {c.line}: {c.action} {c.contact.name}: {c.reason}"
-        for c in preview.changes
-        if c.action != "add"
-    ]
+    notes = []
+    for c in preview.changes:
+        if c.action != "add":
+            notes.append(f"  line {c.line}: {c.action} {c.contact.name}: {c.reason}")
+        notes += [f"  line {c.line}: {c.contact.name}: {notice}" for notice in c.notices]
     notes += [f"  {p} ({'skipped' if preview.written else 'bad row'})" for p in preview.problems]
     for note in notes[:LISTED]:
         say(note)

@@ -15,7 +15,11 @@ from .output import emit_json, say, table
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("metrics", parents=[common], help="performance figures")
     msub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    c = msub.add_parser("import", parents=[common], help="import a long-format figures CSV")
+    c = msub.add_parser(
+        "import",
+        parents=[common],
+        help="import figures as published (Oflog, LG Inform; long or wide CSV)",
+    )
     c.add_argument("file", type=Path, metavar="FILE")
     c.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     c.add_argument("--skip-bad", action="store_true", help="import the good rows, skip bad ones")
@@ -40,6 +44,10 @@ def import_file(ctx: Context) -> None:
         say(f"  {problem} ({'skipped' if result.written else 'bad row'})")
     if len(result.problems) > 50:
         say(f"  … and {len(result.problems) - 50} more bad rows")
+    for line, old, new in result.mapped[:10]:
+        say(f"  line {line}: {old} was abolished; the figure is given to its successor {new}")
+    if len(result.mapped) > 10:
+        say(f"  … and {len(result.mapped) - 10} more given to successors (--json lists them)")
 
 
 def list_metrics(ctx: Context) -> None:

@@ -340,6 +340,11 @@ class DataActions(QObject):
                 (str(c.line), c.action, c.contact.name, c.reason) for c in preview.changes
             ]
             rows += [(str(p.line or ""), "bad row", "", p.reason) for p in preview.problems]
+            # What was kept as typed or not imported, and what an organisation is, under each.
+            for c in preview.changes:
+                for notice in c.notices:
+                    what, _, why = notice.partition(": ")
+                    rows.append((str(c.line), what, c.contact.name, why))
             rows.sort(key=lambda r: int(r[0] or 0))
             writes = preview.count("add") + preview.count("update")
             dialog = PreviewDialog(
@@ -395,6 +400,9 @@ class DataActions(QObject):
             parsed, trial = read
             rows: list[Row] = [(str(p.line or ""), "bad row", "", p.reason) for p in trial.problems]
             rows += [(str(s.line), "skip", "", s.reason) for s in trial.skipped[:2000]]
+            rows += [
+                (str(n), "successor", new, f"{old} was abolished") for n, old, new in trial.mapped
+            ]
             dialog = PreviewDialog(
                 self.window,
                 f"Import figures from {file.name}",

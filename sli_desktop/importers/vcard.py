@@ -71,7 +71,7 @@ class Property:
 class Card:
     line: int
     properties: list[Property] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # "line N: reason"
+    problems: list[str] = field(default_factory=list)  # notices about lines not read
     version: str = ""
 
 
@@ -233,7 +233,7 @@ def cards(path: Path, text: str) -> Iterator[Card | ImportProblem]:
             continue
         if _BEGIN.match(logical):  # a 2.1 AGENT card inside this one
             depth += 1
-            card.problems.append(f"line {line}: not imported: an AGENT card inside the card")
+            card.problems.append(f"not imported: line {line} (an AGENT card inside the card)")
             continue
         if _END.match(logical):
             depth -= 1
@@ -245,7 +245,7 @@ def cards(path: Path, text: str) -> Iterator[Card | ImportProblem]:
             continue
         prop = parse_property(line, logical)
         if isinstance(prop, str):
-            card.problems.append(f"line {line}: not imported: the line {prop}")
+            card.problems.append(f"not imported: line {line} (it {prop})")
             continue
         if prop.name == "VERSION":
             card.version = prop.raw.strip()

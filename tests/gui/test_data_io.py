@@ -49,26 +49,33 @@ def test_contact_import_previews_before_writing(qtbot, window, tmp_path: Path) -
     path.write_text(
         "First Name,Last Name,Company,E-mail Address,Business Phone\n"
         "Zoë,Smith,Birmingham City Council,zoe@bham.gov.uk,0121 303 9944\n"
-        "Bad,Phone,Coventry,bad@cov.gov.uk,12345\n",
+        ",,Coventry,bad@cov.gov.uk,0247 683 3333\n"
+        "Dana,Reyes,NHS England,dana@example.com,905-777-1234\n",
         encoding="utf-8",
     )
     actions = window.data_actions
     actions.import_contacts(str(path))
     qtbot.waitUntil(lambda: actions.preview is not None and actions.preview.isVisible())
     dialog = actions.preview
-    assert dialog.table.rowCount() == 2
-    assert dialog.table.item(1, 1).text() == "bad row"
-    assert "12345" in dialog.table.item(1, 3).text()
-    assert "1 to add" in dialog.summary.text()
+    rows = [
+        [dialog.table.item(r, c).text() for c in range(4)] for r in range(dialog.table.rowCount())
+    ]
+    assert rows[1][:2] == ["3", "bad row"] and "has no name" in rows[1][3]
+    # what was kept as typed, and an organisation that is not a council, under the contact
+    assert rows[3][:3] == ["4", "kept as typed", "Dana Reyes"] and "905-777-1234" in rows[3][3]
+    assert rows[4][:3] == ["4", "organisation", "Dana Reyes"] and "NHS" in rows[4][3]
+    assert len(rows) == 5
+    assert "2 to add" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()  # a bad row stops it until the user says so
     vault = window.session.vault
     assert Contacts(vault).list() == []  # the preview wrote nothing
     dialog.skip_bad.setChecked(True)
     assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(Contacts(vault).list()) == 1)
-    [zoe] = Contacts(vault).list()
+    qtbot.waitUntil(lambda: len(Contacts(vault).list()) == 2)
+    [dana, zoe] = Contacts(vault).list()
     assert (zoe.name, zoe.council, zoe.phones) == ("Zoë Smith", "E08000025", ["+441213039944"])
+    assert (dana.council, dana.phones) == (None, ["905-777-1234"])
 
 
 def _preview_figures(qtbot, window, tmp_path: Path):
