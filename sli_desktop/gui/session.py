@@ -60,9 +60,18 @@ class VaultSession(QObject):
             self._opener is None and not self.path.exists() and not header_path(self.path).exists()
         )
 
-    def create(self, passphrase: str, remember: bool) -> str:
+    def create(
+        self, passphrase: str, remember: bool, name: str | None = None, role: str = ""
+    ) -> str:
+        """A new vault for the adviser ``name`` (``role``): the name briefings and colleagues
+        read, never the computer's login."""
         created = vault_session.create_vault(
-            self.path, passphrase, remember=remember, keystore=self.keystore if remember else None
+            self.path,
+            passphrase,
+            owner=name,
+            role=role,
+            remember=remember,
+            keystore=self.keystore if remember else None,
         )
         self._opened(created.vault)
         return created.recovery_key

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
 from ..platform import keyring_store
+from ..vault import identity
 from ..vault.errors import VaultError
 from ..vault.session import check_passphrase
 from .forms import Form
@@ -68,12 +69,18 @@ class CreateVaultPage(QWidget):
     def prepare(self) -> None:
         _offer_keyring(self.ui.remember, self.session.keyring_available)
         self.ui.remember.setChecked(False)
-        self.ui.passphrase.setFocus()
+        self.ui.adviserName.setFocus()  # who I am first: briefings and colleagues read it
 
     def submit(self) -> None:
+        try:
+            adviser = identity.checked(self.ui.adviserName.text(), self.ui.adviserRole.text())
+        except VaultError as exc:
+            self._error(str(exc))
+            self.ui.adviserName.setFocus()
+            return
         first, second = self.ui.passphrase.text(), self.ui.repeat.text()
         try:
-            check_passphrase(first)
+            check_passphrase(first, owner=adviser.name)
         except VaultError as exc:
             self._error(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
             return
@@ -81,7 +88,9 @@ class CreateVaultPage(QWidget):
             self._error("The two passphrases differ.")
             return
         try:
-            self.recovery_key = self.session.create(first, self.ui.remember.isChecked())
+            self.recovery_key = self.session.create(
+                first, self.ui.remember.isChecked(), adviser.name, adviser.role
+            )
         except VaultError as exc:
             self._error(str(exc))
             return

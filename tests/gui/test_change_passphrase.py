@@ -293,6 +293,7 @@ def test_a_lock_while_the_dialog_is_open_closes_it_and_forgets_what_was_typed(qt
 def test_the_create_form_shows_and_applies_the_same_rule(qtbot, make_shell, tmp_path: Path) -> None:
     shell = make_shell(tmp_path / "new.sli")
     page = shell.create_page
+    qtbot.keyClicks(page.ui.adviserName, "Asha Patel")  # who I am comes first
     qtbot.keyClicks(page.ui.passphrase, "password12")
     assert page.ui.strengthText.text() == "Strength: weak — it is a common password"
     assert page.ui.strengthText.accessibleName() == ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sli_desktop.domain import Note
 from sli_desktop.gui.views.notes import NotesView
@@ -36,7 +36,9 @@ def test_create_import_capture_search_lock_unlock(
     page = shell.create_page
     assert shell.stack.currentWidget() is page
 
-    # First run: passphrase twice, strength shown, recovery key shown once.
+    # First run: who I am, passphrase twice, strength shown, recovery key shown once.
+    qtbot.keyClicks(page.ui.adviserName, "Asha Patel")
+    qtbot.keyClicks(page.ui.adviserRole, "Principal Adviser, West Midlands")
     qtbot.keyClicks(page.ui.passphrase, "short")
     assert page.ui.strength.value() == 0
     page.ui.passphrase.clear()
@@ -55,6 +57,9 @@ def test_create_import_capture_search_lock_unlock(
 
     # Import the shared register (off the GUI thread) and open Birmingham.
     shell.import_register(str(register_csv))
+    qtbot.waitUntil(lambda: shell.register_import.preview is not None, timeout=20000)
+    preview = shell.register_import.preview
+    qtbot.mouseClick(preview.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     councils = shell.workspace.councils_view
     qtbot.waitUntil(lambda: councils.model.rowCount() >= 317, timeout=20000)
     qtbot.keyClicks(councils.search, "birmingham")

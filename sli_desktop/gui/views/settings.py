@@ -11,6 +11,7 @@ from ...vault.preferences import MAX_RETENTION_MONTHS, Preferences
 from ...vault.store import Vault
 from ..theme import TEXT_SIZES, Appearance
 from .base import View, page_title
+from .identity_panel import IdentityPanel
 
 
 class SettingsView(View):
@@ -63,11 +64,15 @@ class SettingsView(View):
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Settings"))
+        # Who I am: the name and role briefings, notes and the audit log show.
+        self.identity = IdentityPanel(vault)
+        layout.addWidget(self.identity)
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addStretch()
 
     def refresh(self) -> None:
+        self.identity.refresh()
         self.idle.blockSignals(True)
         self.idle.setValue(Preferences(self.vault).idle_minutes)
         self.idle.blockSignals(False)
