@@ -352,14 +352,19 @@ def _adviser_actions(s: Sheet, rows: Sequence[CouncilLine]) -> list[Flowable]:
         return []
     table = sec.grid(
         s,
-        ["Council", "Serious concern", "Recorded"],
+        ["Council", "Serious concern", "Recorded", "Action"],
         [
-            [f"<b>{sec.text(c.display_name)}</b>", sec.text(n.title), sec.short_date(n.date)]
+            [
+                f"<b>{sec.text(c.display_name)}</b>",
+                sec.text(n.title),
+                sec.short_date(n.date),
+                f"{CONTACT_LEADER}: the council is not yet aware this is being shared",
+            ]
             for c, n in found
         ],
-        [0.3, 0.5, 0.2],
+        [0.2, 0.32, 0.14, 0.34],
     )
-    return sec.section(s, f"{CONTACT_LEADER}: the council is not yet aware", [table])
+    return sec.section(s, "Actions for the principal adviser", [table])
 
 
 def _appendix(s: Sheet, rows: Sequence[CouncilLine]) -> list[Flowable]:
