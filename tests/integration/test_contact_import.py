@@ -446,3 +446,43 @@ def test_csv_export_is_safe_in_excel_and_reads_back(councils_vault: Vault, tmp_p
         contact.organisation,
     )
     assert sorted(back.contact.phones) == sorted(contact.phones)
+
+
+def test_the_cli_lists_what_was_kept_as_typed_or_not_imported(sli: Cli, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "google.csv",
+        [
+            "Name,Given Name,Family Name,E-mail 1 - Type,E-mail 1 - Value,Phone 1 - Type,"
+            "Phone 1 - Value,Organization 1 - Name,Birthday",
+            "Dana Reyes,Dana,Reyes,* Work,dana at example.com,Work,905-777-1234,"
+            "West Midlands Police,1970-01-01",
+        ],
+    )
+    result = sli("contact", "import", str(path))
+    assert result.code == 0, result
+    assert result.out.splitlines() == [
+        "Imported from google.csv: 1 added, 0 updated, 0 unchanged, 1 value kept as typed, "
+        "2 not imported (listed).",
+        "  line 2: Dana Reyes: not imported: Birthday '1970-01-01' (the app keeps no dates)",
+        "  line 2: Dana Reyes: not imported: E-mail 1 - Value 'dana at example.com' "
+        "(not an e-mail address)",
+        "  line 2: Dana Reyes: kept as typed: Phone 1 - Value '905-777-1234' has no country "
+        "code and is not in UK form",
+        "  line 2: Dana Reyes: organisation: 'West Midlands Police' is a police body, not a "
+        "council; kept as organisation",
+    ]
+
+
+def test_a_row_that_cannot_be_imported_says_which_field_and_what_to_do(
+    sli: Cli, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "basis.csv",
+        ["First Name,Last Name,Lawful basis", "Ann,Lucas,vital interests"],
+    )
+    message = one_line_error(sli("contact", "import", str(path)))
+    assert message == (
+        "basis.csv, line 2: Lawful basis: 'vital interests' is not a lawful basis; use one of "
+        "public task, legitimate interests, consent, contract, legal obligation; nothing was "
+        "imported (--skip-bad imports only the good rows)"
+    )
