@@ -29,6 +29,52 @@ class KeyDocument:
     where: str
 
 
+@dataclass(frozen=True)
+class ScopeParts:
+    """The engagement's scope, with the venue and timetable an adviser wrote into it."""
+
+    venue: str
+    timetable: list[tuple[str, str]]
+    text: str
+
+
+def scope_parts(scope: str) -> ScopeParts:
+    """A line 'Venue: …' names where the team meets; lines after 'Timetable:' (up to a blank
+    line) are its programme, each 'when: what' or 'when – what'. The rest is the scope.
+    Engagements have no fields of their own for these yet, so the scope carries them."""
+    venue = ""
+    timetable: list[tuple[str, str]] = []
+    rest: list[str] = []
+    in_timetable = False
+    for line in scope.splitlines():
+        stripped = line.strip()
+        low = stripped.lower()
+        if low.startswith("venue:"):
+            venue = stripped[6:].strip()
+            in_timetable = False
+            continue
+        if low.startswith("timetable:"):
+            in_timetable = True
+            first = stripped[10:].strip()
+            if first:
+                timetable.append(_session(first))
+            continue
+        if in_timetable and stripped:
+            timetable.append(_session(stripped.lstrip("-•* ")))
+            continue
+        in_timetable = False
+        rest.append(line)
+    return ScopeParts(venue, timetable, "\n".join(rest).strip())
+
+
+def _session(line: str) -> tuple[str, str]:
+    for sep in (": ", " – ", " - "):
+        when, found, what = line.partition(sep)
+        if found and when.strip() and what.strip():
+            return when.strip(), what.strip()
+    return "", line
+
+
 def team_notes(notes: Sequence[Note]) -> list[Note]:
     return [n for n in notes if n.council_aware]
 
@@ -61,7 +107,7 @@ def key_documents(
             if board.terms_agreed_on
             else "not yet agreed"
         )
-        names = ", ".join(d.filename for d in documents) or "no copy held"
+        names = ", ".join(d.filename for d in documents) or "No copy held"
         out.append(KeyDocument("Improvement Board terms of engagement", agreed, names))
     return out
 
@@ -130,6 +176,7 @@ def story(
     since: date | None,
 ) -> list[Flowable]:
     when = sec.long_date(e.start) + (f" to {sec.long_date(e.end)}" if e.end else "")
+    parts = scope_parts(e.scope)
     out: list[Flowable] = [
         Paragraph("The peer challenge", s.h2),
         sec.summary_box(
@@ -138,14 +185,14 @@ def story(
                 ("Council", f"<b>{sec.text(council.name)}</b>"),
                 ("Peer challenge", sec.text(e.type.label)),
                 ("On site", when if e.start else "Dates to be agreed"),
-                ("Venue", f"{sec.text(council.name)}'s offices, unless the council says otherwise"),
+                ("Venue", sec.text(parts.venue) or "Not recorded yet"),
                 ("Status", sec.text(e.status.value)),
                 ("Team", sec.plural(len(e.team), "peer")),
             ],
         ),
     ]
     out += sec.section(s, "The team", [_team_table(s, e, team_contacts)])
-    days = timetable(e)
+    days = [(sec.text(a), sec.text(b)) for a, b in parts.timetable] or timetable(e)
     out += sec.section(
         s,
         "Timetable",
@@ -155,7 +202,7 @@ def story(
             else sec.none_recorded(s, "Dates to be agreed.")
         ],
     )
-    scope = [p for p in e.scope.split("\n\n") if p.strip()]
+    scope = [p for p in parts.text.split("\n\n") if p.strip()]
     out += sec.section(
         s,
         "Scope",

@@ -52,6 +52,7 @@ SERIOUS_TITLE = "Section 114 notice likely this year"
 OLD_MILD_TITLE = "New cabinet member settling in well"
 HIGH_TITLE = "Children's services overspend of £18m"
 BOARD_NEXT_IN = 6  # days until the Improvement Board next meets
+VENUE = "Council House, Victoria Square, Birmingham B1 1BB"
 ADVISER, ROLE = "Asha Patel", "Principal Adviser, West Midlands and South West"
 YEARS = ["2018/19", "2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]
 
@@ -179,7 +180,14 @@ def build(vault: Vault, today: date) -> World:
         status="booked",
         start=today + timedelta(days=75),
         end=today + timedelta(days=78),
-        scope="Financial sustainability and the children's services improvement plan.",
+        scope=(
+            "Financial sustainability and the children's services improvement plan.\n\n"
+            f"Venue: {VENUE}\n"
+            "Timetable:\n"
+            "Day 1, 09:00: Arrival, introductions and the leader's welcome\n"
+            "Day 1, 14:00: Focus groups with scrutiny members\n"
+            "Day 4, 11:30: Feedback to the leader and chief executive"
+        ),
         team=[
             {
                 "name": "Cllr Morgan Peerless",

@@ -291,11 +291,14 @@ def test_team_pack_has_what_a_team_needs(world: w.World) -> None:
     assert "Cllr Morgan Peerless" in flat and "Lead member peer" in flat
     assert "Shropshire Council" in flat and w.PEER_PHONE_SHOWN in flat
     assert w.PEER_EMAIL in flat.replace("@ ", "@").replace(" .", ".")
-    # Dates, venue and a day-by-day timetable.
+    # Dates, venue and the timetable the adviser wrote into the scope (and not as scope).
     start = TODAY + timedelta(days=75)
-    assert "Venue" in flat and "Timetable" in flat
-    assert f"{start:%A} {start.day}" in flat
-    assert "findings and feedback" in flat
+    assert f"{start.day} {start:%B} {start.year}" in flat
+    assert f"Venue {w.VENUE}" in flat
+    timetable = flat[flat.index("Timetable") : flat.index("Scope")]
+    assert "Day 1, 14:00 Focus groups with scrutiny members" in timetable
+    scope = flat[flat.index("Scope") : flat.index("Key documents")]
+    assert "Financial sustainability" in scope and "Focus groups" not in scope
     # Key documents: the latest self-assessment and the board's terms of engagement.
     assert "Self-assessment (children's services)" in flat
     assert "birmingham.gov.uk/downloads" in flat.replace(" ", "")
@@ -307,6 +310,23 @@ def test_team_pack_has_what_a_team_needs(world: w.World) -> None:
     assert "Strengthen placement sufficiency planning" in history
     assert "Adult social care peer challenge" not in history
     assert "Corporate peer challenge" not in history
+
+
+def test_without_a_written_timetable_the_pack_lists_each_day_on_site(world: w.World) -> None:
+    v = world.vault
+    from sli_desktop.vault.engagements import Engagements
+
+    start = TODAY + timedelta(days=20)
+    e = Engagements(v).add(
+        council=w.COV, type="childrens", status="booked", start=start, end=start + timedelta(2)
+    )
+    flat = " ".join("\n".join(texts(brief_challenge(v, e.id, opts()))).split())
+    timetable = flat[flat.index("Timetable") : flat.index("Scope")]
+    for n in range(3):
+        day = start + timedelta(days=n)
+        assert f"{day:%A} {day.day} {day:%B}" in timetable
+    assert "findings and feedback" in timetable
+    assert "Venue Not recorded yet" in flat
 
 
 def test_team_pack_carries_concerns_only_as_its_marking_allows(world: w.World) -> None:
