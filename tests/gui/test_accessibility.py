@@ -327,3 +327,107 @@ def test_every_dialog_by_keyboard_and_screen_reader(qtbot, demo_shell: Shell) ->
                 seen.add(type(dialog).__name__)
             _activate(qtbot, demo_shell)
     assert len(seen) >= 10, f"only these dialogs opened: {sorted(seen)}"
+
+
+# -- the rules one at a time ---------------------------------------------------------------------
+@pytest.mark.qt_log_ignore("This plugin does not support")  # the offscreen menu popup
+def test_a_table_is_one_tab_stop_sorted_and_trimmed_from_the_keyboard(qtbot, demo_shell) -> None:
+    workspace = demo_shell.workspace
+    view = workspace.go("councils")
+    table = view.table
+    table.setFocus()
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert table.currentIndex().row() == 1, "arrows move inside the table"
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not table, "Tab leaves the table"
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    menu = table.property("a11yTableMenu")
+    assert isinstance(menu, QMenu) and menu.isVisible()
+    sort = menu.actions()[0].menu()
+    descending = next(a for a in sort.actions() if "Z to A" in a.text())
+    column = [a.text() for a in sort.actions()].index(descending.text()) // 2
+    descending.trigger()
+    header = table.horizontalHeader()
+    assert header.sortIndicatorSection() == column
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    columns = menu.actions()[1].menu().actions()
+    columns[0].setChecked(False)
+    assert header.isSectionHidden(0)
+    columns[0].setChecked(True)
+    assert not header.isSectionHidden(0)
+    menu.close()
+
+
+def test_text_size_follows_the_desktop_and_applies_at_once_everywhere(qtbot, demo_shell) -> None:
+    from PySide6.QtGui import QFontDatabase
+
+    app = QApplication.instance()
+    desktop = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSizeF()
+    settings_view = demo_shell.workspace.go("settings")
+    try:
+        settings_view.text_size.setCurrentIndex(settings_view.text_size.findData(200))
+        assert app.font().pointSizeF() == pytest.approx(desktop * 2)
+        # Qt passes the new font on when it next handles events: at once, for a person.
+        qtbot.waitUntil(lambda: demo_shell.font().pointSizeF() == pytest.approx(desktop * 2))
+        for widget in (
+            demo_shell.statusBar(),
+            demo_shell.status_sync,
+            demo_shell.menuBar(),
+            demo_shell.menuBar().actions()[0].menu(),
+            demo_shell.workspace.nav,  # a little larger than the rest
+        ):
+            assert widget.font().pointSizeF() >= desktop * 2 - 0.05, widget
+        assert QApplication.font("QMenu").pointSizeF() == pytest.approx(desktop * 2)
+        assert demo_shell.settings.value("text_size") in (200, "200")
+        check_contrast(demo_shell, "Settings at 200%")
+    finally:
+        theme.apply(app, theme.Appearance())
+    assert app.font().pointSizeF() == pytest.approx(desktop)
+
+
+def test_high_contrast_theme_and_concern_colours_reach_the_minimums(qtbot, demo_shell) -> None:
+    app = QApplication.instance()
+    try:
+        theme.apply(app, theme.Appearance(100, "high"))
+        palette = app.palette()
+        for text, ground in theme.TEXT_PAIRS:
+            assert ratio(palette.color(text).name(), palette.color(ground).name()) >= 7, text
+        workspace = demo_shell.workspace
+        for where, _view in _pages(workspace):
+            check_contrast(demo_shell, f"{where} (high contrast)")
+    finally:
+        theme.apply(app, theme.Appearance())
+    for level, colour in theme.CONCERN_COLOURS.items():
+        if colour:
+            for ground in theme.backgrounds(app.palette()):
+                assert ratio(colour, ground) >= TEXT_MINIMUM, (level, colour, ground)
+
+
+def test_a_dark_desktop_gets_readable_concern_colours() -> None:
+    from sli_desktop.contrast import readable
+
+    dark = ["#1e1e1e", "#2a2a2a", "#323232"]
+    for hue in theme.CONCERN_HUES.values():
+        if hue:
+            shade = readable(hue, dark)
+            assert all(ratio(shade, g) >= TEXT_MINIMUM for g in dark), hue
+
+
+def test_labels_keep_their_text_and_gain_their_caption(qtbot, demo_shell) -> None:
+    """The council overview reads "Conservative", described as "Political control"."""
+    workspace = demo_shell.workspace
+    workspace.go("councils")
+    council = workspace.councils_view.visible_councils()[0]
+    workspace.open_council(council.gss_code)
+    labels = [
+        w
+        for w in workspace.council_page.findChildren(QLabel)
+        if w.isVisible() and w.accessibleDescription() == "Political control"
+    ]
+    assert labels, "the political control value keeps its caption as a description"
+    iface = QAccessible.queryAccessibleInterface(labels[0])
+    assert iface.text(QAccessible.Text.Name) == labels[0].text()
+    status = QAccessible.queryAccessibleInterface(demo_shell.status_sync)
+    assert status.text(QAccessible.Text.Name) == demo_shell.status_sync.text() != ""
