@@ -102,24 +102,34 @@ def panel(s: Sheet, content: list[Flowable], width: float = CONTENT_WIDTH) -> Ta
 
 
 def summary_box(s: Sheet, rows: Sequence[tuple[str, str]]) -> Table:
-    room = CONTENT_WIDTH * 0.62
-    inner = Table(
+    """Label and value pairs on the panel grey. One table of rows, not a table in a panel, so
+    that in large print a long summary continues on the next page rather than jumping there
+    whole and leaving page one empty."""
+    pad = s.body_size * 0.9
+    room = CONTENT_WIDTH * 0.65 - pad
+    box = Table(
         [[Paragraph(text(k), s.label), para(v, s.body, room)] for k, v in rows],
-        colWidths=[CONTENT_WIDTH * 0.28, CONTENT_WIDTH * 0.62],
+        colWidths=[CONTENT_WIDTH * 0.3, CONTENT_WIDTH * 0.7],
         hAlign="LEFT",
     )
-    inner.setStyle(
+    box.setStyle(
         TableStyle(
             [
                 FONT_ALL,
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("BACKGROUND", (0, 0), (-1, -1), PANEL),
+                ("LINEBEFORE", (0, 0), (0, -1), 4, MUTED),
+                ("LEFTPADDING", (0, 0), (0, -1), pad),
+                ("LEFTPADDING", (1, 0), (1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, 0), pad * 0.8),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.6),
             ]
         )
     )
-    return panel(s, [inner])
+    return box
 
 
 def grid(
@@ -320,4 +330,4 @@ def assessments_table(s: Sheet, assessments: Sequence[Assessment]) -> Flowable:
                 text(a.summary[:1500]) or "—",
             ]
         )
-    return grid(s, ["Kind", "Where to read it", "Adviser's summary"], rows, [0.3, 0.25, 0.45])
+    return grid(s, ["Kind", "Where to read it", "Adviser's summary"], rows, [0.28, 0.34, 0.38])
