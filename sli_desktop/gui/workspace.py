@@ -7,10 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings, Signal
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
+from PySide6.QtCore import QEvent, QSettings, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from ..vault.engagements import Engagements
+from ..vault.errors import NotFound
 from ..vault.store import Vault
 from . import theme
 from .views.base import View
@@ -26,8 +34,11 @@ from .views.lists import ActionsView, AuditView, ContactsView
 from .views.notes import NotesView
 from .views.settings import SettingsView
 from .views.sync import SyncView
+from .views.today import TodayView
 
+#: The main views in navigation order: Today first (Ctrl+0), then Ctrl+1 to Ctrl+9.
 NAVIGATION = [
+    ("today", "Today"),
     ("councils", "Councils"),
     ("contacts", "Contacts"),
     ("notes", "Notes"),
@@ -37,7 +48,7 @@ NAVIGATION = [
     ("audit", "Audit log"),
     ("settings", "Settings"),
     ("sync", "Sync"),
-    ("conflicts", "Conflicts"),
+    ("conflicts", "Sync conflicts"),
     ("who-covers", "Who covers what"),
     ("good-practice", "Good practice"),
     ("leadership", "Leadership"),
@@ -55,9 +66,9 @@ class Workspace(QWidget):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Navigation")
-        self.nav.setFixedWidth(190)
         self.stack = QStackedWidget()
         self.views: dict[str, View] = {
+            "today": TodayView(vault),
             "councils": CouncilsView(vault),
             "contacts": ContactsView(vault),
             "notes": NotesView(vault),
@@ -79,6 +90,7 @@ class Workspace(QWidget):
             self.nav.addItem(item)
             self.stack.addWidget(self.views[key])
         self.stack.addWidget(self.council_page)
+        self._fit_navigation()
         self.nav.currentRowChanged.connect(self._navigate)
         # The highlighted item stays highlighted on a council page opened from its view, and
         # choosing it again (click, or Enter) goes back there: Qt signals no row change then.
@@ -88,6 +100,12 @@ class Workspace(QWidget):
         good_practice = self.views["good-practice"]
         assert isinstance(good_practice, GoodPracticeView)
         good_practice.open_council.connect(self.open_council)
+        today = self.views["today"]
+        assert isinstance(today, TodayView)
+        today.open_council.connect(self._open_council_at)
+        today.open_note.connect(self.open_note)
+        today.open_challenge.connect(self.open_challenge)
+        today.go.connect(self.go)
         self.council_page.new_note.connect(self.new_note)
         self.council_page.open_note.connect(self.open_note)
         for view in [*self.views.values(), self.council_page]:
@@ -104,6 +122,15 @@ class Workspace(QWidget):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.nav.setCurrentRow(0)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_navigation()  # Large text in Settings, or a new desktop font
+        super().changeEvent(event)
+
+    def _fit_navigation(self) -> None:
+        """As wide as its longest name in the current font (never cut short), and no wider."""
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 16)
 
     @property
     def councils_view(self) -> CouncilsView:
@@ -154,9 +181,18 @@ class Workspace(QWidget):
         self.stack.setCurrentWidget(self.council_page)
         self.council_page.tabs.setFocus()
 
+    def _open_council_at(self, gss: str, tab: str | None) -> None:
+        """From Today: a council's page, on its board or actions tab when named."""
+        tabs = {"board": CouncilPage.BOARD, "actions": CouncilPage.ACTIONS}
+        self.open_council(gss, tabs.get(tab or ""))
+
     def open_challenge(self, engagement_id: str) -> None:
         """The council page's Peer challenges tab, with this challenge selected."""
-        engagement = Engagements(self.vault).get(engagement_id)
+        try:
+            engagement = Engagements(self.vault).get(engagement_id)
+        except NotFound:
+            QMessageBox.information(self, "Peer challenge", "That peer challenge has been deleted.")
+            return
         self.open_council(engagement.council)
         self.council_page.show_challenge(engagement.id)
 

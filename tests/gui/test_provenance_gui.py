@@ -79,7 +79,7 @@ def test_a_quick_note_without_its_evidence_is_saved_only_as_a_draft(
     assert [n.title for n in drafts] == ["Budget gap"]
     status = shell.status_sync.text()
     # Only the council register waits to be synced; the draft is kept apart.
-    assert status.endswith("1 changes waiting · 1 drafts kept on this device")
+    assert status.endswith("1 change waiting · 1 draft kept on this device")
 
     # The review date: typed (UK or ISO), refused when it is not a date, else the default.
     shell.open_quick_note(BHAM)
@@ -101,7 +101,8 @@ def test_a_quick_note_without_its_evidence_is_saved_only_as_a_draft(
     view.show_choice.setCurrentIndex(view.show_choice.findData("drafts"))
     assert view.table.model().rowCount() == 1
     assert "1 draft" in view.message.text()
-    missing = view.table.model().index(0, 5).data()
+    assert view.table.model().index(0, 3).data() == "draft"  # the Draft column
+    missing = view.table.model().index(0, 6).data()
     assert missing == "evidence for a medium concern"
     view.table.selectRow(0)
     assert "DRAFT" in view.detail.toPlainText()

@@ -88,7 +88,7 @@ def test_enrol_sync_from_the_view_and_from_anywhere_then_a_revoked_device(
     # Ctrl+Shift+S from another view sends B's new note.
     Notes(vault).add(council=note.council, title="From B", date="2026-01-06", body="")
     shell.session.changed.emit("note")
-    assert "1 changes waiting" in shell.status_sync.text()
+    assert "1 change waiting" in shell.status_sync.text()
     shell.workspace.go("notes")
     view.result.clear()
     _shortcut(
@@ -218,6 +218,6 @@ def test_cancel_stops_a_sync_held_by_a_slow_server_and_the_window_stays_free(
     timer.stop()
     assert view.result.text().startswith("Sync cancelled")
     assert not runner.busy
-    assert "1 changes waiting" in shell.status_sync.text()
+    assert "1 change waiting" in shell.status_sync.text()
     _sync(qtbot, view)  # and the next sync sends it
     assert view.result.text().startswith("Pushed 1")

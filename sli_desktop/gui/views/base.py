@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...vault.store import Vault
 from ..dialogs.base import FormDialog
+from ..flow import flow_row
 
 
 class View(QWidget):
@@ -129,11 +129,7 @@ def button(text: str, slot: Callable[[], Any], name: str = "") -> QPushButton:
 def with_buttons(table: QWidget, *buttons: QPushButton) -> QWidget:
     """A tab page: a row of buttons for the records in the table below them."""
     page = QWidget()
-    bar = QHBoxLayout()
-    for widget in buttons:
-        bar.addWidget(widget)
-    bar.addStretch()
     box = QVBoxLayout(page)
-    box.addLayout(bar)
+    box.addWidget(flow_row(*buttons))  # the buttons wrap rather than widen the window
     box.addWidget(table)
     return page

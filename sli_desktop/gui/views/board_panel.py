@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
 
 from ...domain import Document, ImprovementBoard, SignOffElement
 from ...vault.boards import Boards
@@ -22,6 +22,7 @@ from ...vault.errors import VaultError
 from ...vault.store import Vault
 from ..dialogs.base import FormDialog
 from ..dialogs.board import BoardDialog, readiness_text
+from ..flow import flow_row
 from ..models import Column, RowsModel
 from ..tasks import Progress, Task, vault_task
 from .base import button, source_row, table_view
@@ -66,12 +67,10 @@ class BoardPanel(QWidget):
         self.attach_button = button("Attac&h terms…", self.attach, "Attach terms of engagement")
         self.save_button = button("Save cop&y as…", self.save_copy, "Save a copy of the document")
         self.remove_button = button("Remove documen&t", self.remove, "Remove the document")
-        bar = QHBoxLayout()
-        for widget in (self.edit_button, self.attach_button, self.save_button, self.remove_button):
-            bar.addWidget(widget)
-        bar.addStretch()
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addWidget(
+            flow_row(self.edit_button, self.attach_button, self.save_button, self.remove_button)
+        )
         layout.addWidget(self.summary)
         layout.addWidget(self.ready)
         layout.addWidget(self.documents_table, 1)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +48,7 @@ from ...vault.councils import Councils
 from ...vault.engagements import Engagements
 from ...vault.errors import VaultError
 from ...vault.store import Vault
+from ..flow import flow_row
 from ..tasks import Progress, Task
 from .base import View, button, page_title
 
@@ -71,6 +73,11 @@ class BriefingsView(View):
         self.scope = QComboBox()
         self.scope.setAccessibleName("Briefing scope")
         self.scope.setEditable(False)
+        # Long council names would otherwise set the form's width; the list shows them whole.
+        self.scope.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.scope.setMinimumContentsLength(18)
         self.recipient = QLineEdit()
         self.recipient.setAccessibleName("Prepared for")
         self.recipient.setPlaceholderText("Named on every page and as a watermark")
@@ -105,13 +112,9 @@ class BriefingsView(View):
         self.status = QLabel("Choose what to brief on, then preview it.")
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Briefing status")
-        bar = QHBoxLayout()
-        bar.addWidget(self.generate_button)
-        bar.addWidget(self.save_button)
-        bar.addStretch()
         side = QVBoxLayout()
         side.addLayout(form)
-        side.addLayout(bar)
+        side.addWidget(flow_row(self.generate_button, self.save_button))
         side.addWidget(self.status)
         side.addStretch()
         self.document = QPdfDocument(self)
@@ -124,7 +127,8 @@ class BriefingsView(View):
         columns = QHBoxLayout()
         left = QWidget()
         left.setLayout(side)
-        left.setMaximumWidth(420)
+        # The form takes what it needs and the preview the rest.
+        left.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         columns.addWidget(left)
         columns.addWidget(self.preview, 1)
         layout = QVBoxLayout(self)

@@ -11,7 +11,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -33,7 +32,9 @@ from ..data_io import ScheduleExportDialog, save_schedule
 from ..dialogs.action import ActionDialog
 from ..dialogs.engagement import EngagementDialog
 from ..dialogs.team import TeamDialog
+from ..flow import flow_row
 from ..models import Column, RowsModel
+from ..sorting import sort_by_value
 from .base import View, button, confirm, page_title, source_row, table_view
 
 MONTHS = 12
@@ -57,6 +58,8 @@ def month_starts(today: date, count: int = MONTHS) -> list[date]:
 
 class ChallengesView(View):
     title = "Peer challenges"
+    #: the schedule's "On site from" column, which it is sorted by
+    START = 4
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(vault, parent)
@@ -74,6 +77,8 @@ class ChallengesView(View):
             ]
         )
         self.table = table_view("Schedule table", self.model)
+        # Soonest on-site date first, blanks (not yet dated) last, whatever the date format.
+        sort_by_value(self.table, self.model, self.START)
         self.table.selectionModel().currentRowChanged.connect(self._selection)
 
         self.move_to = QComboBox()
@@ -90,6 +95,7 @@ class ChallengesView(View):
         self.move_button.clicked.connect(self.move_selected)
         self.message = QLabel()
         self.message.setAccessibleName("Schedule message")
+        self.message.setWordWrap(True)
         self.new_button = button("Ne&w peer challenge…", self.new_challenge)
         self.team_button = button("Edit t&eam…", self.edit_team, "Edit team of selected")
         self.action_button = button("Follow-up act&ion…", self.new_action)
@@ -104,30 +110,28 @@ class ChallengesView(View):
         self.region_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.export_button = button("E&xport to calendar…", self.export_calendar)
         self.export_dialog: ScheduleExportDialog | None = None
-        top = QHBoxLayout()
-        for command in (self.new_button, self.team_button, self.action_button, self.delete_button):
-            top.addWidget(command)
-        top.addStretch()
-        top.addWidget(QLabel("Show"))
-        top.addWidget(self.region_filter)
-        top.addWidget(self.export_button)
-        bar = QHBoxLayout()
-        for widget in (
-            QLabel("Move selected to"),
-            self.move_to,
-            QLabel("on site"),
-            self.start,
-            QLabel("to"),
-            self.end,
-            self.move_button,
-        ):
-            bar.addWidget(widget)
-        bar.addStretch()
+        show = QLabel("Sho&w")
+        show.setBuddy(self.region_filter)
+        top = flow_row(
+            self.new_button,
+            self.team_button,
+            self.action_button,
+            self.delete_button,
+            show,
+            self.region_filter,
+            self.export_button,
+        )
+        # "Move selected to [status] on site [from] to [to] [Move]" reads as one sentence, so
+        # it wraps as two halves rather than word by word.
+        bar = flow_row(
+            flow_row(QLabel("Move selected to"), self.move_to),
+            flow_row(QLabel("on site"), self.start, QLabel("to"), self.end, self.move_button),
+        )
         schedule = QWidget()
         box = QVBoxLayout(schedule)
-        box.addLayout(top)
+        box.addWidget(top)
         box.addWidget(self.table)
-        box.addLayout(bar)
+        box.addWidget(bar)
         box.addWidget(self.message)
 
         self.timeline = QTableWidget()
@@ -146,14 +150,15 @@ class ChallengesView(View):
         )
         self.coverage_total = QLabel()
         self.coverage_total.setAccessibleName("Coverage total")
+        self.coverage_total.setWordWrap(True)
         cover = QWidget()
         cbox = QVBoxLayout(cover)
-        cbox.addWidget(
-            QLabel(
-                f"Corporate peer challenges since {PROGRAMME_START:%B %Y}, "
-                "each council counted once at its furthest stage"
-            )
+        about = QLabel(
+            f"Corporate peer challenges since {PROGRAMME_START:%B %Y}, "
+            "each council counted once at its furthest stage"
         )
+        about.setWordWrap(True)
+        cbox.addWidget(about)
         cbox.addWidget(table_view("Coverage table", self.coverage))
         cbox.addWidget(self.coverage_total)
 

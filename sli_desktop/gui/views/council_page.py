@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ...domain import Action, Contact, Council, Engagement, Metric, Note, SupportOffer
 from ...domain.improvement import AssessmentKind
-from ...formats import short_date
+from ...formats import long_date, phone, short_date
 from ...vault.assessments import Assessments
 from ...vault.councils import Councils
 from ...vault.coverage import CouncilCover
@@ -36,7 +37,9 @@ from ..dialogs.council_details import CouncilDetailsDialog
 from ..dialogs.engagement import EngagementDialog
 from ..dialogs.note_edit import NoteEditDialog
 from ..dialogs.team import TeamDialog
+from ..flow import FlowLayout, scrolls_down
 from ..models import Column, LazyNotesModel, RowsModel, concern_colour, text
+from ..tab_strip import with_tab_strip
 from ..theme import CONCERN_COLOURS
 from .base import View, button, page_title, source_row, table_view, with_buttons
 from .board_panel import BoardPanel
@@ -80,15 +83,18 @@ class CouncilPage(View):
         super().__init__(vault, parent)
         self.gss = ""
         self.heading = page_title("")
+        self.heading.setWordWrap(True)
         self.subtitle = QLabel()
-        self.flags = QHBoxLayout()
+        self.subtitle.setWordWrap(True)
+        # Flags wrap onto a second line rather than widen the window.
+        self.flags_row = QWidget()
+        self.flags = FlowLayout(self.flags_row)
         add = QPushButton("New note for this council")
         add.setAccessibleName("New note for this council")
         add.clicked.connect(lambda: self.new_note.emit(self.gss))
         details = button("Council &details…", self.edit_details, "Edit council details")
         top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addStretch()
+        top.addWidget(self.heading, 1)
         top.addWidget(details)
         top.addWidget(add)
 
@@ -96,6 +102,7 @@ class CouncilPage(View):
         self.tabs.setObjectName("councilTabs")
         self.overview_box = QWidget()
         self.overview_form = QFormLayout(self.overview_box)
+        self.overview_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.support_in_place: RowsModel[SupportItem] = RowsModel(
             [
                 Column("Support", lambda s: s.source),
@@ -116,7 +123,7 @@ class CouncilPage(View):
             [
                 Column("Name", lambda c: c.name),
                 Column("Role", lambda c: c.role),
-                Column("Phone", lambda c: c.phones),
+                Column("Phone", lambda c: [phone(p) for p in c.phones]),
                 Column("Email", lambda c: c.emails),
                 Column("Lawful basis", lambda c: c.lawful_basis.value),
             ]
@@ -206,10 +213,13 @@ class CouncilPage(View):
         self.tabs.addTab(self.board_panel, "Impro&vement Board")
         self.improvement_panel = ImprovementPanel(self.vault, self.open_dialog, self.changed.emit)
         self.improvement_tab = self.tabs.addTab(
-            self.improvement_panel, "Se&lf-assessment && leadership"
+            scrolls_down(self.improvement_panel, "Self-assessment and leadership page"),
+            "Se&lf-assessment && leadership",
         )
         self.good_practice_panel = GoodPracticePanel(self.vault, self.open_dialog)
-        self.good_practice_tab = self.tabs.addTab(self.good_practice_panel, "&Good practice")
+        self.good_practice_tab = self.tabs.addTab(
+            scrolls_down(self.good_practice_panel, "Good practice page"), "&Good practice"
+        )
         self.tab_message = QLabel()
         self.tab_message.setAccessibleName("Council page message")
         self.tab_message.hide()
@@ -217,8 +227,8 @@ class CouncilPage(View):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.subtitle)
-        layout.addLayout(self.flags)
-        layout.addWidget(self.tabs)
+        layout.addWidget(self.flags_row)
+        layout.addWidget(with_tab_strip(self.tabs))
         layout.addWidget(self.tab_message)
 
     def show_council(self, gss: str) -> None:
@@ -256,13 +266,15 @@ class CouncilPage(View):
             flags.append((f"Concern: {info.concern.value}", CONCERN_COLOURS[info.concern.value]))
         if council.improvement_board:
             since = (
-                f" since {council.improvement_board_since}"
+                f" since {short_date(council.improvement_board_since)}"
                 if council.improvement_board_since
                 else ""
             )
             flags.append((f"Improvement Board{since}", ""))
         if council.control_changed_on:
-            flags.append((f"Change of political control {council.control_changed_on}", ""))
+            flags.append(
+                (f"Change of political control {short_date(council.control_changed_on)}", "")
+            )
         for flag, colour in flags:
             label = QLabel(flag)
             label.setObjectName("flag")
@@ -270,7 +282,7 @@ class CouncilPage(View):
             if colour:
                 label.setStyleSheet(f"color: {colour}; font-weight: bold;")
             self.flags.addWidget(label)
-        self.flags.addStretch()
+        self.flags_row.setVisible(bool(flags))
 
         form = self.overview_form
         while form.rowCount():
@@ -285,12 +297,14 @@ class CouncilPage(View):
             form.addRow(
                 contact.role or "Contact",
                 _label(
-                    f"{contact.name}  {text(contact.phones)}  {text(contact.emails)}", contact.name
+                    f"{contact.name}  {text([phone(p) for p in contact.phones])}  "
+                    f"{text(contact.emails)}",
+                    contact.name,
                 ),
             )
         for note in info.recent_notes:
             form.addRow(
-                str(note.date),
+                short_date(note.date),
                 _label(
                     f"<b style='color:{concern_colour(note.concern.value) or 'palette(text)'}'>"
                     f"{note.concern.value}</b> — "
@@ -304,7 +318,7 @@ class CouncilPage(View):
             "Next peer challenge",
             _label(
                 f"{nxt.type.label}: {nxt.status.value}"
-                + (f", {nxt.start:%d %B %Y}" if nxt.start else "")
+                + (f", {long_date(nxt.start)}" if nxt.start else "")
                 if nxt
                 else "none planned",
                 "Next peer challenge",
@@ -319,7 +333,8 @@ class CouncilPage(View):
         form.addRow(
             "Overdue actions",
             _label(
-                "; ".join(f"{a.title} (due {a.due})" for a in info.overdue_actions) or "none",
+                "; ".join(f"{a.title} (due {short_date(a.due)})" for a in info.overdue_actions)
+                or "none",
                 "Overdue actions",
             ),
         )
@@ -327,7 +342,9 @@ class CouncilPage(View):
             unaware = _label(
                 f"<b style='color:{CONCERN_COLOURS['serious']}'>{CONTACT_LEADER}</b>: the council "
                 "is not yet aware that this serious concern is being shared — "
-                + "; ".join(f"{html.escape(n.title)} ({n.date})" for n in info.serious_unaware),
+                + "; ".join(
+                    f"{html.escape(n.title)} ({short_date(n.date)})" for n in info.serious_unaware
+                ),
                 "Council not aware",
             )
             unaware.setWordWrap(True)
@@ -353,14 +370,23 @@ class CouncilPage(View):
         self.notes_table.setModel(self.notes_model)
 
     def _overview_page(self) -> QWidget:
-        """The overview's facts, then the support in place from every source and provider."""
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.overview_box)
+        """The overview's facts, then the support in place from every source and provider.
+        Each scrolls in its own pane, so a long overview never makes the window taller than
+        a laptop's screen."""
+        facts = scrolls_down(self.overview_box, "Overview facts")
+        support = QWidget()
+        box = QVBoxLayout(support)
+        box.setContentsMargins(0, 0, 0, 0)
         heading = QLabel("<b>Support in place</b>")
         heading.setAccessibleName("Support in place")
-        layout.addWidget(heading)
-        layout.addWidget(self.support_in_place_table, 1)
+        box.addWidget(heading)
+        box.addWidget(self.support_in_place_table, 1)
+        page = QSplitter(Qt.Orientation.Vertical)
+        page.setChildrenCollapsible(False)
+        page.addWidget(facts)
+        page.addWidget(support)
+        page.setStretchFactor(0, 3)
+        page.setStretchFactor(1, 2)
         return page
 
     def _cover_rows(self, form: QFormLayout, cover: CouncilCover | None) -> None:
@@ -407,17 +433,20 @@ class CouncilPage(View):
         self.tab_message.show()
         table.setFocus()
 
-    def _register_row(self, council: Council) -> QWidget:
-        """Where the register has a council wrong, a coordinator corrects it from here."""
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
+    def _register_row(self, council: Council) -> QLabel:
+        """Where the register has a council wrong, a coordinator corrects it from here (a
+        link, reached by Tab like the other links on the page)."""
         said = f"{council.region.value}, {council.type.label.lower()}"
         if council.corrected:
             said += " (corrected by a coordinator)"
-        line.addWidget(_label(said, "Region and type"), 1)
-        line.addWidget(button("Co&rrect…", self.correct_register, "Correct region or type"))
-        return row
+        label = _label(f"{said} · <a href='correct'>Correct…</a>", "Region and type")
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        label.linkActivated.connect(lambda _link: self.correct_register())
+        return label
 
     def correct_register(self) -> None:
         self.open_dialog(CouncilCorrectionDialog(self.vault, self.gss, self))

@@ -5,13 +5,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from ...domain import ConcernLevel, Council, CouncilType, Region
+from ...formats import short_date
 from ...vault.councils import Councils
 from ...vault.overview import concern_levels
 from ...vault.store import Vault
+from ..flow import flow_row
 from ..models import Column, RowsModel, concern_colour
 from .base import View, page_title, table_view
 
@@ -85,13 +96,28 @@ class CouncilsView(View):
             ],
         )
         self.search.textChanged.connect(self._apply)
-        filters = QHBoxLayout()
-        for widget in (self.search, self.region, self.type, self.concern):
-            filters.addWidget(widget)
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 28)
+        self.search.installEventFilter(self)  # Down moves into the results
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Councils"))
-        layout.addLayout(filters)
+        layout.addWidget(flow_row(self.search, self.region, self.type, self.concern))
         layout.addWidget(self.table)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down (or Page Down) in the filter box moves into the results, on the first row."""
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+            and self.proxy.rowCount()
+        ):
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.table.currentIndex().isValid():
+                self.table.setCurrentIndex(self.proxy.index(0, 0))
+            self.table.selectRow(self.table.currentIndex().row())
+            return True
+        return super().eventFilter(watched, event)
 
     def _combo(self, name: str, items: list[str]) -> QComboBox:
         combo = QComboBox()
@@ -108,9 +134,11 @@ class CouncilsView(View):
         flags = []
         if council.improvement_board:
             since = council.improvement_board_since
-            flags.append(f"Improvement Board since {since}" if since else "Improvement Board")
+            flags.append(
+                f"Improvement Board since {short_date(since)}" if since else "Improvement Board"
+            )
         if council.control_changed_on:
-            flags.append(f"Change of control {council.control_changed_on}")
+            flags.append(f"Change of control {short_date(council.control_changed_on)}")
         return "; ".join(flags)
 
     def refresh(self) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from ...vault.coverage import Assignments
 from ...vault.errors import VaultError
 from ...vault.store import Vault
 from ..dialogs.coverage import CoverageDialog
+from ..flow import flow_row, title_row
 from ..models import Column, RowsModel
 from ..theme import CONCERN_COLOURS
 from .base import View, button, confirm, page_title, source_row, table_view
@@ -88,19 +88,17 @@ class CoverageView(View):
         self.table.model().sort(-1)
         self.table.activated.connect(lambda _index: self.edit_assignment())
 
-        top = QHBoxLayout()
-        top.addWidget(page_title("Who covers what"))
-        top.addStretch()
-        for widget in (self.new_button, self.edit_button, self.end_button, self.remove_button):
-            top.addWidget(widget)
-        bar = QHBoxLayout()
-        bar.addWidget(self.region)
-        bar.addWidget(self.history)
-        bar.addStretch()
+        top = title_row(
+            page_title("Who covers what"),
+            self.new_button,
+            self.edit_button,
+            self.end_button,
+            self.remove_button,
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.notice)
-        layout.addLayout(bar)
+        layout.addWidget(flow_row(self.region, self.history))
         layout.addWidget(self.table)
         layout.addWidget(self.gaps)
         layout.addWidget(self.message)

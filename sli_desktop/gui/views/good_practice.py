@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...domain import Note, ValidationError
 from ...vault.councils import Councils
@@ -18,6 +18,7 @@ from ...vault.goodpractice import GoodPractice, Suggestion
 from ...vault.store import Vault
 from ..dialogs.base import FormDialog
 from ..dialogs.good_practice import GoodPracticeDialog
+from ..flow import flow_row, title_row
 from ..models import Column, RowsModel
 from .base import View, button, confirm, page_title, source_row, table_view
 
@@ -91,23 +92,22 @@ class GoodPracticePanel(QWidget):
         self.explain.setWordWrap(True)
         self.message = QLabel()
         self.message.setAccessibleName("Good practice message")
-        bar = QHBoxLayout()
-        bar.addWidget(button("Ne&w good practice…", self.new, "New good practice"))
-        bar.addWidget(button("Edi&t selected…", self.edit, "Edit selected good practice"))
-        bar.addWidget(
-            button(TAKE_BACK, self.take_back, "Take back selected good practice as intelligence")
+        bar = flow_row(
+            button("Ne&w good practice…", self.new, "New good practice"),
+            button("Edi&t selected…", self.edit, "Edit selected good practice"),
+            button(TAKE_BACK, self.take_back, "Take back selected good practice as intelligence"),
         )
-        bar.addStretch()
         layout = QVBoxLayout(self)
         heading = QLabel("<b>Good practice elsewhere that may help with open concerns</b>")
         heading.setAccessibleName("Suggested good practice")
+        heading.setWordWrap(True)
         layout.addWidget(heading)
         layout.addWidget(self.explain)
         layout.addWidget(self.suggestions_table, 2)
         own = QLabel("<b>Good practice at this council</b>")
         own.setAccessibleName("Good practice at this council")
         layout.addWidget(own)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.own_table, 1)
         layout.addWidget(self.message)
 
@@ -179,26 +179,21 @@ class GoodPracticeView(View):
         self.message.setAccessibleName("Good practice message")
         theme_label = QLabel("T&heme")
         theme_label.setBuddy(self.theme)
-        top = QHBoxLayout()
-        top.addWidget(page_title("Good practice"))
-        top.addStretch()
-        top.addWidget(button("Ne&w good practice…", self.new, "New good practice"))
-        top.addWidget(button("Edi&t selected…", self.edit, "Edit selected good practice"))
-        top.addWidget(
-            button(TAKE_BACK, self.take_back, "Take back selected good practice as intelligence")
+        top = title_row(
+            page_title("Good practice"),
+            button("Ne&w good practice…", self.new, "New good practice"),
+            button("Edi&t selected…", self.edit, "Edit selected good practice"),
+            button(TAKE_BACK, self.take_back, "Take back selected good practice as intelligence"),
+            button("Open co&uncil", self.show_council, "Open the council"),
         )
-        top.addWidget(button("Open co&uncil", self.show_council, "Open the council"))
-        filters = QHBoxLayout()
-        filters.addWidget(theme_label)
-        filters.addWidget(self.theme)
-        filters.addWidget(self.words, 1)
-        filters.addWidget(self.count)
+        self.words.setMinimumWidth(self.words.fontMetrics().averageCharWidth() * 24)
+        filters = flow_row(theme_label, self.theme, self.words, self.count)
+        about = QLabel("What councils did, the outcome and whom to ask — shared with every region.")
+        about.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(
-            QLabel("What councils did, the outcome and whom to ask — shared with every region.")
-        )
-        layout.addLayout(filters)
+        layout.addWidget(about)
+        layout.addWidget(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
 

@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ...domain import Assessment, AssessmentKind, ControlChange, SupportOffer
 from ...domain.improvement import year_label
+from ...formats import long_date, short_date
 from ...vault.assessments import Assessments
 from ...vault.control import PoliticalControl
 from ...vault.errors import VaultError
@@ -34,6 +34,7 @@ from ..dialogs.assessment import AssessmentDialog
 from ..dialogs.base import FormDialog
 from ..dialogs.control_change import ControlChangeDialog, MemberDaysDialog
 from ..dialogs.leadership import LeadershipPlaceDialog
+from ..flow import flow_row
 from ..models import Column, RowsModel
 from .base import button, confirm, source_row, table_view
 
@@ -53,7 +54,7 @@ def latest_line(latest: dict[AssessmentKind, Assessment], kind: AssessmentKind) 
         return "none recorded"
     where = found.link or ("document held in the vault" if found.document_id else "")
     summary = found.summary.split("\n", 1)[0][:200]
-    parts = [f"{year_label(found.year)}, dated {found.date}", where, summary]
+    parts = [f"{year_label(found.year)}, dated {short_date(found.date)}", where, summary]
     return " — ".join(p for p in parts if p)
 
 
@@ -134,12 +135,9 @@ class ImprovementPanel(QWidget):
         heading = QLabel(f"<b>{html.escape(title)}</b>")
         heading.setAccessibleName(title)
         heading.setTextFormat(Qt.TextFormat.RichText)
-        bar = QHBoxLayout()
-        bar.addWidget(heading)
-        bar.addStretch()
-        for widget in buttons:
-            bar.addWidget(widget)
-        layout.addLayout(bar)
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        layout.addWidget(flow_row(*buttons))  # wraps rather than widen the window
         layout.addWidget(table, 1)
 
     def show_council(self, gss: str) -> None:
@@ -232,14 +230,14 @@ class ImprovementPanel(QWidget):
         if not isinstance(found, tuple):
             return
         change = found[0]
-        if not self._confirm(f"Remove the change of control on {change.date}?"):
+        if not self._confirm(f"Remove the change of control on {long_date(change.date)}?"):
             return
         try:
             _gone, kept = PoliticalControl(self.vault).delete(change.id)
         except VaultError as exc:
             self.message.setText(str(exc))
             return
-        text = f"Removed the change of control on {change.date}"
+        text = f"Removed the change of control on {long_date(change.date)}"
         if kept is not None:
             text += f"; its member peer support stays on record ({kept.days_used:g} days used)"
         self._done(ControlChange.kind, text + ".")

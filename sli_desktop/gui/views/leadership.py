@@ -40,6 +40,7 @@ class LeadershipView(View):
         self.table.verticalHeader().hide()
         self.total = QLabel()
         self.total.setAccessibleName("Leadership take-up in total")
+        self.total.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(page_title("Leadership programme places"))
         top.addStretch()
@@ -47,12 +48,12 @@ class LeadershipView(View):
         top.addWidget(self.first_year)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(
-            QLabel(
-                "One subsidised place per council each year for three years. Record a council's "
-                "place on its page (Self-assessment & leadership tab) or with 'sli leadership'."
-            )
+        about = QLabel(
+            "One subsidised place per council each year for three years. Record a council's "
+            "place on its page, on the Self-assessment & leadership tab."
         )
+        about.setWordWrap(True)
+        layout.addWidget(about)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.total)
 

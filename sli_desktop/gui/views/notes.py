@@ -1,20 +1,21 @@
-"""All notes, newest first, read lazily; the selected note in full with its edit history.
-Enter or a double-click edits the note; a follow-up action can be raised from it. The list
-can show only drafts (incomplete: not synced or briefed) or notes due for review, and a note
-at the end of its retention can be disposed of."""
+"""All notes, read lazily in the chosen order (newest, highest concern, or council A to Z);
+the selected note in full with its edit history. Typed words filter the list. Enter or a
+double-click edits the note; a follow-up action can be raised from it. The list can show only
+drafts (incomplete: not synced or briefed) or notes due for review, and a note at the end of
+its retention can be disposed of."""
 
 from __future__ import annotations
 
 import contextlib
 import html
 import json
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QSplitter,
     QTextBrowser,
@@ -23,19 +24,42 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import Note
+from ...formats import date_time, long_date
 from ...vault.audit import AuditLog
 from ...vault.councils import Councils
 from ...vault.errors import NotFound
+from ...vault.note_list import NoteList, NoteOrder, matching, sort_notes
 from ...vault.notes import Notes
 from ...vault.reads import Reads
 from ...vault.store import Vault
 from ..dialogs.action import ActionDialog
 from ..dialogs.note_edit import NoteEditDialog
+from ..flow import flow_row, title_row
 from ..models import Column, LazyNotesModel, RowsModel, concern_colour
+from ..wording import plural
 from .base import View, button, page_title, table_view
 
 #: The due-for-review list shows this many, oldest due first (a big old vault has thousands).
 DUE_SHOWN = 500
+#: What the preview pane says before a note is chosen.
+EMPTY_PREVIEW = (
+    "<p>Select a note in the list above to read it here in full, with its edit history.</p>"
+    "<p>Enter or a double-click edits it. To write a new note, choose Notes ▸ Quick note "
+    "(Ctrl+Shift+N).</p>"
+)
+
+
+class _Pages:
+    """The vault's pages of notes in one order, as the lazy model reads them."""
+
+    def __init__(self, pages: NoteList) -> None:
+        self.pages = pages
+
+    def count(self, council: str | None = None) -> int:
+        return self.pages.count()
+
+    def list(self, council: str | None = None, limit: int | None = None, offset: int = 0) -> Any:
+        return self.pages.page(limit or LazyNotesModel.PAGE, offset)
 
 
 class NotesView(View):
@@ -48,26 +72,40 @@ class NotesView(View):
             Column("Date", lambda n: n.date),
             Column("Council", lambda n: self.names.get(n.council, n.council)),
             Column("Concern", lambda n: n.concern.value, lambda n: concern_colour(n.concern.value)),
+            Column("Draft", lambda n: "draft" if n.draft else ""),
             Column("Marking", lambda n: n.marking.value),
-            Column("Title", lambda n: f"[draft] {n.title}" if n.draft else n.title),
+            Column("Title", lambda n: n.title),
         ]
-        self.model = LazyNotesModel(Notes(vault), columns, parent=self)
+        self.model = LazyNotesModel(self._pages(NoteOrder.DATE), columns, parent=self)
         self.subset: RowsModel[Note] = RowsModel(
             [
-                *columns[:4],
+                *columns[:5],
                 Column("Review by", lambda n: Notes(self.vault).review_date(n)),
                 Column("Missing", lambda n: n.missing),
-                columns[4],
+                columns[5],
             ],
             self,
         )
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by words in the notes")
+        self.filter.setAccessibleName("Filter notes")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(self.filter.fontMetrics().averageCharWidth() * 26)
+        self.filter.textChanged.connect(lambda _t: self.refresh())
+        self.sort = QComboBox()
+        self.sort.setAccessibleName("Sort notes")
+        for order in NoteOrder:
+            self.sort.addItem(order.label, order.value)
+        self.sort.currentIndexChanged.connect(lambda _i: self.refresh())
+        sort_label = QLabel("S&ort")
+        sort_label.setBuddy(self.sort)
         self.table = table_view("Notes table", self.model, sortable=False)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.show_choice = QComboBox()
         self.show_choice.setAccessibleName("Show notes")
         for label, key in (
             ("All notes", "all"),
-            ("Drafts (incomplete: not synced or briefed)", "drafts"),
+            ("Drafts (incomplete)", "drafts"),
             ("Due for review", "due"),
         ):
             self.show_choice.addItem(label, key)
@@ -80,6 +118,7 @@ class NotesView(View):
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Note detail")
         self.detail.setOpenLinks(False)
+        self.detail.setHtml(EMPTY_PREVIEW)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -87,15 +126,17 @@ class NotesView(View):
         self.edit_button = button("&Edit note…", self.edit_note)
         self.action_button = button("Follow-up act&ion…", self.new_action)
         self.dispose_button = button("Dis&pose of note…", self.ask_dispose)
-        top = QHBoxLayout()
-        top.addWidget(page_title("Notes"))
-        top.addStretch()
-        top.addWidget(self.show_choice)
-        top.addWidget(self.edit_button)
-        top.addWidget(self.action_button)
-        top.addWidget(self.dispose_button)
+        show_label = QLabel("S&how")
+        show_label.setBuddy(self.show_choice)
+        top = title_row(
+            page_title("Notes"), self.edit_button, self.action_button, self.dispose_button
+        )
+        filters = flow_row(
+            self.filter, flow_row(show_label, self.show_choice), flow_row(sort_label, self.sort)
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(filters)
         layout.addWidget(self.message)
         layout.addWidget(splitter)
         self._shown: str | None = None
@@ -111,28 +152,51 @@ class NotesView(View):
     def showing(self) -> str:
         return str(self.show_choice.currentData() or "all")
 
+    @property
+    def order(self) -> NoteOrder:
+        return NoteOrder(self.sort.currentData() or NoteOrder.DATE.value)
+
+    def _pages(self, order: NoteOrder) -> Notes:
+        return cast(Notes, _Pages(NoteList(self.vault, order)))
+
     def _current(self) -> RowsModel[Note]:
-        return self.model if self.showing == "all" else self.subset
+        words = self.filter.text().strip()
+        return self.model if self.showing == "all" and not words else self.subset
 
     def refresh(self) -> None:
         self.names = Councils(self.vault).names()
         notes = Notes(self.vault)
-        if self.showing == "all":
+        words = self.filter.text().strip()
+        order = self.order
+        if self.showing == "all" and not words:
+            self.model.notes = self._pages(order)
             self.model.reload()
             self.message.setText("")
-        elif self.showing == "drafts":
-            self.subset.set_rows(notes.drafts())
+        elif self.showing == "all":
+            found = matching(self.vault, words, order)
+            self.subset.set_rows(found)
             self.message.setText(
-                f"{self.subset.rowCount()} draft(s): incomplete notes stay on this device, "
+                f"{plural(len(found), 'note')} matching “{words}”."
+                if found
+                else f"No note matches “{words}”."
+            )
+        elif self.showing == "drafts":
+            drafts = self._filtered(notes.drafts(), words)
+            self.subset.set_rows(sort_notes(self.vault, drafts, order))
+            self.message.setText(
+                f"{plural(len(drafts), 'draft')}: incomplete notes stay on this device, "
                 "and are neither synced nor briefed until complete."
             )
         else:
-            self.subset.set_rows(notes.due_for_review(limit=DUE_SHOWN))
+            due = self._filtered(notes.due_for_review(limit=DUE_SHOWN), words)
+            if order is not NoteOrder.DATE:
+                due = sort_notes(self.vault, due, order)
+            self.subset.set_rows(due)
             total = notes.count_due()
             shown = f" (the {DUE_SHOWN} due longest first)" if total > DUE_SHOWN else ""
             self.message.setText(
-                f"{total} note(s) due for review{shown}: keep one by giving it a later review "
-                "date (Edit note), or dispose of it."
+                f"{plural(total, 'note')} due for review{shown}: keep one by giving it a later "
+                "review date (Edit note), or dispose of it."
             )
         if self.table.model() is not self._current():
             self.table.setModel(self._current())
@@ -140,6 +204,20 @@ class NotesView(View):
         if self._shown:  # show the note again as it now is (an edit, with its history)
             with contextlib.suppress(NotFound):
                 self.show_note(self._shown)
+
+    def _filtered(self, notes: list[Note], words: str) -> list[Note]:
+        """Drafts or notes due, narrowed to those holding every typed word."""
+        wanted = words.casefold().split()
+        if not wanted:
+            return notes
+        return [
+            n
+            for n in notes
+            if all(
+                w in f"{n.title} {n.body} {self.names.get(n.council, '')}".casefold()
+                for w in wanted
+            )
+        ]
 
     def _chosen(self) -> Note | None:
         """The note in the detail pane: selected in the list, or opened from search."""
@@ -182,7 +260,7 @@ class NotesView(View):
     def dispose(self, note_id: str) -> None:
         Notes(self.vault).dispose(note_id)
         self._shown = None
-        self.detail.clear()
+        self.detail.setHtml(EMPTY_PREVIEW)
         self._enable(False)
         self.refresh()
         self.message.setText("Note disposed of: it leaves the server and other devices at sync.")
@@ -208,7 +286,7 @@ class NotesView(View):
         e = html.escape
         colour = concern_colour(note.concern.value) or "inherit"
         aware = (
-            f"yes, on {note.council_aware_on}"
+            f"yes, on {long_date(note.council_aware_on)}"
             if note.council_aware_on
             else "yes"
             if note.council_aware
@@ -217,7 +295,7 @@ class NotesView(View):
         parts = [
             f"<p><b>{e(note.marking.value)}</b>{' · PRIVATE' if note.private else ''}</p>",
             f"<h2>{e(note.title)}</h2>",
-            f"<p>{e(self.names.get(note.council, note.council))} · {note.date} · "
+            f"<p>{e(self.names.get(note.council, note.council))} · {long_date(note.date)} · "
             f"<b style='color:{colour}'>concern {e(note.concern.value)}</b> · "
             f"source {e(note.source.value)} · council aware: {aware}</p>",
         ]
@@ -228,7 +306,7 @@ class NotesView(View):
                 "<p><b>DRAFT</b> — kept on this device, not synced or briefed until complete "
                 f"(missing: {e(missing)})</p>",
             )
-        parts.append(f"<p>Review by {Notes(self.vault).review_date(note)}</p>")
+        parts.append(f"<p>Review by {long_date(Notes(self.vault).review_date(note))}</p>")
         if note.themes:
             parts.append(f"<p>Themes: {e(', '.join(note.themes))}</p>")
         if note.evidence:
@@ -246,7 +324,7 @@ class NotesView(View):
             detail = json.loads(entry.detail)
             fields = ", ".join(detail.get("fields", []))
             rows.append(
-                f"<li>{e(entry.at[:16].replace('T', ' '))} — {e(entry.action)} by "
+                f"<li>{e(date_time(entry.at))} — {e(entry.action)} by "
                 f"{e(entry.actor)} (version {detail.get('version', '?')})"
                 f"{': ' + e(fields) if fields else ''}</li>"
             )

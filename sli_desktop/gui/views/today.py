@@ -1,0 +1,243 @@
+"""Today, the first view after unlock: the adviser's councils ranked by concern, and beside
+them what needs her (overdue actions, the next 30 days, drafts to finish, notes due for
+review). Every row opens where the thing lives. The data comes from vault/today.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ... import formats
+from ...domain import Engagement
+from ...vault.overview import CONTACT_LEADER
+from ...vault.store import Vault
+from ...vault.today import CouncilRow, Event, Scope, Today, today
+from ..models import Column, RowsModel, concern_colour
+from ..wording import plural
+from .base import View, button, page_title, table_view
+
+
+def _next(row: CouncilRow) -> str:
+    event = row.next_event
+    return f"{event.what}, {formats.short_date(event.on)}" if event else ""
+
+
+def _concern(row: CouncilRow) -> str:
+    if row.serious_unaware:
+        return f"{row.concern.value} (council not yet aware)"
+    return row.concern.value if row.concern.rank else "none"
+
+
+class TodayView(View):
+    title = "Today"
+    #: a council's page, on this tab (None: where it opens by default)
+    open_council = Signal(str, object)
+    open_note = Signal(str)
+    open_challenge = Signal(str)
+    #: another main view, by its navigation key
+    go = Signal(str)
+
+    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+        super().__init__(vault, parent)
+        self.data: Today | None = None
+        self.heading = QLabel()
+        self.heading.setAccessibleName("Today's date")
+        self.scope = QLabel()
+        self.scope.setWordWrap(True)
+        self.scope.setAccessibleName("Whose councils")
+        self.model: RowsModel[CouncilRow] = RowsModel(
+            [
+                Column("Council", lambda r: r.council.display_name),
+                Column("Concern", _concern, lambda r: concern_colour(r.concern.value)),
+                Column("Latest note", lambda r: formats.short_date(r.latest_note)),
+                Column("Next", _next),
+                Column("Overdue actions", lambda r: r.overdue or ""),
+            ]
+        )
+        self.table = table_view("My councils", self.model, sortable=False, stretch=3)
+        self.table.activated.connect(self._council_activated)
+        self.agenda = QTreeWidget()
+        self.agenda.setObjectName("Needs your attention")
+        self.agenda.setAccessibleName("Needs your attention")
+        self.agenda.setHeaderHidden(True)
+        self.agenda.setRootIsDecorated(False)
+        self.agenda.itemActivated.connect(self._item_activated)
+        self.synced = QLabel()
+        self.synced.setAccessibleName("Last synced")
+        self.synced.setWordWrap(True)
+        self.sync_button = button("Open &Sync", lambda: self.go.emit("sync"), "Open the Sync view")
+
+        councils = QWidget()
+        left = QVBoxLayout(councils)
+        left.setContentsMargins(0, 0, 0, 0)
+        self.councils_heading = QLabel()
+        self.councils_heading.setAccessibleName("My councils")
+        self.councils_heading.setBuddy(self.table)
+        left.addWidget(self.councils_heading)
+        left.addWidget(self.table, 1)
+        attention = QWidget()
+        right = QVBoxLayout(attention)
+        right.setContentsMargins(0, 0, 0, 0)
+        needs = QLabel("<b>Needs your attention</b>")
+        needs.setAccessibleName("Needs your attention")
+        right.addWidget(needs)
+        right.addWidget(self.agenda, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(councils)
+        self.splitter.addWidget(attention)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        top = QHBoxLayout()
+        top.addWidget(page_title("Today"))
+        top.addStretch()
+        top.addWidget(self.heading)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.synced, 1)
+        bottom.addWidget(self.sync_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.scope)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(bottom)
+
+    # -- showing ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        data = today(self.vault)
+        self.data = data
+        self.heading.setText(formats.heading_date(data.day))
+        regions = ", ".join(r.value for r in data.regions)
+        self.scope.setText(
+            {
+                Scope.COVERED: f"The councils you cover ({regions}), most concerning first.",
+                Scope.REGIONS: f"The councils in your regions ({regions}), most concerning "
+                "first. Who covers what (in the navigation) records the councils you cover.",
+                Scope.ALL: "Every council, most concerning first: no cover is recorded for "
+                "you in Who covers what, and this device is not enrolled for any region.",
+            }[data.scope]
+        )
+        self.councils_heading.setText(f"<b>{plural(len(data.councils), 'council')}</b>")
+        self.model.set_rows(data.councils)
+        self._fill_agenda(data)
+        synced = formats.date_time(data.last_synced) if data.last_synced else "never"
+        self.synced.setText(f"Last synced: {synced}.")
+
+    def _fill_agenda(self, data: Today) -> None:
+        self.agenda.clear()
+        unaware = [r for r in data.councils if r.serious_unaware]
+        self._section(
+            f"Serious concerns the council is not aware of ({len(unaware)})",
+            [
+                (
+                    f"{r.council.display_name}: {CONTACT_LEADER.lower()}",
+                    ("council", r.council.gss_code),
+                )
+                for r in unaware
+            ],
+            "None.",
+        )
+        self._section(
+            f"Overdue actions ({len(data.overdue)})",
+            [
+                (
+                    f"{a.title} — {data.council_name(a.council)}, due {formats.short_date(a.due)}",
+                    ("action", a),
+                )
+                for a in data.overdue
+            ],
+            "Nothing overdue.",
+        )
+        self._section(
+            f"Next 30 days ({len(data.upcoming)})",
+            [(self._event_text(e), ("event", e)) for e in data.upcoming],
+            "No peer challenges, reviews or board meetings in the next 30 days.",
+        )
+        self._section(
+            f"Drafts to complete ({len(data.drafts)})",
+            [
+                (
+                    f"{n.title} — {data.council_name(n.council)}, {formats.short_date(n.date)}"
+                    + (f": needs {', '.join(n.missing)}" if n.missing else ""),
+                    ("note", n.id),
+                )
+                for n in data.drafts
+            ],
+            "No drafts.",
+        )
+        shown = len(data.due_for_review)
+        more = data.due_count - shown
+        self._section(
+            f"Notes due for review ({data.due_count})",
+            [
+                (
+                    f"{n.title} — {data.council_name(n.council)}, {formats.short_date(n.date)}",
+                    ("note", n.id),
+                )
+                for n in data.due_for_review
+            ]
+            + ([(f"and {plural(more, 'more')}: see Notes", ("view", "notes"))] if more > 0 else []),
+            "None due.",
+        )
+
+    @staticmethod
+    def _event_text(event: Event) -> str:
+        return f"{formats.short_date(event.on)}: {event.what} — {event.council_name}"
+
+    def _section(self, title: str, items: list[tuple[str, tuple[str, Any]]], empty: str) -> None:
+        head = QTreeWidgetItem([title])
+        font = head.font(0)
+        font.setBold(True)
+        head.setFont(0, font)
+        head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.agenda.addTopLevelItem(head)
+        for text, target in items:
+            item = QTreeWidgetItem([text])
+            item.setToolTip(0, text)
+            item.setData(0, Qt.ItemDataRole.UserRole, target)
+            head.addChild(item)
+        if not items:
+            none = QTreeWidgetItem([empty])
+            none.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            head.addChild(none)
+        head.setExpanded(True)
+
+    # -- opening ---------------------------------------------------------------------------
+    def _council_activated(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.open_council.emit(self.model.row(index.row()).council.gss_code, None)
+
+    def _item_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        target = item.data(0, Qt.ItemDataRole.UserRole)
+        if not target:
+            return
+        kind, value = target
+        if kind == "council":
+            self.open_council.emit(value, None)
+        elif kind == "note":
+            self.open_note.emit(value)
+        elif kind == "view":
+            self.go.emit(value)
+        elif kind == "event":
+            if value.kind == Engagement.kind:
+                self.open_challenge.emit(value.record_id)
+            else:
+                self.open_council.emit(value.council, "board")
+        elif kind == "action":
+            if value.note_id:
+                self.open_note.emit(value.note_id)
+            elif value.engagement_id:
+                self.open_challenge.emit(value.engagement_id)
+            elif value.council:
+                self.open_council.emit(value.council, "actions")
