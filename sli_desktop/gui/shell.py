@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
+from .. import __version__, formats
 from ..vault.drafts import Drafts
 from ..vault.errors import VaultError
 from ..vault.expiry import offline_status
@@ -38,6 +38,7 @@ from .search_popup import SearchPopup
 from .session import VaultSession
 from .sync_runner import SyncRunner
 from .unlock_page import CreateVaultPage, UnlockPage, show_recovery_key
+from .wording import plural
 from .workspace import Workspace
 
 
@@ -180,7 +181,8 @@ class Shell(QMainWindow):
         go_menu.addAction(self.search_action)
         from .workspace import NAVIGATION
 
-        for number, (key, label) in enumerate(NAVIGATION, start=1):
+        # Today is Ctrl+0, the views after it Ctrl+1 to Ctrl+9 (Councils keeps Ctrl+1).
+        for number, (key, label) in enumerate(NAVIGATION):
             shortcut = f"Ctrl+{number}" if number <= 9 else None
             go_menu.addAction(self._action(label, shortcut, lambda _=False, k=key: self.go(k)))
         help_menu = self.menuBar().addMenu("&Help")
@@ -311,11 +313,13 @@ class Shell(QMainWindow):
             return
         status = sync_status(vault)
         waiting, last = status.waiting, status.last_synced
-        self.status_vault.setText(f"Unlocked · {self.session.path}")
+        # The file's name fits a laptop's status bar; where it is shows on hover and in About.
+        self.status_vault.setText(f"Unlocked · {self.session.path.name}")
+        self.status_vault.setToolTip(str(self.session.path))
         self.status_sync.setText(
-            f"Last synced: {last[:16].replace('T', ' ') if last else 'never'}"
-            f" · {waiting} changes waiting"
-            + (f" · {status.drafts} drafts kept on this device" if status.drafts else "")
+            f"Last synced: {formats.date_time(last) if last else 'never'}"
+            f" · {plural(waiting, 'change')} waiting"
+            + (f" · {plural(status.drafts, 'draft')} kept on this device" if status.drafts else "")
             + _expiry_warning(offline_status(vault).days_left)
         )
 
@@ -483,4 +487,4 @@ EXPIRY_WARNING_DAYS = 7
 def _expiry_warning(days_left: int | None) -> str:
     if days_left is None or days_left > EXPIRY_WARNING_DAYS:
         return ""
-    return f" · sync within {days_left} days or the vault locks"
+    return f" · sync within {plural(days_left, 'day')} or the vault locks"
