@@ -1,5 +1,6 @@
-"""Import benchmarks (make bench; never part of make test): 20,000 contacts from Outlook CSV and
-from vCard, and 200,000 metric rows, into a real vault with cipher_memory_security off as in
+"""Import benchmarks (make bench; never part of make test): 20,000 contacts from Outlook CSV
+(seven columns, and Outlook desktop's own 92), from vCard 3.0 and from Android's vCard 2.1, and
+200,000 figures long and wide (issue 24), into a real vault with cipher_memory_security off as in
 the app. Rows per second go to bench-results/import.json. Aim (issue 6): each under 10 s on a
 2-core machine. Nothing here asserts a time: the figures are the result."""
 
@@ -207,3 +208,104 @@ def test_metrics(vault: Vault, tmp_path: Path) -> None:
         read_s=round(read_s, 2),
         reimport_unchanged_s=round(again_s, 2),
     )
+
+
+# -- issue 24: producers' own layouts -----------------------------------------------------------
+
+SAMPLES = ROOT / "tests" / "fixtures" / "contacts"
+
+
+def _outlook_full_text(n: int) -> str:
+    """Outlook desktop's own 92-column layout (the header of tests/fixtures/contacts), every
+    header quoted, a department, a fax, an address and Outlook's empty-date markers per row: the
+    reader classifies every column and lists what it does not keep."""
+    header = next(csv.reader(io.StringIO(read_header(SAMPLES / "outlook_desktop.csv"))))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(header)
+    for i in range(n):
+        row = dict.fromkeys(header, "")
+        row.update(
+            {
+                "First Name": FIRST[i % len(FIRST)],
+                "Last Name": f"{LAST[i % len(LAST)]}-{i}",
+                "Company": f"Benchtown {i % COUNCILS} District Council",
+                "Department": "Adult Social Care",
+                "Job Title": "Officer",
+                "Business Street": f"{i} High Street",
+                "Business City": "Benchtown",
+                "Business Fax": f"0121 304 {i % 10000:04d}",
+                "Business Phone": f"0121 303 {i % 10000:04d}",
+                "Mobile Phone": f"07911 {i % 1000000:06d}",
+                "E-mail Address": f"person{i}@example.org",
+                "E-mail Type": "SMTP",
+                "E-mail Display Name": f"Person {i} (person{i}@example.org)",
+                "Birthday": "0/0/00",
+                "Anniversary": "0/0/00",
+                "Gender": "Unspecified",
+                "Priority": "Normal",
+                "Sensitivity": "Normal",
+                "Private": "False",
+            }
+        )
+        writer.writerow([row[h] for h in header])
+    return out.getvalue()
+
+
+def read_header(path: Path) -> str:
+    return path.read_bytes().decode("cp1252").split("\r\n", 1)[0]
+
+
+def test_contacts_outlook_full_layout(vault: Vault, tmp_path: Path) -> None:
+    path = tmp_path / "outlook.csv"
+    path.write_bytes(_outlook_full_text(CONTACTS).encode("cp1252"))
+    _import_contacts_timed(vault, path, "contacts_outlook_92_columns")
+
+
+def test_contacts_vcard_21_quoted_printable(vault: Vault, tmp_path: Path) -> None:
+    """Android's vCard 2.1: quoted-printable names in UTF-8, a soft line break in a note."""
+    cards = []
+    for i in range(CONTACTS):
+        name = f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]}-{i}".encode()
+        qp = "".join(f"={b:02X}" if b > 126 or b == 61 else chr(b) for b in name)
+        cards.append(
+            "BEGIN:VCARD\r\nVERSION:2.1\r\n"
+            f"FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:{qp}\r\n"
+            f"TEL;CELL:07911 {i % 1000000:06d}\r\nTEL;WORK;VOICE:0121 303 {i % 10000:04d}\r\n"
+            f"EMAIL;WORK:person{i}@example.org\r\n"
+            f"ORG:Benchtown {i % COUNCILS} District Council;Housing\r\n"
+            "NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Met at the=0Aconference, =\r\n"
+            "spoke about housing\r\nEND:VCARD\r\n"
+        )
+    path = tmp_path / "android.vcf"
+    path.write_text("".join(cards), encoding="ascii")
+    _import_contacts_timed(vault, path, "contacts_vcard_21")
+
+
+def test_metrics_wide_by_period(vault: Vault, tmp_path: Path) -> None:
+    """200,000 figures as LG Inform's wide download lays them out: a title line, then a row per
+    council and metric with a column per financial year written "2010-11"."""
+    years = 10
+    metrics = METRIC_ROWS // (COUNCILS * years) + 1
+    path = tmp_path / "wide.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write('"Figures for Benchtown councils"\r\n')
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(
+            ["Area code", "Area", "Metric", *(f"{2010 + y}-{11 + y}" for y in range(years))]
+        )
+        for c in range(COUNCILS):
+            for m in range(metrics):
+                writer.writerow(
+                    [
+                        gss(c),
+                        f"Benchtown {c}",
+                        f"{METRIC_NAMES[m % len(METRIC_NAMES)]} ({m})",
+                        *(metric_value(c * 1000 + m * 10 + y, m) for y in range(years)),
+                    ]
+                )
+    figures = COUNCILS * metrics * years
+    parsed, read_s = timed(lambda: read_metrics(path))
+    result, write_s = timed(lambda: import_metrics(vault, parsed))
+    assert result.added == figures and not result.problems
+    record("metrics_wide_by_period", figures, read_s + write_s, read_s=round(read_s, 2))
