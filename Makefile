@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean package package-check
+.PHONY: run test lint typecheck unit bench clean package package-check check-platforms icons
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,15 @@ package: $(PACKAGE_STAMP)
 ## package-check: run the built folder's self-test from a copy, away from the source and .venv
 package-check:
 	packaging/check-build.sh dist/sli-desktop
+
+## check-platforms: would every dependency install from wheels on Windows x64 and macOS 14 arm64?
+# The versions installed here, resolved by pip for those platforms with --only-binary=:all:.
+check-platforms: $(STAMP)
+	$(BIN)/python packaging/check_platforms.py
+
+## icons: the Windows .ico and macOS .icns, drawn from the SVG (the platform builds run this)
+icons: $(PACKAGE_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/make_icons.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -14,6 +14,11 @@ def _front_end() -> str:
 
 
 if __name__ == "__main__":
+    # Windows' windowed sli-desktop.exe has no stdout: print to the console it was started
+    # from, so `sli-desktop --self-test` reports there (and CI can run it).
+    from sli_desktop.platform.console import ensure_streams
+
+    ensure_streams()
     if _front_end() == "sli":
         from sli_desktop.cli.app import run
     else:

@@ -6,6 +6,8 @@ callback is called through ctypes as macOS would. (Linux, for real: test_screen_
 from __future__ import annotations
 
 import ctypes
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -235,3 +237,43 @@ def test_a_macos_screen_lock_locks_the_vault(
     with qtbot.waitSignal(shell.session.locked, timeout=5000):
         cf.post()
     assert not vault.is_open and shell.workspace is None
+
+
+# -- the real operating system, where the tests run on it (the Windows and macOS CI jobs) -----
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="Windows' own wtsapi32")
+def test_windows_registers_with_the_real_terminal_services(qtbot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    watcher = WindowsScreenLock(window)
+    assert watcher.connected == 1  # WTSRegisterSessionNotification accepted the window
+
+
+@pytest.mark.skipif(sys.platform != "darwin", reason="macOS' own CoreFoundation")
+def test_macos_hears_the_real_screen_is_locked_notification(qtbot) -> None:
+    if not os.environ.get("CI"):
+        pytest.skip("posts com.apple.screenIsLocked to every app: only on a CI runner")
+    window = QWidget()
+    qtbot.addWidget(window)
+    watcher = MacScreenLock(window)
+    assert watcher.connected == 1
+    cf = screen_lock_macos.load_corefoundation()
+    cf.CFNotificationCenterPostNotification.argtypes = (
+        ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_bool
+    )  # fmt: skip
+    # Qt's offscreen platform does not run the Core Foundation run loop (the Cocoa one, which
+    # the app uses, does): run it here, as Cocoa would, until the notification arrives.
+    cf.CFRunLoopRunInMode.argtypes = (ctypes.c_void_p, ctypes.c_double, ctypes.c_bool)
+    cf.CFRunLoopRunInMode.restype = ctypes.c_int32
+    default_mode = ctypes.c_void_p.in_dll(cf, "kCFRunLoopDefaultMode")
+    center = cf.CFNotificationCenterGetDistributedCenter()
+    name = cf.CFStringCreateWithCString(None, screen_lock_macos.SCREEN_LOCKED, 0x08000100)
+    fired: list[bool] = []
+    watcher.locked.connect(lambda: fired.append(True))
+    cf.CFNotificationCenterPostNotification(center, name, None, None, True)
+    for _ in range(100):
+        cf.CFRunLoopRunInMode(default_mode, 0.1, True)
+        if fired:
+            break
+    assert fired == [True]

@@ -54,14 +54,15 @@ class FakeResource:
         return self.limit
 
 
-def test_linux_sets_the_real_core_limit_in_a_child_process() -> None:
+@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_CORE is POSIX")
+def test_posix_sets_the_real_core_limit_in_a_child_process() -> None:
     """The real ``resource`` module through the platform service (the CLI and window paths
     are tests/integration/test_vault_security.py); a child, since a hard 0 is for good."""
     import subprocess
 
     probe = (
         "from sli_desktop.platform import crash_dumps as c\n"
-        "d = c.for_platform('linux'); d.disable()\n"
+        "d = c.for_platform(); d.disable()\n"
         "import resource; print(type(d).__name__, d.disabled(),"
         " resource.getrlimit(resource.RLIMIT_CORE))"
     )
@@ -163,10 +164,24 @@ def test_windows_without_the_error_reporting_calls_still_starts() -> None:
     assert not dumps.disabled()
 
 
-def test_windows_loads_no_dll_on_linux_until_asked() -> None:
-    dumps = crash_dumps.for_platform("win32")  # constructing it touches no DLL
-    dumps.disable()  # WinDLL is missing here: an AttributeError, swallowed
-    assert not dumps.disabled()
+def test_windows_hardening_on_this_machine() -> None:
+    """On Windows, the real kernel32 (in a child: the error mode stays for good); elsewhere,
+    the Windows service loads no DLL until asked and fails quietly when there is none."""
+    if sys.platform != "win32":
+        dumps = crash_dumps.for_platform("win32")  # constructing it touches no DLL
+        dumps.disable()  # WinDLL is missing here: an AttributeError, swallowed
+        assert not dumps.disabled()
+        return
+    import subprocess
+
+    probe = (
+        "from sli_desktop.platform import crash_dumps as c\n"
+        "d = c.for_platform(); before = d.disabled(); d.disable(); print(before, d.disabled())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["False", "True"]
 
 
 # -- owner-only files -------------------------------------------------------------------------
@@ -377,3 +392,53 @@ def test_the_remember_wording_names_the_store() -> None:
     assert keyring_store.unavailable("linux") == (
         "The desktop keyring is not available on this device."
     )
+
+
+# -- a windowed program's output ------------------------------------------------------------
+
+
+class FakeConsoleKernel32:
+    def __init__(self, parent_has_console: bool) -> None:
+        self.parent_has_console = parent_has_console
+        self.asked: list[int] = []
+
+    def AttachConsole(self, process: ctypes.c_uint32) -> int:
+        self.asked.append(process.value)
+        return 1 if self.parent_has_console else 0
+
+
+@pytest.mark.parametrize(("has_console", "target"), [(True, "CONOUT$"), (False, os.devnull)])
+def test_windowed_windows_program_writes_to_the_console_it_came_from(
+    monkeypatch: pytest.MonkeyPatch, has_console: bool, target: str
+) -> None:
+    import io
+
+    from sli_desktop.platform import console
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    opened: list[str] = []
+
+    def open_stream(name: str) -> io.StringIO:
+        opened.append(name)
+        return io.StringIO()
+
+    kernel32 = FakeConsoleKernel32(has_console)
+    console.ensure_streams("win32", kernel32, open_stream)
+    assert kernel32.asked == [0xFFFFFFFF]  # ATTACH_PARENT_PROCESS
+    assert opened == [target, target]
+    print("sli-desktop 0.1.0")  # what --version does first: no crash
+    assert sys.stdout is not None and sys.stderr is not None
+
+
+def test_a_program_with_streams_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sli_desktop.platform import console
+
+    before = (sys.stdout, sys.stderr)
+    kernel32 = FakeConsoleKernel32(True)
+    console.ensure_streams("win32", kernel32)
+    assert (sys.stdout, sys.stderr) == before and kernel32.asked == []
+    monkeypatch.setattr(sys, "stdout", None)
+    console.ensure_streams("linux")  # pythonw-style start elsewhere: quietly nowhere
+    assert sys.stdout is not None and sys.stdout.name == os.devnull
+    sys.stdout.close()
