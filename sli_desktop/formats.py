@@ -107,8 +107,10 @@ def phone(value: str | None) -> str:
     others internationally ('+1 905-777-1234'); anything unreadable exactly as typed."""
     if not value:
         return ""
+    if not value.startswith("+"):
+        return value  # kept as typed, with no country (domain/phones.py): never made British
     try:
-        parsed = phonenumbers.parse(value, None if value.startswith("+") else "GB")
+        parsed = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
         return value
     style = (

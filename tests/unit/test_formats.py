@@ -51,6 +51,7 @@ def test_times_are_shown_on_the_local_clock(london: None) -> None:
         ("+33142685300", "+33 1 42 68 53 00"),
         ("+441213031111;ext=204", "0121 303 1111 ext. 204"),
         ("call the switchboard", "call the switchboard"),
+        ("905-777-1234", "905-777-1234"),  # kept as typed: no country, never a UK number
         ("", ""),
     ],
 )
