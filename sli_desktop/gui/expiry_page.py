@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ..formats import long_date
 from ..vault.expiry import OfflineStatus
 
 
@@ -34,7 +35,7 @@ class ExpiredPage(QWidget):
         box.addStretch(2)
 
     def prepare(self, status: OfflineStatus) -> None:
-        last = f"{status.since:%d %B %Y}" if status.since else "never"
+        last = long_date(status.since) if status.since else "never"
         self.explanation.setText(
             f"This device has not synced with its server for more than {status.max_days} days "
             f"(last sync: {last}). Your server requires a sync before the vault opens again. "

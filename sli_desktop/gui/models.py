@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ..domain import Note
+from ..formats import date_time, short_date
 from ..vault.notes import Notes
 from .theme import CONCERN_COLOURS
 
@@ -25,12 +27,17 @@ class Column(Generic[T]):
 
 
 def text(value: Any) -> str:
+    """A cell as a person reads it: dates British ("5 Dec 2026"), times local."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(text(v) for v in value)
     if isinstance(value, bool):
         return "yes" if value else ""
+    if isinstance(value, datetime):
+        return date_time(value)
+    if isinstance(value, date):
+        return short_date(value)
     return " ".join(str(value).split())
 
 

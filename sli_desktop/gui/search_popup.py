@@ -14,11 +14,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..formats import short_date
 from ..vault.councils import Councils
 from ..vault.search import Hit, Search
 from ..vault.store import Vault
 
 _KIND_LABEL = {"council": "Council", "contact": "Contact", "note": "Note"}
+
+
+def _detail(hit: Hit) -> str:
+    """A note's date as a person reads it ("5 Dec 2026 · medium"); the rest as found."""
+    if hit.kind != "note":
+        return hit.detail
+    day, _, rest = hit.detail.partition(" · ")
+    return " · ".join(p for p in (short_date(day), rest) if p)
 
 
 class SearchPopup(QDialog):
@@ -57,7 +66,7 @@ class SearchPopup(QDialog):
             where = self.names.get(hit.council or "", "") if hit.kind != "council" else ""
             kind = "Draft note" if hit.draft else _KIND_LABEL[hit.kind]
             label = f"{kind}: {hit.title}"
-            item = QListWidgetItem(" · ".join(p for p in (label, where, hit.detail) if p))
+            item = QListWidgetItem(" · ".join(p for p in (label, where, _detail(hit)) if p))
             item.setData(Qt.ItemDataRole.UserRole, hit)
             self.results.addItem(item)
         if self.hits:

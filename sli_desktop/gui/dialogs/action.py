@@ -8,6 +8,7 @@ import html
 from PySide6.QtWidgets import QWidget
 
 from ...domain import Action, Engagement, Note
+from ...formats import short_date
 from ...vault.actions import Actions
 from ...vault.councils import Councils
 from ...vault.store import Vault
@@ -45,7 +46,7 @@ class ActionDialog(FormDialog):
         if note is not None:
             self.setWindowTitle("Follow-up action")
             self.ui.link.setText(
-                f"Follow-up of the note <b>{html.escape(note.title)}</b> ({note.date})"
+                f"Follow-up of the note <b>{html.escape(note.title)}</b> ({short_date(note.date)})"
             )
         elif engagement is not None:
             self.setWindowTitle("Follow-up action")

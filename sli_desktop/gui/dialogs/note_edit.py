@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from ...domain import Note, ValidationError
+from ...formats import date_time
 from ...vault.notes import Notes
 from ...vault.reads import Reads
 from ...vault.store import Vault
@@ -24,7 +25,7 @@ class NoteEditDialog(NoteDialog):
         self.set_values(self.note.to_json())
         self.ui.date.setText(date_text(self.note.date))
         self.show_message(
-            f"Version {self.note.version}, last changed {self.note.updated_at:%d %B %Y %H:%M} UTC.",
+            f"Version {self.note.version}, last changed {date_time(self.note.updated_at)}.",
             error=False,
         )
         self.ui.title.setFocus()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QTableWidgetItem, QWidget
 
 from ...domain import Engagement, Peer, PeerRole, ValidationError
 from ...domain.records import validated
+from ...formats import long_date
 from ...vault.councils import Councils
 from ...vault.engagements import Engagements
 from ...vault.interests import PeerInterests
@@ -193,7 +194,7 @@ class TeamDialog(FormDialog):
         self.engagement: Engagement = Engagements(vault).get(engagement_id)
         names = Councils(vault).names()
         e = self.engagement
-        when = f", on site from {e.start:%d %B %Y}" if e.start else ""
+        when = f", on site from {long_date(e.start)}" if e.start else ""
         self.ui.heading.setText(
             f"<b>{names.get(e.council, e.council)}</b>: {e.type.label}, {e.status.value}{when}"
         )

@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from ...domain import Action, Contact
+from ...formats import as_datetime
 from ...vault.actions import Actions
 from ...vault.audit import AuditEntry, AuditLog
 from ...vault.contacts import Contacts
@@ -153,7 +154,7 @@ class AuditView(View):
         self.model: RowsModel[AuditEntry] = RowsModel(
             [
                 Column("#", lambda e: e.seq),
-                Column("When", lambda e: e.at[:19].replace("T", " ")),
+                Column("When", lambda e: as_datetime(e.at)),  # local time, British
                 Column("Who", lambda e: e.actor),
                 Column("Action", lambda e: e.action),
                 Column("Record", lambda e: f"{e.kind} {e.record_id[:8]}".strip()),
