@@ -137,9 +137,14 @@ def grid(
 ) -> Table:
     """A ruled table with a repeating header; cells are paragraph mark-up."""
     pad = max(2.5, s.body_size * 0.25)
-    cols = [CONTENT_WIDTH * w for w in widths]
-    rooms = [c - pad * 1.5 for c in cols]
     size = s.cell.fontSize
+    needs = [
+        max(typeset.widest_word(cell, size) for cell in [text(h), *(r[i] for r in rows)])
+        + pad * 1.5
+        for i, h in enumerate(header)
+    ]
+    cols = typeset.balance([CONTENT_WIDTH * w for w in widths], needs)
+    rooms = [c - pad * 1.5 for c in cols]
     data = [
         [
             Paragraph(typeset.fit(text(h), size, r), s.cell_bold)

@@ -117,3 +117,30 @@ def phone(value: str) -> str:
 def whole(value: str) -> str:
     """Short text that must not break across lines (a date, a figure with its unit)."""
     return value.replace(" ", NBSP)
+
+
+def widest_word(markup: str, size: float) -> float:
+    """The widest piece of ``markup`` that cannot move to a line of its own: a word, or the
+    widest natural piece of an address."""
+    plain = _MARKUP.sub(" ", markup)
+    widest = 0.0
+    for word in _WORD.split(plain):
+        if not word or word.isspace():
+            continue
+        widest = max(widest, *(width_of(p.rstrip(NBSP), size) for p in natural_pieces(word)))
+    return widest
+
+
+def balance(widths: list[float], needs: list[float]) -> list[float]:
+    """Column widths moved from columns with room to spare to columns too narrow for their
+    widest word, so no word is cut for want of a few points; the total stays the same."""
+    short = [max(0.0, n - w) for w, n in zip(widths, needs, strict=True)]
+    spare = [max(0.0, w - n) for w, n in zip(widths, needs, strict=True)]
+    wanted, available = sum(short), sum(spare)
+    if wanted <= 0 or available <= 0:
+        return widths
+    give = min(wanted, available)
+    return [
+        w + (s / wanted) * give - (p / available) * give
+        for w, s, p in zip(widths, short, spare, strict=True)
+    ]

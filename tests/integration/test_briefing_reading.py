@@ -46,9 +46,28 @@ def texts(b: Briefing) -> list[str]:
     return [p.extract_text().replace("\u00a0", " ") for p in PdfReader(io.BytesIO(b.pdf)).pages]
 
 
+FURNITURE = (
+    f"Prepared for {LONG_RECIPIENT}",
+    f"Prepared by {w.ADVISER}, {w.ROLE} on ",
+)
+
+
+def is_furniture(line: str) -> bool:
+    """The marking, the watermark, "Prepared for/by" (whole or wrapped) and "Page N of M":
+    whether drawn before the body or after it."""
+    line = line.strip()
+    return (
+        line in ("OFFICIAL", "OFFICIAL-SENSITIVE", LONG_RECIPIENT, TODAY.isoformat())
+        or re.fullmatch(r"Page \d+ of \d+", line) is not None
+        or line.startswith(("Prepared for ", "Prepared by "))
+        or (len(line) >= 12 and any(line in f for f in FURNITURE))
+        or re.fullmatch(r"(West Midlands and South West )?on \d+ \w+ \d{4}", line) is not None
+    )
+
+
 def body(page: str) -> str:
-    """A page's text after its running head (which names the recipient and the adviser)."""
-    return page.split(LONG_RECIPIENT.split()[-1], 1)[-1]
+    """A page's text without its furniture (which names the recipient and the adviser)."""
+    return "\n".join(line for line in page.splitlines() if not is_furniture(line))
 
 
 def flat(text: str) -> str:
@@ -180,7 +199,13 @@ def test_region_pages_only_for_councils_with_something_to_report(world: w.World)
 
 # -- typesetting -------------------------------------------------------------------------------
 
-WHOLE = [w.LEADER_PHONE_SHOWN, w.PEER_PHONE_SHOWN, "01782 742222"]
+WHOLE = [
+    w.LEADER_PHONE_SHOWN,
+    w.PEER_PHONE_SHOWN,
+    "01782 742222",
+    *("Birmingham", "Coventry", "Staffordshire", "Bromsgrove", "Redditch", "Worcester"),
+    *("Recorded", "Shropshire", "Castle-Ashby"),
+]
 NATURAL = [w.LEADER_EMAIL, w.LONG_EMAIL, w.PEER_EMAIL, "Newcastle-under-Lyme"]
 
 
@@ -356,3 +381,43 @@ def test_the_window_naming_the_adviser_still_gets_the_role(world: w.World) -> No
     assert f"Prepared by {w.ADVISER}, {w.ROLE}" in " ".join(texts(b)[0].split())
     other = brief_council(world.vault, w.COV, opts(prepared_by="Someone Else"))
     assert "Prepared by Someone Else on" in " ".join(texts(other)[0].split())
+
+
+HEADINGS = {
+    "Key concerns",
+    "Overdue actions",
+    "Support in place",
+    "Intelligence",
+    "Key contacts",
+    "Peer challenge and review history",
+    "Self-assessment and local account",
+    "Support offers taken up",
+    "Open actions",
+    "Performance",
+    "Councils by concern level",
+    "Serious and high concerns",
+    "Actions for the principal adviser",
+    "Overdue actions by council",
+    "Improvement Boards",
+    "The next 60 days",
+    "Regional leads and gaps",
+    "Executive summary",
+}
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["ordinary", "large print"])
+def test_no_heading_is_stranded_at_the_foot_of_a_page(world: w.World, large: bool) -> None:
+    o = opts(large_print=large)
+    for b in (
+        brief_council(world.vault, w.BHAM, o),
+        brief_region(world.vault, Region.WEST_MIDLANDS, o),
+    ):
+        for number, page in enumerate(texts(b), start=1):
+            lines = [ln.strip() for ln in body(page).splitlines() if ln.strip()]
+            content = [ln for ln in lines if not ln.startswith(("Page ", "OFFICIAL"))]
+            assert content and content[-1] not in HEADINGS, (number, content[-3:])
+
+
+def test_a_large_print_summary_starts_on_page_one(world: w.World) -> None:
+    first = flat(body(texts(brief_council(world.vault, w.BHAM, opts(large_print=True)))[0]))
+    assert "Concern level Serious" in first
