@@ -4,7 +4,7 @@ offline; the spec, installer, bundle and workflow are read for what they must sa
 
 from __future__ import annotations
 
-import ast
+import json
 import os
 import plistlib
 import re
@@ -146,35 +146,6 @@ def test_keyring_backends_are_declared_for_each_platform() -> None:
     assert len(windows) == 1 and "sys_platform == 'win32'" in windows[0]
 
 
-def _spec_branch(test: str) -> set[str]:
-    """The string constants in the spec's ``if WINDOWS:`` (or ``elif MACOS:``/``else``) branch
-    that sets hidden imports."""
-    tree = ast.parse((PACKAGING / "sli-desktop.spec").read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and ast.unparse(node.test) == "WINDOWS":
-            body = ast.unparse(node.body[0]) if node.body else ""
-            if "hiddenimports" not in body:
-                continue
-            branches = {"WINDOWS": node.body}
-            orelse = node.orelse
-            if orelse and isinstance(orelse[0], ast.If):
-                branches["MACOS"] = orelse[0].body
-                branches["LINUX"] = orelse[0].orelse
-            return {
-                c.value
-                for stmt in branches[test]
-                for c in ast.walk(stmt)
-                if isinstance(c, ast.Constant) and isinstance(c.value, str)
-            }
-    raise AssertionError("no hidden-import branch by platform in the spec")
-
-
-def test_the_spec_carries_each_platforms_keyring_backend() -> None:
-    assert {"keyring.backends.Windows", "win32ctypes.core"} <= _spec_branch("WINDOWS")
-    assert {"keyring.backends.macOS", "keyring.backends.macOS.api"} <= _spec_branch("MACOS")
-    assert {"keyring.backends.SecretService", "secretstorage", "jeepney"} <= _spec_branch("LINUX")
-
-
 # -- the Windows installer and the macOS bundle -----------------------------------------------
 
 
@@ -224,3 +195,81 @@ def test_the_workflow_builds_tests_and_keeps_installers_on_windows_and_macos() -
     upload = [s for s in build["steps"] if str(s.get("uses", "")).startswith("actions/upload")]
     assert upload and "setup.exe" in upload[0]["with"]["path"]
     assert "check_platforms.py" in str(flow["jobs"]["wheels"]["steps"])
+
+
+# The spec run as PyInstaller would run it, with its build steps recorded instead of made
+# (PyInstaller is not installed here), once per platform, in a child: sys.platform changes.
+SPEC_CHILD = r"""
+import json, sys, types
+import PySide6.QtCore, PySide6.QtGui, PySide6.QtSvg  # before the platform changes
+import PIL.Image, PIL.IcoImagePlugin, PIL.IcnsImagePlugin
+
+spec_path, platform = sys.argv[1], sys.argv[2]
+hooks = types.ModuleType("PyInstaller.utils.hooks")
+hooks.collect_data_files = lambda *a, **k: []
+hooks.collect_submodules = lambda name: [name + ".*"]
+hooks.copy_metadata = lambda *a, **k: []
+for name in ("PyInstaller", "PyInstaller.utils"):
+    sys.modules[name] = types.ModuleType(name)
+sys.modules["PyInstaller.utils.hooks"] = hooks
+made = {}
+
+class Step:
+    def __init__(self, *args, **kwargs):
+        self.binaries, self.datas, self.pure, self.scripts = [], [], [], []
+
+def step(name):
+    def record(*args, **kwargs):
+        made.setdefault(name, []).append(kwargs)
+        return Step()
+    return record
+
+sys.platform = platform
+namespace = {"SPECPATH": str(__import__("pathlib").Path(spec_path).parent)}
+namespace.update({n: step(n) for n in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE")})
+exec(compile(open(spec_path).read(), spec_path, "exec"), namespace)
+print(json.dumps(made, default=str))
+"""
+
+
+def run_spec(platform: str) -> dict[str, list[dict[str, object]]]:
+    done = subprocess.run(
+        [sys.executable, "-c", SPEC_CHILD, str(PACKAGING / "sli-desktop.spec"), platform],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    made: dict[str, list[dict[str, object]]] = json.loads(done.stdout.splitlines()[-1])
+    return made
+
+
+@pytest.mark.parametrize("platform", ["linux", "win32", "darwin"])
+def test_the_spec_runs_each_platforms_branch(platform: str) -> None:
+    made = run_spec(platform)
+    hidden = set(made["Analysis"][0]["hiddenimports"])  # type: ignore[arg-type]
+    gui, cli = made["EXE"]
+    assert (gui["name"], gui["console"], cli["name"], cli["console"]) == (
+        "sli-desktop",
+        False,
+        "sli",
+        True,
+    )
+    if platform == "win32":
+        assert {"keyring.backends.Windows", "win32ctypes.core"} <= hidden
+        assert str(gui["icon"]).endswith("sli-desktop.ico") and Path(str(gui["icon"])).exists()
+        assert gui["strip"] is False and "BUNDLE" not in made
+    elif platform == "darwin":
+        assert {"keyring.backends.macOS", "keyring.backends.macOS.api"} <= hidden
+        assert str(gui["icon"]).endswith("sli-desktop.icns") and Path(str(gui["icon"])).exists()
+        assert str(gui["entitlements_file"]).endswith("entitlements.plist")
+        (bundle,) = made["BUNDLE"]
+        info = bundle["info_plist"]
+        assert isinstance(info, dict) and bundle["bundle_identifier"] == APP_ID
+        version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+        assert info["CFBundleShortVersionString"] == version
+    else:  # Linux: as before issue 27
+        assert {"keyring.backends.SecretService", "secretstorage", "jeepney"} <= hidden
+        assert gui["icon"] is None and gui["strip"] is True and "BUNDLE" not in made
