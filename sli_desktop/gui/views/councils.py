@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from ...domain import ConcernLevel, Council, CouncilType, Region
 from ...formats import short_date
-from ...formats import short_date
 from ...vault.councils import Councils
 from ...vault.overview import concern_levels
 from ...vault.store import Vault

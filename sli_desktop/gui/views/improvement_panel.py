@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from ...domain import Assessment, AssessmentKind, ControlChange, SupportOffer
 from ...domain.improvement import year_label
 from ...formats import long_date, short_date
-from ...formats import long_date, short_date
 from ...vault.assessments import Assessments
 from ...vault.control import PoliticalControl
 from ...vault.errors import VaultError

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from ...domain import Note
 from ...formats import date_time, long_date
-from ...formats import date_time, long_date
 from ...vault.audit import AuditLog
 from ...vault.councils import Councils
 from ...vault.errors import NotFound
