@@ -3,6 +3,7 @@ key; nothing else in the GUI keeps a reference to an open vault across a lock.""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -101,6 +102,9 @@ class VaultSession(QObject):
             return
         self.vault.close()
         self.vault = None
+        # What workers froze out of the collector's sight (gui.tasks) is collected again from
+        # here on: the window is locked, so a long collection now keeps nobody waiting.
+        gc.unfreeze()
         self.locked.emit()
 
     def drop(self) -> None:

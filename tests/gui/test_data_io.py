@@ -57,9 +57,7 @@ def test_contact_import_previews_before_writing(qtbot, window, tmp_path: Path) -
     actions.import_contacts(str(path))
     qtbot.waitUntil(lambda: actions.preview is not None and actions.preview.isVisible())
     dialog = actions.preview
-    rows = [
-        [dialog.table.item(r, c).text() for c in range(4)] for r in range(dialog.table.rowCount())
-    ]
+    rows = [list(row) for row in dialog.model.rows]
     assert rows[1][:2] == ["3", "bad row"] and "has no name" in rows[1][3]
     # what was kept as typed, and an organisation that is not a council, under the contact
     assert rows[3][:3] == ["4", "kept as typed", "Dana Reyes"] and "905-777-1234" in rows[3][3]
