@@ -12,9 +12,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import Flowable, Frame, PageTemplate
 
 from . import fonts
+from .accessibility import OutlinedDocTemplate, finish
 from .dates import short_date
 from .styles import ACCENT, INK, MUTED, RULE
 
@@ -218,7 +219,7 @@ def render(story: list[Flowable], info: PageInfo) -> tuple[bytes, int]:
         footer_rows=len(info.footer_lines),
     )
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = OutlinedDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN_X,
@@ -247,9 +248,10 @@ def render(story: list[Flowable], info: PageInfo) -> tuple[bytes, int]:
             PageTemplate(
                 id="page",
                 frames=[frame],
-                onPage=lambda c, _d: _draw_furniture(c, info, furniture),
+                # At the end of the page, so the body comes first in reading order.
+                onPageEnd=lambda c, _d: _draw_furniture(c, info, furniture),
             )
         ]
     )
     doc.build(story, canvasmaker=_numbered_canvas(furniture))
-    return buffer.getvalue(), doc.page
+    return finish(buffer.getvalue(), doc.headings), doc.page
