@@ -47,7 +47,7 @@ def text(value: object) -> str:
 
 def concern_mark(level: ConcernLevel) -> str:
     colour = CONCERN_COLOURS[level.value].hexval()[2:]
-    label = "No concern" if level is ConcernLevel.NONE else level.value.capitalize()
+    label = "No\u00a0concern" if level is ConcernLevel.NONE else level.value.capitalize()
     return f'<font color="#{colour}"><b>{label}</b></font>'
 
 
