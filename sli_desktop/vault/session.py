@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..private_file import restrict
 from . import identity, keys, rotate, strength
 from .connection import Error, open_connection
 from .errors import VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey, classify
@@ -102,7 +103,7 @@ def create_vault(
 def _new_database(db: Path, key: bytes, header: Header, adviser: identity.Identity) -> Vault:
     conn = open_connection(db, key, page_size=header.page_size)
     try:
-        os.chmod(db, 0o600)
+        restrict(db)  # owner-only, the platform's way (no chmod on Windows)
         migrate(conn, db)
     except BaseException:
         conn.close()

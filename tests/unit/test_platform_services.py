@@ -442,3 +442,24 @@ def test_a_program_with_streams_is_left_alone(monkeypatch: pytest.MonkeyPatch) -
     console.ensure_streams("linux")  # pythonw-style start elsewhere: quietly nowhere
     assert sys.stdout is not None and sys.stdout.name == os.devnull
     sys.stdout.close()
+
+
+def test_windows_creates_a_vault_and_backs_it_up_without_chmod(
+    windows_files: list[str], tmp_path: Path
+) -> None:
+    """A real SQLCipher vault made, written and backed up the Windows way, end to end."""
+    from sli_desktop.vault.backup import backup
+    from sli_desktop.vault.keys import KdfParams
+    from sli_desktop.vault.session import create_vault
+
+    path = tmp_path / "profile" / "sli-desktop" / "vault.sli"
+    created = create_vault(
+        path, "correct horse battery staple 42", owner="Ann", kdf=KdfParams.fast_for_tests()
+    )
+    (tmp_path / "backups").mkdir()
+    try:
+        backup(created.vault, tmp_path / "backups" / "vault.sli-backup")
+    finally:
+        created.vault.close()
+    assert path.exists() and (tmp_path / "backups" / "vault.sli-backup").exists()
+    assert windows_files == []
