@@ -21,6 +21,7 @@ from ..vault.engagements import Engagements
 from ..vault.errors import NotFound
 from ..vault.store import Vault
 from . import theme
+from .views.audit import AuditView
 from .views.base import View
 from .views.briefings import BriefingsView
 from .views.challenges import ChallengesView
@@ -30,7 +31,7 @@ from .views.councils import CouncilsView
 from .views.coverage import CoverageView
 from .views.good_practice import GoodPracticeView
 from .views.leadership import LeadershipView
-from .views.lists import ActionsView, AuditView, ContactsView
+from .views.lists import ActionsView, ContactsView
 from .views.notes import NotesView
 from .views.settings import SettingsView
 from .views.sync import SyncView

@@ -25,6 +25,7 @@ from ..domain import (
     Region,
 )
 from .coverage import Assignments
+from .identity import former_names
 from .notes import Notes
 from .overview import CONCERN_WINDOW
 from .store import Vault
@@ -93,14 +94,18 @@ def rank_key(row: CouncilRow) -> tuple[int, int, str]:
     return (-row.concern.rank, -recency, row.council.name.lower())
 
 
-def my_regions(vault: Vault, me: str, day: date) -> tuple[Scope, list[Region]]:
-    """The regions the adviser covers today (by her name in who covers what), else those the
-    device is enrolled for, else none (meaning every council)."""
-    wanted = " ".join(me.split()).casefold()
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def my_regions(vault: Vault, me: Sequence[str], day: date) -> tuple[Scope, list[Region]]:
+    """The regions the adviser covers today (by her name, or one she used before, in who
+    covers what), else those the device is enrolled for, else none (meaning every council)."""
+    wanted = {_folded(name) for name in me if name.strip()}
     covered: list[Region] = []
     if wanted:
         for cover in Assignments(vault).list(on=day):
-            if " ".join(cover.person.split()).casefold() == wanted:
+            if _folded(cover.person) in wanted:
                 covered += [r for r in cover.regions if r not in covered]
     if covered:
         return Scope.COVERED, covered
@@ -121,9 +126,11 @@ def _regions(values: Iterable[str]) -> Iterable[Region]:
 
 
 def today(vault: Vault, day: date | None = None, me: str | None = None) -> Today:
-    """Everything Today shows, for ``me`` (default: the vault's adviser) on ``day``."""
+    """Everything Today shows, for ``me`` (default: the vault's adviser, under her name now
+    or any she used before) on ``day``."""
     day = day or vault.now().date()
-    scope, regions = my_regions(vault, vault.actor if me is None else me, day)
+    names = [vault.actor, *former_names(vault)] if me is None else [me]
+    scope, regions = my_regions(vault, names, day)
     if regions:
         marks = ",".join("?" * len(regions))
         councils = vault.records(
@@ -131,8 +138,8 @@ def today(vault: Vault, day: date | None = None, me: str | None = None) -> Today
         )
     else:
         councils = vault.records(Council, "deleted = 0")
-    names = {c.gss_code: c.display_name for c in councils}
-    mine = set(names)
+    titles = {c.gss_code: c.display_name for c in councils}
+    mine = set(titles)
 
     concern, latest = _concern(vault, day, mine)
     overdue = [
@@ -145,7 +152,7 @@ def today(vault: Vault, day: date | None = None, me: str | None = None) -> Today
         )
         if a.council in mine
     ]
-    events = [e for e in _events(vault, day, names) if e.council in mine]
+    events = [e for e in _events(vault, day, titles) if e.council in mine]
     upcoming = [e for e in events if e.on <= day + AHEAD]
     first_event: dict[str, Event] = {}
     for event in events:
@@ -181,7 +188,7 @@ def today(vault: Vault, day: date | None = None, me: str | None = None) -> Today
         due_for_review=notes.due_for_review(day, limit=REVIEW_LIMIT),
         due_count=notes.count_due(day),
         last_synced=vault.meta("last_synced"),
-        names=names,
+        names=titles,
     )
 
 

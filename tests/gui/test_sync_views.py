@@ -78,7 +78,7 @@ def test_enrol_sync_from_the_view_and_from_anywhere_then_a_revoked_device(
 
     qtbot.mouseClick(view.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.result.text().startswith("Pushed"))
-    assert "pulled" in view.result.text() and "0 conflicts" in view.result.text()
+    assert "pulled" in view.result.text() and "0 sync conflicts" in view.result.text()
     vault = shell.session.vault
     got = vault.get(Note, note.id)
     assert got is not None and got.title == "Budget gap at Westminster"
@@ -130,7 +130,7 @@ def test_conflict_shown_side_by_side_and_resolved_with_keep_theirs(
     Notes(vault).edit(other.id, title="B's title")
     a.sync()
     _sync(qtbot, sync_view)
-    assert "2 conflicts" in sync_view.result.text()
+    assert "2 sync conflicts to settle in Sync conflicts" in sync_view.result.text()
 
     view = shell.workspace.go("conflicts")
     assert isinstance(view, ConflictsView)

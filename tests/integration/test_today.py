@@ -150,3 +150,20 @@ def test_due_for_review_and_last_synced(councils_vault: Vault) -> None:
     assert found.due_count == 1
     assert [n.date for n in found.due_for_review] == [date(2015, 1, 1)]
     assert found.last_synced == "2026-03-08T09:30:00+00:00"
+
+
+def test_cover_recorded_under_a_name_used_before_still_counts(councils_vault: Vault) -> None:
+    from sli_desktop.vault.identity import set_identity
+
+    vault = councils_vault
+    set_identity(vault, "Asha Patel")
+    Assignments(vault).assign(
+        person="Asha  patel",  # as a coordinator typed it
+        role=CoverageRole.PRINCIPAL_ADVISER,
+        regions=[Region.LONDON],
+        since=date(2025, 1, 1),
+    )
+    set_identity(vault, "Asha Patel-Jones")
+    found = today(vault, DAY)
+    assert found.scope is Scope.COVERED
+    assert [r.council.gss_code for r in found.councils] == [WESTMINSTER]

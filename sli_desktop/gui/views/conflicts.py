@@ -1,5 +1,6 @@
-"""Conflicts: edits that met on the server, side by side, settled with the same service as
-``sli conflicts resolve`` so the choice syncs the same way."""
+"""Sync conflicts: edits that met on the server, side by side, settled with the same service
+as ``sli conflicts resolve`` so the choice syncs the same way. Named "sync conflicts" wherever
+a person reads it, apart from a peer's "conflict of interest" (issue 21)."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ def diff_html(mine: str, theirs: str) -> tuple[str, str]:
 
 
 class ConflictsView(View):
-    title = "Conflicts"
+    title = "Sync conflicts"
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(vault, parent)
@@ -71,7 +72,7 @@ class ConflictsView(View):
         self._sides: dict[str, dict[str, Any]] = {}
         self._merged: dict[str, str] = {}
         self.list = QListWidget()
-        self.list.setAccessibleName("Open conflicts")
+        self.list.setAccessibleName("Open sync conflicts")
         self.list.currentItemChanged.connect(lambda *_: self._show())
         self.field = QComboBox()
         self.field.setAccessibleName("Field")
@@ -93,7 +94,11 @@ class ConflictsView(View):
         ):
             button.setAccessibleName(button.text().replace("&", ""))
             button.clicked.connect(lambda _=False, k=keep: self.resolve(k))
-        self.empty = QLabel("No open conflicts.")
+        self.empty = QLabel(
+            "No sync conflicts. When the same record is edited on two devices before they "
+            "sync, both versions appear here to choose between."
+        )
+        self.empty.setWordWrap(True)
 
         panes = QHBoxLayout()
         for caption, pane in (("Mine", self.mine), ("Theirs", self.theirs)):
@@ -115,7 +120,7 @@ class ConflictsView(View):
         body.addWidget(self.list, 1)
         body.addLayout(detail, 3)
         layout = QVBoxLayout(self)
-        layout.addWidget(page_title("Conflicts"))
+        layout.addWidget(page_title("Sync conflicts"))
         layout.addWidget(self.empty)
         layout.addLayout(body, 1)
 

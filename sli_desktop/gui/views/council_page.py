@@ -139,7 +139,7 @@ class CouncilPage(View):
         )
         self.support: RowsModel[SupportOffer] = RowsModel(
             [
-                Column("Offer", lambda s: s.type.value),
+                Column("Offer", lambda s: s.type.value.capitalize()),
                 Column("Status", lambda s: s.status.value),
                 Column("Year", lambda s: s.year),
                 Column(

@@ -25,6 +25,7 @@ from ..dialogs.coverage import CoverageDialog
 from ..flow import flow_row, title_row
 from ..models import Column, RowsModel
 from ..theme import CONCERN_COLOURS
+from ..wording import plural
 from .base import View, button, confirm, page_title, source_row, table_view
 
 
@@ -143,8 +144,9 @@ class CoverageView(View):
         else:
             count = sum(len(v) for v in gaps.values())
             self.gaps.setText(
-                f"{count} role(s) in the English regions are held by nobody today; "
-                "choose a region to see which."
+                f"{plural(count, 'role')} in the English regions "
+                f"{'is' if count == 1 else 'are'} held by nobody today; choose a region to see "
+                "which."
                 if count
                 else "Every role is held today in every English region."
             )

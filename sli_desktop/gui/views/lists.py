@@ -1,5 +1,5 @@
-"""Contacts, actions and the audit log: simple tables over their services. An action leads
-back to where it came from: Enter opens its note, peer challenge or council."""
+"""Contacts and actions: simple tables over their services. An action leads back to where it
+came from: Enter opens its note, peer challenge or council. (The audit log: views/audit.py.)"""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from ...domain import Action, Contact
-from ...formats import as_datetime
 from ...vault.actions import Actions
-from ...vault.audit import AuditEntry, AuditLog
 from ...vault.contacts import Contacts
 from ...vault.councils import Councils
 from ...vault.engagements import Engagements
@@ -144,26 +142,3 @@ class ActionsView(View):
             QMessageBox.information(
                 self, "Actions", "What this action came from has since been deleted."
             )
-
-
-class AuditView(View):
-    title = "Audit log"
-
-    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
-        super().__init__(vault, parent)
-        self.model: RowsModel[AuditEntry] = RowsModel(
-            [
-                Column("#", lambda e: e.seq),
-                Column("When", lambda e: as_datetime(e.at)),  # local time, British
-                Column("Who", lambda e: e.actor),
-                Column("Action", lambda e: e.action),
-                Column("Record", lambda e: f"{e.kind} {e.record_id[:8]}".strip()),
-                Column("Detail", lambda e: e.detail),
-            ]
-        )
-        layout = QVBoxLayout(self)
-        layout.addWidget(page_title("Audit log"))
-        layout.addWidget(table_view("Audit table", self.model))
-
-    def refresh(self) -> None:
-        self.model.set_rows(list(reversed(AuditLog(self.vault).entries(limit=2000))))

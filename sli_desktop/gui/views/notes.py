@@ -86,6 +86,8 @@ class NotesView(View):
             ],
             self,
         )
+        #: notes matching typed words, in the same columns as the full list
+        self.found: RowsModel[Note] = RowsModel(columns, self)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by words in the notes")
         self.filter.setAccessibleName("Filter notes")
@@ -160,8 +162,9 @@ class NotesView(View):
         return cast(Notes, _Pages(NoteList(self.vault, order)))
 
     def _current(self) -> RowsModel[Note]:
-        words = self.filter.text().strip()
-        return self.model if self.showing == "all" and not words else self.subset
+        if self.showing != "all":
+            return self.subset
+        return self.found if self.filter.text().strip() else self.model
 
     def refresh(self) -> None:
         self.names = Councils(self.vault).names()
@@ -174,7 +177,7 @@ class NotesView(View):
             self.message.setText("")
         elif self.showing == "all":
             found = matching(self.vault, words, order)
-            self.subset.set_rows(found)
+            self.found.set_rows(found)
             self.message.setText(
                 f"{plural(len(found), 'note')} matching “{words}”."
                 if found
