@@ -23,6 +23,7 @@ from ..vault.errors import VaultError
 from ..vault.store import Vault
 from .session import VaultSession
 from .tasks import Progress, Task, vault_task
+from .wording import plural
 
 #: What the window says when a sync stops early, whoever stopped it.
 CANCELLED = str(Cancelled())[:1].upper() + str(Cancelled())[1:] + "."
@@ -31,7 +32,7 @@ CANCELLED = str(Cancelled())[:1].upper() + str(Cancelled())[1:] + "."
 class SyncRunner(QObject):
     """Runs enrolment and sync for the window; says how it went through its signals."""
 
-    #: One line for the person: "Pushed N, pulled M, K conflicts" or why it stopped.
+    #: One line for the person: "Pushed N, pulled M, K sync conflicts" or why it stopped.
     finished = Signal(str)
     enrolled = Signal(str)
     #: The server revoked this device and the client wiped the vault: the message to show.
@@ -49,12 +50,24 @@ class SyncRunner(QObject):
 
     def sync(self) -> None:
         def done(result: SyncResult) -> None:
-            line = f"Pushed {result.pushed}, pulled {result.pulled}, {result.conflicts} conflicts"
+            # "Sync conflicts" (edits that met), never bare "conflicts": peer teams have
+            # conflicts of interest (issue 21).
+            line = (
+                f"Pushed {result.pushed}, pulled {result.pulled}, "
+                f"{plural(result.conflicts, 'sync conflict')}"
+            )
+            if result.conflicts:
+                line += " to settle in Sync conflicts"
             if result.rejected:
-                line += f"; the server refused {result.rejected} change(s), kept here unsent: "
+                line += (
+                    f"; the server refused {plural(result.rejected, 'change')}, kept here unsent: "
+                )
                 line += "; ".join(r.describe() for r in result.refusals)
             if result.held:
-                line += f"; {result.held} draft note(s) stay on this device until complete"
+                line += (
+                    f"; {plural(result.held, 'draft note')} "
+                    f"{'stays' if result.held == 1 else 'stay'} on this device until complete"
+                )
             if result.pulled:
                 self.pulled.emit(result.pulled)
             self.finished.emit(line + ".")
