@@ -25,6 +25,11 @@ MAX_TYPED = 60
 _DIGIT = re.compile(r"[0-9]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _LEAD = re.compile(r"^[\s(\[]*")
+#: What a number kept as typed may hold: digits and the punctuation people put between them,
+#: and an extension. Letters elsewhere ("0121 zz", "ask reception") are not a number.
+_TYPED = re.compile(
+    r"^\+?[0-9()\-./\s]+(?:\s*(?:ext\.?|extn\.?|extension|x|#|;ext=)\s*[0-9]+)?$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ def read_phone(text: str) -> PhoneReading:
     if quick is not None:
         return PhoneReading(quick)
     if len(typed) > MAX_TYPED or _CONTROL.search(typed) or not _DIGIT.search(typed):
-        raise ValueError(f"{typed[:40]!r} is not a phone number")
+        raise ValueError(f"{typed[:40]!r} is not a valid phone number")
     lead = _LEAD.sub("", typed)
     if lead.startswith("+") or lead.startswith("00"):
         region = None
@@ -56,29 +61,28 @@ def read_phone(text: str) -> PhoneReading:
     elif lead.startswith("0"):
         region, text = "GB", typed
     else:
-        return PhoneReading(typed, True, "has no country code and is not in UK form")
+        return _as_typed(typed, "has no country code and is not in UK form")
     try:
         number = phonenumbers.parse(text, region)
     except NumberParseException:
-        return PhoneReading(typed, True, "is not a phone number the app can read")
+        return _as_typed(typed, "is not a phone number the app can read")
     possible = phonenumbers.is_possible_number_with_reason(number)
     if possible != ValidationResult.IS_POSSIBLE or number.italian_leading_zero:
-        return PhoneReading(typed, True, "has too many or too few digits for its country")
+        return _as_typed(typed, "has too many or too few digits for its country")
     extension = number.extension
     number.extension = None
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     return PhoneReading(f"{e164};ext={extension}" if extension else e164)
 
 
+def _as_typed(typed: str, why: str) -> PhoneReading:
+    if not _TYPED.match(typed):
+        raise ValueError(f"{typed[:40]!r} is not a valid phone number")
+    return PhoneReading(typed, True, why)
+
+
 def _phones(values: list[str]) -> list[str]:
-    found: dict[str, None] = {}
-    for value in values:
-        if value.strip():
-            try:
-                found.setdefault(read_phone(value).value, None)
-            except ValueError as exc:
-                raise ValueError(f"phone {exc}") from None
-    return list(found)
+    return list(dict.fromkeys(read_phone(v).value for v in values if v.strip()))
 
 
 #: A contact's phones: E.164 (with any extension), or as typed when no country was written.

@@ -41,9 +41,11 @@ def test_phones_are_read_as_written(typed: str, stored: str, as_typed: bool) -> 
     assert read_phone(reading.value).value == reading.value  # stored forms read back the same
 
 
-@pytest.mark.parametrize("text", ["ask reception", "", "n/a", "1" * 61, "0121\x00303"])
+@pytest.mark.parametrize(
+    "text", ["ask reception", "", "n/a", "1" * 61, "0121\x00303", "0121 zz", "call 905-777"]
+)
 def test_text_that_is_no_phone_number_is_refused_in_a_sentence(text: str) -> None:
-    with pytest.raises(ValueError, match=r"is (empty|not a phone number)$"):
+    with pytest.raises(ValueError, match=r"is (empty|not a valid phone number)$"):
         read_phone(text)
 
 
