@@ -44,6 +44,7 @@ from ...briefing import (
 )
 from ...briefing.protect import MIN_PASSPHRASE
 from ...domain import Marking, Region
+from ...platform import opener
 from ...vault.councils import Councils
 from ...vault.engagements import Engagements
 from ...vault.errors import VaultError
@@ -109,12 +110,17 @@ class BriefingsView(View):
         self.generate_button = button("&Preview", self.generate, "Preview the briefing")
         self.save_button = button("&Save…", self.save, "Save the briefing")
         self.save_button.setEnabled(False)
+        # The file just saved, in the user's own PDF reader (to print it, or check it).
+        self.opener: opener.Opener = opener.for_platform()
+        self.saved: Path | None = None
+        self.open_button = button("&Open", self.open_saved, "Open the saved briefing")
+        self.open_button.setEnabled(False)
         self.status = QLabel("Choose what to brief on, then preview it.")
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Briefing status")
         side = QVBoxLayout()
         side.addLayout(form)
-        side.addWidget(flow_row(self.generate_button, self.save_button))
+        side.addWidget(flow_row(self.generate_button, self.save_button, self.open_button))
         side.addWidget(self.status)
         side.addStretch()
         self.document = QPdfDocument(self)
@@ -268,7 +274,19 @@ class BriefingsView(View):
             {"file": path.name, "encrypted": passphrase is not None},
         )
         self.status.setText(f"Saved to {path}" + (", encrypted." if passphrase else "."))
+        self.saved = path
+        self.open_button.setEnabled(True)
         self.changed.emit("briefing")
+
+    def open_saved(self) -> None:
+        """Hand the saved file to the default PDF reader (which asks for an encrypted one's
+        passphrase itself); nothing new is written for it."""
+        if self.saved is None:
+            return
+        try:
+            self.opener.open(self.saved)
+        except opener.OpenFailed as exc:
+            self.status.setText(f"Cannot open {self.saved.name}: {exc}.")
 
     def _ask_passphrase(self) -> str | None:
         first, ok = QInputDialog.getText(
