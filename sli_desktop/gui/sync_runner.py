@@ -25,6 +25,11 @@ from .session import VaultSession
 from .tasks import Progress, Task, vault_task
 from .wording import plural
 
+#: Records per pull page in the window (None: the client's own). The client validates each
+#: page it reads in one call that holds the interpreter lock throughout, so the window's thread
+#: cannot run meanwhile: the benchmark (tests/bench/test_responsiveness_bench.py) tries sizes.
+PAGE: int | None = None
+
 #: What the window says when a sync stops early, whoever stopped it.
 CANCELLED = str(Cancelled())[:1].upper() + str(Cancelled())[1:] + "."
 
@@ -46,6 +51,8 @@ class SyncRunner(QObject):
         self.session = session
         self.busy = False
         self.task: Task | None = None
+        #: Records per pull page (None: the client's own); see PAGE.
+        self.page: int | None = PAGE
         session.locked.connect(self.cancel)
 
     def sync(self) -> None:
@@ -103,6 +110,8 @@ class SyncRunner(QObject):
                 progress.report(done, total, f"{what} changes…")
 
             client = SyncClient(worker, keystore, progress=report, cancel=progress.cancelled)
+            if self.page is not None:
+                client.page = self.page
             return step(client)
 
         task = vault_task(self._parent, label, vault, work)

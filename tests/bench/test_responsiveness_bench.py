@@ -12,7 +12,9 @@ beats is how long the window could not answer. Measured while it does, through i
 4. a 20 MB document attached to an Improvement Board as the board panel attaches it
    (``vault_task`` running ``Boards.attach_terms``).
 
-Aims: the longest gap under 100 ms in each; a save after a pull under 50 ms at p99. Results go
+The window idle for 3 s first gives the floor this machine's load sets (another process
+holding both cores delays the window's thread whatever it runs). Aims: the longest gap under
+100 ms in each; a save after a pull under 50 ms at p99. Results go
 to bench-results/responsiveness.json; timings never fail the test. SLI_BENCH_HEARTBEAT_NOTES
 makes a smaller pull for a quick look.
 """
@@ -189,6 +191,11 @@ def test_responsiveness_benchmark(qtbot: Any, tmp_path: Path) -> None:
             shell.sync_runner.page = int(os.environ["SLI_BENCH_HEARTBEAT_PAGE"])
         report["page"] = shell.sync_runner.page
 
+        # 0. The window doing nothing: the floor this machine's load sets for the gaps.
+        with Heartbeat(shell) as beat:
+            qtbot.wait(3000)
+        report["idle"] = {**beat.result(), "idle_seconds": 3.0}
+
         # 1. The initial pull, started as the window starts it.
         lines: list[str] = []
         shell.sync_runner.finished.connect(lines.append)
@@ -280,9 +287,10 @@ def _table(r: dict[str, Any]) -> str:
         "",
         f"Responsiveness: {r['notes']:,} notes pulled; nproc {r['nproc']}, load "
         f"{r['loadavg_at_start'][0]:.1f} at start, {r['loadavg_at_end'][0]:.1f} at end",
-        f"{'':34}{'seconds':>9}{'longest gap':>13}{'gap p99':>9}  aim < {aim:.0f} ms",
+        f"{'':40}{'seconds':>9}{'longest gap':>13}{'gap p99':>9}  aim < {aim:.0f} ms",
     ]
     for label, key, seconds in (
+        ("the window idle (this machine's floor)", "idle", "idle_seconds"),
         (f"initial pull of {r['notes']:,} notes", "pull", "pull_seconds"),
         ("index merge after it", "merge", "merge_seconds"),
         (f"import of {CONTACTS:,} contacts", "contacts_import", "import_seconds"),
@@ -290,7 +298,7 @@ def _table(r: dict[str, Any]) -> str:
     ):
         row = r[key]
         lines.append(
-            f"{label:34}{row[seconds]:>9.1f}{row['longest_gap_ms']:>10.0f} ms"
+            f"{label:40}{row[seconds]:>9.1f}{row['longest_gap_ms']:>10.0f} ms"
             f"{row['gap_p99_ms']:>6.0f} ms  {ok(row['longest_gap_ms'] < aim)}"
             f"  (longest collection {row['longest_collection_ms']:.0f} ms)"
         )

@@ -12,7 +12,8 @@ PostgreSQL:
 
 Bytes on the wire are what httpx counted (answers and push bodies as gzip-compressed). Results go to
 bench-results/sync.json and a table on stdout. Timings never fail the test; the aims (initial
-100,000 under 20 s, incremental 100 under 0.5 s) are printed as met or missed.
+100,000 under 10 s, issue 25; incremental 100 under 0.5 s) are printed as met or missed, with
+the machine's load.
 SLI_BENCH_SYNC_RECORDS makes a smaller run for a quick look; SLI_BENCH_SYNC_NOTES=corpus seeds
 realistic notes (tests/bench/corpus.py) instead of the repetitive ones.
 """
@@ -55,7 +56,7 @@ RECORDS = int(os.environ.get("SLI_BENCH_SYNC_RECORDS", "100000"))
 CLIENTS, PER_CLIENT, BATCH = 50, 1000, 100
 ROUNDS = 5  # incremental syncs timed; the median is reported
 GSS = "E09000033"
-AIMS = {"initial_100k_s": 20.0, "incremental_100_s": 0.5}
+AIMS = {"initial_100k_s": 10.0, "incremental_100_s": 0.5}
 
 
 class Counting(httpx.HTTPTransport):
@@ -325,14 +326,18 @@ def test_sync_benchmark(backend: tuple[str, Storage], tmp_path: Path) -> None:
         server.stop()
 
     results["aims"] = {
-        "initial_100k_under_20s": (results["initial_pull_s"] * 100_000 / RECORDS)
+        "initial_100k_under_10s": (results["initial_pull_s"] * 100_000 / RECORDS)
         < AIMS["initial_100k_s"],
         "incremental_100_under_0.5s": max(
             results["incremental_pull_100_s"], results["incremental_push_100_s"]
         )
         < AIMS["incremental_100_s"],
     }
-    results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count()}
+    results["machine"] = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "loadavg_at_end": os.getloadavg(),
+    }
     RESULTS.parent.mkdir(exist_ok=True)
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     # The run before this one, side by side: what changed and by how much (now / before).
