@@ -176,8 +176,8 @@ def classify(header: str, has_job_title: bool) -> tuple[str, str]:
         return "quiet", ""
     if key in _EMAIL_KEYS or (("email" in key or "mail" in key) and "address" in key):
         return "email", ""
-    if re.fullmatch(r"e?mail\d*(address)?\d*", key):
-        return "email", ""
+    if re.fullmatch(r"e?mail\d*(address)?\d*", key) or key.startswith("email"):
+        return "email", ""  # "Email (work)", "Email 2", as exporters of Apple's contacts write
     if "assistant" in key:
         return "other", "the app keeps no assistants' details"
     if any(

@@ -11,6 +11,7 @@ import pytest
 from sli_desktop.domain import Council, CouncilType, Region, council_id
 from sli_desktop.domain.phones import read_phone
 from sli_desktop.importers import ImportProblem
+from sli_desktop.importers.contact_csv import classify
 from sli_desktop.importers.councilmatch import CouncilMatcher, by_organisation, not_a_council
 from sli_desktop.importers.tabular import open_table, sniff_delimiter
 from sli_desktop.importers.textfile import read_text
@@ -176,3 +177,28 @@ def test_council_names_with_a_department(organisation: str, gss: str | None) -> 
 )
 def test_bodies_that_are_not_councils(organisation: str, kind: str) -> None:
     assert not_a_council(organisation) == kind
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        ("E-mail 2 Address", "email"),
+        ("Email (work)", "email"),  # exporters of Apple's contacts
+        ("Secondary Email", "email"),
+        ("E-Mail 2: Adresse", "email"),
+        ("E-mail 1 - Value", "email"),
+        ("E-mail 1 - Type", "quiet"),
+        ("E-mail Display Name", "quiet"),
+        ("Phone 3 - Value", "phone"),
+        ("iPhone", "phone"),
+        ("Telefon geschäftlich 2", "phone"),
+        ("Business Fax", "phone"),
+        ("Assistant's Phone", "other"),
+        ("Organization 1 - Department", "department"),
+        ("Organization 2 - Name", "other"),
+        ("Home Street", "other"),
+        ("Nachname", "last"),
+    ],
+)
+def test_headers_are_classified_by_one_table(header: str, kind: str) -> None:
+    assert classify(header, has_job_title=True)[0] == kind
