@@ -348,11 +348,12 @@ class DataActions(QObject):
                 (str(c.line), c.action, c.contact.name, c.reason) for c in preview.changes
             ]
             rows += [(str(p.line or ""), "bad row", "", p.reason) for p in preview.problems]
-            # What was kept as typed or not imported, and what an organisation is, under each.
-            for c in preview.changes:
-                for notice in c.notices:
-                    what, _, why = notice.partition(": ")
-                    rows.append((str(c.line), what, c.contact.name, why))
+            # What was kept as typed or not imported, and what an organisation is, under each
+            # (the first 2,000, as for figures: `sli contact import --json` lists them all).
+            notices = [(c, n) for c in preview.changes for n in c.notices]
+            for c, notice in notices[:2000]:
+                what, _, why = notice.partition(": ")
+                rows.append((str(c.line), what, c.contact.name, why))
             rows.sort(key=lambda r: int(r[0] or 0))
             return parsed, preview, rows
 

@@ -160,6 +160,10 @@ def period_of(text: str) -> str:
 
 
 _HEADER_SEARCH = 15
+#: Columns of a wide-by-measure download that describe the area rather than measure it.
+_DESCRIBES = re.compile(
+    r"region|county|country|nation|type|class|tier|group|note|source|status|name|code"
+)
 
 
 def _find_header(text: str) -> tuple[int, str]:
@@ -246,7 +250,11 @@ def _wide(table: Table, parsed: MetricsParsed, skip: int, title: str) -> Iterato
         unit = table.columns.get("unit")
         spread = [(i, p, "") for i, p in periods.items()]
     elif "period" in table.columns:
-        measures = [i for i, h in enumerate(table.header) if i not in named and h.strip()]
+        measures = [
+            i
+            for i, h in enumerate(table.header)
+            if i not in named and h.strip() and not _DESCRIBES.search(header_key(h))
+        ]
         if not measures:
             raise ImportProblem(
                 table.path,
