@@ -119,7 +119,7 @@ def logical_lines(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]
     base64 = False  # a 2.1 base64 value, which runs on until a blank line
     keep_space = False  # vCard 2.1 folding keeps the whitespace
     for number, raw in lines:
-        if current and soft:
+        if current and soft and not _END.match(raw) and not _BEGIN.match(raw):
             current.append(raw.lstrip(" \t"))
         elif current and raw[:1] in (" ", "\t"):
             current.append(raw if keep_space and not base64 else raw[1:])

@@ -202,3 +202,12 @@ def test_bodies_that_are_not_councils(organisation: str, kind: str) -> None:
 )
 def test_headers_are_classified_by_one_table(header: str, kind: str) -> None:
     assert classify(header, has_job_title=True)[0] == kind
+
+
+def test_a_dangling_soft_break_never_swallows_the_end_of_the_card(tmp_path: Path) -> None:
+    text = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:A\r\nNOTE;ENCODING=QUOTED-PRINTABLE:abc=\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:B\r\nEND:VCARD\r\n"
+    )
+    found = list(cards(tmp_path / "c.vcf", text))
+    assert [c.line for c in found if not isinstance(c, ImportProblem)] == [1, 6]
