@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QStatusBar,
+    QTabBar,
     QTableView,
     QTextBrowser,
     QTextEdit,
@@ -163,6 +164,17 @@ def buttons_last(dialog: QDialog) -> None:
             first_field.setFocus(Qt.FocusReason.TabFocusReason)
 
 
+def fit_text(window: QWidget) -> None:
+    """Grow a window made for 100% text to what its contents need at the size chosen now, as
+    far as the screen allows (a dialog's fixed starting size would cut fields short at 200%)."""
+    wanted = window.size().expandedTo(window.sizeHint())
+    screen = window.screen()
+    if screen is not None:
+        wanted = wanted.boundedTo(screen.availableGeometry().size())
+    if wanted != window.size():
+        window.resize(wanted)
+
+
 class AccessibilityPolicy(QObject):
     """An application event filter applying the rules above as widgets are polished, and the
     table keys as they are pressed. Installed by the main window on the application."""
@@ -171,6 +183,11 @@ class AccessibilityPolicy(QObject):
         kind = event.type()
         if kind == QEvent.Type.Polish and isinstance(watched, QWidget):
             polish(watched)
+        elif kind in (QEvent.Type.Hide, QEvent.Type.Show) and isinstance(watched, QTabBar):
+            # A tab widget hands focus to its bar; a hidden bar refuses it and Tab stops
+            # there for good (a tab strip of buttons replacing the bar: gui/tab_strip.py).
+            shown = kind == QEvent.Type.Show
+            watched.setFocusPolicy(Qt.FocusPolicy.TabFocus if shown else Qt.FocusPolicy.NoFocus)
         elif (
             kind == QEvent.Type.KeyPress
             and isinstance(watched, QTableView)

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QLabel,
+    QMainWindow,
     QMenu,
     QMessageBox,
     QPushButton,
+    QTabBar,
     QTableView,
     QTabWidget,
     QWidget,
@@ -98,11 +100,22 @@ def _shown(window: QWidget) -> list[QWidget]:
     return [w for w in window.findChildren(QWidget) if w.isVisible() and w.window() is window]
 
 
+def _arrowed(widget: QWidget) -> bool:
+    """An unchecked button of an exclusive group: one Tab stop (the checked one), arrows
+    between them, as for radio buttons."""
+    if not isinstance(widget, QAbstractButton) or widget.isChecked():
+        return False
+    group = widget.group()
+    return widget.autoExclusive() or (group is not None and group.exclusive())
+
+
 def _tab_stops(window: QWidget) -> set[QWidget]:
     """Widgets Qt's focus chain should reach: visible, enabled, taking Tab focus."""
     stops = set()
     for widget in _shown(window):
         target = widget.focusProxy() or widget
+        if _arrowed(target):
+            continue
         if target.isEnabled() and target.focusPolicy() & Qt.FocusPolicy.TabFocus:
             stops.add(target)
     return stops
@@ -212,7 +225,45 @@ def check_contrast(window: QWidget, where: str) -> None:
     assert not failures, f"{where}: text under {TEXT_MINIMUM}:1: " + "; ".join(failures[:8])
 
 
+def mnemonic(text: str) -> str | None:
+    """The Alt+letter in a text ("&Notes" -> "n"), if it has one."""
+    found = re.search(r"(?<!&)&([^&\s])", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
+
+
+def check_mnemonics(window: QWidget, where: str) -> None:
+    """Each Alt+letter does one thing: in a dialog, across all its controls; in the main
+    window, a menu's letter is never taken by a control (Alt+N opens the Notes menu)."""
+    owners: dict[str, list[str]] = {}
+    menus: set[str] = set()
+    if isinstance(window, QMainWindow):
+        for action in window.menuBar().actions():
+            key = mnemonic(action.text())
+            if key and action.isVisible():
+                menus.add(key)
+                owners.setdefault(key, []).append(visible_text(action.text()))
+    texts: list[str] = []
+    for widget in _shown(window):
+        if isinstance(widget, QAbstractButton) or (
+            isinstance(widget, QLabel) and widget.buddy() is not None
+        ):
+            texts.append(widget.text())
+        elif isinstance(widget, QTabBar):
+            texts += [widget.tabText(i) for i in range(widget.count()) if widget.isTabVisible(i)]
+    for text in texts:
+        key = mnemonic(text)
+        if key:
+            owners.setdefault(key, []).append(visible_text(text))
+    clashes = {
+        k: v
+        for k, v in owners.items()
+        if len(v) > 1 and (k in menus or not isinstance(window, QMainWindow))
+    }
+    assert not clashes, f"{where}: Alt+letter used twice: {clashes}"
+
+
 def check_window(qtbot, window: QWidget, where: str) -> list[QWidget]:
+    check_mnemonics(window, where)
     check_names(window, where)
     check_contrast(window, where)
     return tab_round(qtbot, window, where)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from ...domain import Record, ValidationError
 from ...vault.errors import VaultError
-from ..a11y import buttons_last
+from ..a11y import buttons_last, fit_text
 from ..forms import Form
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y")
@@ -97,6 +97,7 @@ class FormDialog(QDialog):
         """Save and Cancel come last in the Tab order whatever a form added after them, and the
         dialog opens on its first field (gui/a11y.py)."""
         buttons_last(self)
+        fit_text(self)
         super().showEvent(event)
 
     def store(self) -> Record | None:

@@ -64,7 +64,7 @@ class BoardPanel(QWidget):
         )
         self.documents_table = table_view("Terms of engagement documents", self.documents)
         self.edit_button = button("Edit boa&rd…", self.edit_board, "Edit Improvement Board")
-        self.attach_button = button("Attac&h terms…", self.attach, "Attach terms of engagement")
+        self.attach_button = button("Attach t&erms…", self.attach, "Attach terms of engagement")
         self.save_button = button("Save cop&y as…", self.save_copy, "Save a copy of the document")
         self.remove_button = button("Remove documen&t", self.remove, "Remove the document")
         layout = QVBoxLayout(self)

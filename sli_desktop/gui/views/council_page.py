@@ -189,7 +189,7 @@ class CouncilPage(View):
                 button("&Edit note…", self.edit_note, "Edit selected note"),
                 button("Follow-up act&ion…", self.note_action, "Follow-up action for note"),
             ),
-            "&Notes",
+            "No&tes",
         )
         self.tabs.addTab(
             with_buttons(
@@ -218,7 +218,7 @@ class CouncilPage(View):
         )
         self.good_practice_panel = GoodPracticePanel(self.vault, self.open_dialog)
         self.good_practice_tab = self.tabs.addTab(
-            scrolls_down(self.good_practice_panel, "Good practice page"), "&Good practice"
+            scrolls_down(self.good_practice_panel, "Good practice page"), "Good p&ractice"
         )
         self.tab_message = QLabel()
         self.tab_message.setAccessibleName("Council page message")

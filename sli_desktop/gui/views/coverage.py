@@ -66,7 +66,7 @@ class CoverageView(View):
         for region in Region:
             self.region.addItem(region.value, region.value)
         self.region.currentIndexChanged.connect(self.refresh)
-        self.history = QCheckBox("Show &history")
+        self.history = QCheckBox("Show histor&y")
         self.history.setAccessibleName("Show history")
         self.history.toggled.connect(self.refresh)
         self.new_button = button("Ne&w assignment…", self.new_assignment)

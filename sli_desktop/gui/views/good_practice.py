@@ -177,7 +177,7 @@ class GoodPracticeView(View):
         self.count.setAccessibleName("Good practice found")
         self.message = QLabel()
         self.message.setAccessibleName("Good practice message")
-        theme_label = QLabel("T&heme")
+        theme_label = QLabel("Th&eme")
         theme_label.setBuddy(self.theme)
         top = title_row(
             page_title("Good practice"),

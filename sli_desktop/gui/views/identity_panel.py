@@ -42,7 +42,7 @@ class IdentityPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Name and role message")
         form = QFormLayout()
-        name_label = QLabel("Your &name")
+        name_label = QLabel("Your na&me")
         name_label.setBuddy(self.name)
         form.addRow(name_label, self.name)
         role_label = QLabel("Your &role")

@@ -31,7 +31,7 @@ class LeadershipView(View):
         self.first_year.setValue(programme_year(date.today()) - PROGRAMME_YEARS + 1)
         self.first_year.setAccessibleName("Programme's first year")
         self.first_year.valueChanged.connect(lambda _v: self.refresh())
-        label = QLabel("Programme's &first year")
+        label = QLabel("Programme's first &year")
         label.setBuddy(self.first_year)
         self.table = QTableWidget()
         self.table.setObjectName("Leadership take-up by region")

@@ -128,7 +128,7 @@ class NotesView(View):
         self.edit_button = button("&Edit note…", self.edit_note)
         self.action_button = button("Follow-up act&ion…", self.new_action)
         self.dispose_button = button("Dis&pose of note…", self.ask_dispose)
-        show_label = QLabel("S&how")
+        show_label = QLabel("Sho&w")
         show_label.setBuddy(self.show_choice)
         top = title_row(
             page_title("Notes"), self.edit_button, self.action_button, self.dispose_button

@@ -41,12 +41,8 @@ class SettingsView(View):
         self.contrast.currentIndexChanged.connect(lambda _i: self._appearance())
         form = QFormLayout()
         form.addRow("Lock after", self.idle)
-        text_label = QLabel("&Text size")
-        text_label.setBuddy(self.text_size)
-        form.addRow(text_label, self.text_size)
-        contrast_label = QLabel("C&ontrast")
-        contrast_label.setBuddy(self.contrast)
-        form.addRow(contrast_label, self.contrast)
+        form.addRow("&Text size", self.text_size)
+        form.addRow("C&ontrast", self.contrast)
         #: months from a note's date to its review, per marking: the default review-by date
         self.retention: dict[Marking, QSpinBox] = {}
         for marking in Marking:
