@@ -28,6 +28,8 @@ CA_ENV = "SLI_SYNC_CA_BUNDLE"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 #: What a server without an endpoint answers (one older than the feature): not an error.
 MISSING = frozenset({404, 405})
+#: Set in a request's extensions once the head of its answer has arrived (PatientBody).
+BEGUN = "sli_answer_begun"
 #: Request bodies above this size go gzip-compressed (a push of 100 notes: about 8x smaller).
 GZIP_FROM = 1024
 
@@ -70,6 +72,7 @@ class PatientBody(httpx.BaseTransport):
         waits = dict(request.extensions.get("timeout") or {})
         waits["read"] = self.timeouts.between_bytes
         request.extensions["timeout"] = waits
+        request.extensions[BEGUN] = True
         return response
 
     def close(self) -> None:
@@ -154,7 +157,9 @@ class Link:
             if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
                 raise NotAnswering(self.timeouts.connect) from None
             if isinstance(exc, httpx.ReadTimeout):
-                raise NotAnswering(self.timeouts.first_byte) from None
+                raise NotAnswering(
+                    self.timeouts.between_bytes if _begun(exc) else self.timeouts.first_byte
+                ) from None
             raise NotAnswering(self.timeouts.write) from None
         except httpx.HTTPError as exc:
             raise Unreachable(type(exc).__name__) from None
@@ -175,6 +180,14 @@ class Link:
                 f"the sync server refused ({response.status_code}): {_detail(response)}"
             )
         return response
+
+
+def _begun(exc: httpx.HTTPError) -> bool:
+    """Whether the answer had begun (its head arrived) when ``exc`` stopped it."""
+    try:
+        return bool(exc.request.extensions.get(BEGUN))
+    except RuntimeError:  # an error raised without its request
+        return False
 
 
 def parse(model: type[_M], response: httpx.Response) -> _M:
