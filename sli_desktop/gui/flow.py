@@ -11,11 +11,13 @@ from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLayout,
     QLayoutItem,
     QScrollArea,
     QSizePolicy,
     QStyle,
+    QTableView,
     QWidget,
 )
 
@@ -96,23 +98,34 @@ class FlowLayout(QLayout):
         return gap if gap >= 0 else style.pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing)
 
     def _arrange(self, rect: QRect, move: bool) -> int:
+        """Lay the items out in lines (each centred on its line's height) and return the
+        height they take."""
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, line = area.x(), area.y(), 0
+        lines: list[list[tuple[QLayoutItem, int]]] = [[]]
+        x = area.x()
         for item in self._visible():
-            hint = item.sizeHint()
-            width = min(hint.width(), max(area.width(), item.minimumSize().width()))
-            across = self._gap(item, horizontal=True)
-            down = max(self._gap(item, horizontal=False), 0)
-            if x + width > area.right() + 1 and line > 0:
+            width = min(item.sizeHint().width(), max(area.width(), item.minimumSize().width()))
+            if x + width > area.right() + 1 and lines[-1]:
+                lines.append([])
                 x = area.x()
-                y += line + down
-                line = 0
+            lines[-1].append((item, width))
+            x += width + self._gap(item, horizontal=True)
+        y = area.y()
+        for number, line in enumerate(lines):
+            if not line:
+                continue
+            height = max(item.sizeHint().height() for item, _w in line)
+            if number:
+                y += max(self._gap(line[0][0], horizontal=False), 0)
             if move:
-                item.setGeometry(QRect(QPoint(x, y), QSize(width, hint.height())))
-            x += width + across
-            line = max(line, hint.height())
-        return y + line - rect.y() + margins.bottom()
+                x = area.x()
+                for item, width in line:
+                    hint = item.sizeHint().height()
+                    item.setGeometry(QRect(QPoint(x, y + (height - hint) // 2), QSize(width, hint)))
+                    x += width + self._gap(item, horizontal=True)
+            y += height
+        return y - rect.y() + margins.bottom()
 
 
 def flow_row(*widgets: QWidget) -> QWidget:
@@ -143,3 +156,15 @@ def scrolls_down(content: QWidget, name: str) -> QScrollArea:
     pane.setFrameShape(QFrame.Shape.NoFrame)
     pane.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return pane
+
+
+def wrap_column(table: QTableView, *columns: int) -> None:
+    """Let long columns (a team, what was done, its outcome) share the spare width and wrap
+    onto more lines inside their cells, rather than be cut short or widen the window."""
+    header = table.horizontalHeader()
+    for column in columns:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)
+    table.setWordWrap(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideNone)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

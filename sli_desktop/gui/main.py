@@ -1,7 +1,8 @@
 """``sli-desktop``: start the window, or render every view to PNG files and exit.
 
 ``--screenshot DIR`` unlocks the way ``sli`` does (SLI_PASSPHRASE, --passphrase-file, the OS
-keyring) and writes DIR/NAME.png at 1280×800 for each main view, for tests and the README.
+keyring) and writes DIR/NAME.png at 1366×768 (a council laptop) for each main view, for tests and
+the README.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from .views.council_page import CouncilPage
 from .views.notes import NotesView
 from .workspace import NAVIGATION, Workspace
 
-SIZE = (1280, 800)
+#: A council laptop's screen (issue 21): what the README shows is what advisers see.
+SIZE = (1366, 768)
 
 
 def _settle() -> None:

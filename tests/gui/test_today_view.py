@@ -128,11 +128,11 @@ def test_today_opens_first_ranks_my_councils_and_opens_where_things_live(
     assert view.model.index(0, 3).data().startswith("Corporate peer challenge, ")
     assert view.model.index(1, 4).data() == "1"  # Staffordshire's overdue action
     agenda = _agenda(view)
-    assert agenda["Overdue actions (1)"][0].startswith("Chase the budget recovery plan")
-    assert [line.split(":")[1].strip() for line in agenda["Next 30 days (1)"]] == [
-        "Corporate peer challenge — Coventry"
+    assert agenda["Overdue actions (1)"][0].startswith("Chase the budget recovery plan\n")
+    assert [line.split(": ")[1] for line in agenda["Next 30 days (1)"]] == [
+        "Coventry\nCorporate peer challenge"
     ], "the adult social care challenge in 60 days is not in the next 30"
-    assert agenda["Drafts to complete (1)"][0].startswith("Section 114 rumour — Birmingham")
+    assert agenda["Drafts to complete (1)"][0].startswith("Section 114 rumour\nBirmingham · ")
     assert view.synced.text() == "Last synced: never."
 
     # Each item opens where it lives.

@@ -32,7 +32,7 @@ from ..data_io import ScheduleExportDialog, save_schedule
 from ..dialogs.action import ActionDialog
 from ..dialogs.engagement import EngagementDialog
 from ..dialogs.team import TeamDialog
-from ..flow import flow_row
+from ..flow import flow_row, wrap_column
 from ..models import Column, RowsModel
 from ..sorting import sort_by_value
 from .base import View, button, confirm, page_title, source_row, table_view
@@ -60,6 +60,8 @@ class ChallengesView(View):
     title = "Peer challenges"
     #: the schedule's "On site from" column, which it is sorted by
     START = 4
+    #: the Team column, which wraps
+    TEAM = 6
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(vault, parent)
@@ -79,6 +81,7 @@ class ChallengesView(View):
         self.table = table_view("Schedule table", self.model)
         # Soonest on-site date first, blanks (not yet dated) last, whatever the date format.
         sort_by_value(self.table, self.model, self.START)
+        wrap_column(self.table, self.TEAM)
         self.table.selectionModel().currentRowChanged.connect(self._selection)
 
         self.move_to = QComboBox()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,7 +36,7 @@ from ..dialogs.council_details import CouncilDetailsDialog
 from ..dialogs.engagement import EngagementDialog
 from ..dialogs.note_edit import NoteEditDialog
 from ..dialogs.team import TeamDialog
-from ..flow import FlowLayout, scrolls_down
+from ..flow import FlowLayout, scrolls_down, wrap_column
 from ..models import Column, LazyNotesModel, RowsModel, concern_colour, text
 from ..tab_strip import with_tab_strip
 from ..theme import CONCERN_COLOURS
@@ -119,6 +118,7 @@ class CouncilPage(View):
         self.support_in_place_table = table_view(
             "Support in place", self.support_in_place, stretch=1
         )
+        wrap_column(self.support_in_place_table, 1)  # what the support is
         self.contacts: RowsModel[Contact] = RowsModel(
             [
                 Column("Name", lambda c: c.name),
@@ -174,6 +174,7 @@ class CouncilPage(View):
         self.notes_table.activated.connect(self._note_activated)
 
         self.engagements_table = table_view("Council peer challenges", self.engagements)
+        wrap_column(self.engagements_table, 4)  # the team
         # Tab mnemonics are O C N P S A M; the buttons on the tabs use other letters.
         self.tabs.addTab(self._overview_page(), "&Overview")
         self.tabs.addTab(
@@ -374,19 +375,13 @@ class CouncilPage(View):
         Each scrolls in its own pane, so a long overview never makes the window taller than
         a laptop's screen."""
         facts = scrolls_down(self.overview_box, "Overview facts")
-        support = QWidget()
-        box = QVBoxLayout(support)
-        box.setContentsMargins(0, 0, 0, 0)
         heading = QLabel("<b>Support in place</b>")
         heading.setAccessibleName("Support in place")
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addWidget(facts, 3)
         box.addWidget(heading)
-        box.addWidget(self.support_in_place_table, 1)
-        page = QSplitter(Qt.Orientation.Vertical)
-        page.setChildrenCollapsible(False)
-        page.addWidget(facts)
-        page.addWidget(support)
-        page.setStretchFactor(0, 3)
-        page.setStretchFactor(1, 2)
+        box.addWidget(self.support_in_place_table, 2)
         return page
 
     def _cover_rows(self, form: QFormLayout, cover: CouncilCover | None) -> None:

@@ -18,7 +18,7 @@ from ...vault.goodpractice import GoodPractice, Suggestion
 from ...vault.store import Vault
 from ..dialogs.base import FormDialog
 from ..dialogs.good_practice import GoodPracticeDialog
-from ..flow import flow_row, title_row
+from ..flow import flow_row, title_row, wrap_column
 from ..models import Column, RowsModel
 from .base import View, button, confirm, page_title, source_row, table_view
 
@@ -37,6 +37,8 @@ def note_columns(names: Callable[[], dict[str, str]]) -> list[Column[Note]]:
 
 
 TAKE_BACK = "Ta&ke back…"
+#: The columns of ``note_columns`` that wrap: what the council did, and its outcome.
+WHAT, OUTCOME = 3, 4
 
 
 def take_back(parent: QWidget, vault: Vault, note: Note, message: QLabel) -> bool:
@@ -86,7 +88,9 @@ class GoodPracticePanel(QWidget):
         )
         self.own: RowsModel[Note] = RowsModel(note_columns(lambda: self._names))
         self.suggestions_table = table_view("Suggested good practice", self.suggestions, stretch=2)
+        wrap_column(self.suggestions_table, 2, 3)  # what they did, and the outcome
         self.own_table = table_view("This council's good practice", self.own, stretch=3)
+        wrap_column(self.own_table, WHAT, OUTCOME)
         self.explain = QLabel()
         self.explain.setAccessibleName("Why these are suggested")
         self.explain.setWordWrap(True)
@@ -165,6 +169,7 @@ class GoodPracticeView(View):
         self._names: dict[str, str] = {}
         self.model: RowsModel[Note] = RowsModel(note_columns(lambda: self._names))
         self.table = table_view("Good practice", self.model, stretch=3)
+        wrap_column(self.table, WHAT, OUTCOME)
         self.table.activated.connect(lambda _index: self.show_council())
         self.theme = QComboBox()
         self.theme.setAccessibleName("Theme")

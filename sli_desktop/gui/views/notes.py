@@ -92,7 +92,8 @@ class NotesView(View):
         self.filter.setPlaceholderText("Filter by words in the notes")
         self.filter.setAccessibleName("Filter notes")
         self.filter.setClearButtonEnabled(True)
-        self.filter.setMinimumWidth(self.filter.fontMetrics().averageCharWidth() * 26)
+        metrics = self.filter.fontMetrics()
+        self.filter.setMinimumWidth(metrics.horizontalAdvance(self.filter.placeholderText()) + 40)
         self.filter.textChanged.connect(lambda _t: self.refresh())
         self.sort = QComboBox()
         self.sort.setAccessibleName("Sort notes")
@@ -201,6 +202,7 @@ class NotesView(View):
                 f"{plural(total, 'note')} due for review{shown}: keep one by giving it a later "
                 "review date (Edit note), or dispose of it."
             )
+        self.message.setVisible(bool(self.message.text()))
         if self.table.model() is not self._current():
             self.table.setModel(self._current())
             self.table.selectionModel().selectionChanged.connect(self._selected)
@@ -267,6 +269,7 @@ class NotesView(View):
         self._enable(False)
         self.refresh()
         self.message.setText("Note disposed of: it leaves the server and other devices at sync.")
+        self.message.show()
 
     def show_note(self, note_id: str) -> None:
         """Select the note if it is loaded, and show it in full either way."""

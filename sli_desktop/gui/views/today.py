@@ -71,6 +71,9 @@ class TodayView(View):
         self.agenda.setAccessibleName("Needs your attention")
         self.agenda.setHeaderHidden(True)
         self.agenda.setRootIsDecorated(False)
+        # Each item is two short lines (what, then where and when), so it shows whole in a
+        # narrow pane; anything longer scrolls inside the pane.
+        self.agenda.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.agenda.itemActivated.connect(self._item_activated)
         self.synced = QLabel()
         self.synced.setAccessibleName("Last synced")
@@ -98,6 +101,7 @@ class TodayView(View):
         self.splitter.addWidget(attention)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)  # whole words, never "…"
 
         top = QHBoxLayout()
         top.addWidget(page_title("Today"))
@@ -151,7 +155,7 @@ class TodayView(View):
             f"Overdue actions ({len(data.overdue)})",
             [
                 (
-                    f"{a.title} — {data.council_name(a.council)}, due {formats.short_date(a.due)}",
+                    f"{a.title}\n{data.council_name(a.council)} · due {formats.short_date(a.due)}",
                     ("action", a),
                 )
                 for a in data.overdue
@@ -167,8 +171,8 @@ class TodayView(View):
             f"Drafts to complete ({len(data.drafts)})",
             [
                 (
-                    f"{n.title} — {data.council_name(n.council)}, {formats.short_date(n.date)}"
-                    + (f": needs {', '.join(n.missing)}" if n.missing else ""),
+                    f"{n.title}\n{data.council_name(n.council)} · {formats.short_date(n.date)}"
+                    + (f" · needs {', '.join(n.missing)}" if n.missing else ""),
                     ("note", n.id),
                 )
                 for n in data.drafts
@@ -181,7 +185,7 @@ class TodayView(View):
             f"Notes due for review ({data.due_count})",
             [
                 (
-                    f"{n.title} — {data.council_name(n.council)}, {formats.short_date(n.date)}",
+                    f"{n.title}\n{data.council_name(n.council)} · {formats.short_date(n.date)}",
                     ("note", n.id),
                 )
                 for n in data.due_for_review
@@ -192,7 +196,7 @@ class TodayView(View):
 
     @staticmethod
     def _event_text(event: Event) -> str:
-        return f"{formats.short_date(event.on)}: {event.what} — {event.council_name}"
+        return f"{formats.short_date(event.on)}: {event.council_name}\n{event.what}"
 
     def _section(self, title: str, items: list[tuple[str, tuple[str, Any]]], empty: str) -> None:
         head = QTreeWidgetItem([title])
