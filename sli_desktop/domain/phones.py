@@ -10,6 +10,7 @@ kept after the number, RFC 3966 style ("+441213031111;ext=123"), which the libra
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Annotated
@@ -49,6 +50,13 @@ def read_phone(text: str) -> PhoneReading:
         typed = typed[4:].strip()
     if not typed:
         raise ValueError("is empty")
+    return _read(typed)
+
+
+@functools.lru_cache(maxsize=8192)
+def _read(typed: str) -> PhoneReading:
+    """Memoised: an address book repeats its switchboards, and the domain checks again each
+    number an import has just read (the library spends 80 µs on one)."""
     quick = quick_phone(typed, "GB")  # the common GB shapes, same answer (see fastpaths)
     if quick is not None:
         return PhoneReading(quick)

@@ -43,7 +43,7 @@ _UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _ESCAPED = {"n": "\n", "N": "\n"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Property:
     line: int
     group: str
@@ -174,8 +174,7 @@ def parse_property(line: int, text: str) -> Property | str:
             key, value = ("ENCODING" if key in _ENCODINGS else "TYPE"), key
         params.setdefault(key, []).append(value.strip().strip('"'))
     prop = Property(line, group, name.upper(), params, raw)
-    encoding = {v.upper() for v in params.get("ENCODING", [])}
-    if "QUOTED-PRINTABLE" in encoding:
+    if "ENCODING" in params and any(v.upper() == "QUOTED-PRINTABLE" for v in params["ENCODING"]):
         # 8-bit text with a CHARSET and no encoding was decoded with the whole file.
         prop.raw = _decode_qp(raw, params.get("CHARSET", [""])[0])
     return prop
