@@ -486,3 +486,21 @@ def test_a_row_that_cannot_be_imported_says_which_field_and_what_to_do(
         "public task, legitimate interests, consent, contract, legal obligation; nothing was "
         "imported (--skip-bad imports only the good rows)"
     )
+
+
+def test_a_vcard_exported_by_this_app_finds_its_contact_by_uid(
+    councils_vault: Vault, tmp_path: Path
+) -> None:
+    held = Contacts(councils_vault).add(name="Ann Lucas", emails=["ann@coventry.gov.uk"])
+    card = contacts_vcf([held]).replace("ann@coventry.gov.uk", "ann.lucas@coventry.gov.uk")
+    path = tmp_path / "ann.vcf"
+    path.write_text(card, encoding="utf-8")
+    preview = import_contacts(councils_vault, read_contacts(path))
+    [change] = preview.changes
+    assert (change.action, change.reason) == (
+        "update",
+        "the same contact, exported from this app; merged",
+    )
+    [ann] = Contacts(councils_vault).list()
+    assert ann.id == held.id
+    assert ann.emails == ["ann@coventry.gov.uk", "ann.lucas@coventry.gov.uk"]
