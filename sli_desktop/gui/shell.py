@@ -27,7 +27,7 @@ from ..vault.outbox import sync_status
 from ..vault.preferences import Preferences
 from ..vault.search import Hit
 from . import theme
-from .a11y import AccessibilityPolicy, announce_status
+from .a11y import AccessibilityPolicy, announce, announce_status
 from .dialogs.passphrase import PassphraseChange
 from .expiry_page import ExpiredPage
 from .idle import IdleWatcher, IndexMerger
@@ -284,6 +284,7 @@ class Shell(QMainWindow):
         self._set_unlocked_actions(False)
         self.unlock_page.prepare()
         self.unlock_page.ui.message.setText("Locked. Unlock to return to where you were.")
+        announce(self.unlock_page, "SLI Desktop is locked.")
         self.stack.setCurrentWidget(self.unlock_page)
         self._update_status()
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QWidget
 
 from ..platform import keyring_store
 from ..vault import identity
 from ..vault.errors import VaultError
 from ..vault.session import check_passphrase
+from .a11y import announce
 from .forms import Form
 from .session import VaultSession
 from .strength_meter import StrengthMeter
@@ -24,6 +25,9 @@ class UnlockPage(QWidget):
         self.ui.title.setObjectName("pageTitle")
         self.ui.unlockButton.clicked.connect(self.submit)
         self.ui.passphrase.returnPressed.connect(self.submit)
+        # Choose whether to remember, then unlock: the button is the last step (issue 22).
+        QWidget.setTabOrder(self.ui.passphrase, self.ui.remember)
+        QWidget.setTabOrder(self.ui.remember, self.ui.unlockButton)
 
     def prepare(self) -> None:
         self.ui.vaultLabel.setText(f"Vault: {self.session.path}")
@@ -34,6 +38,7 @@ class UnlockPage(QWidget):
     def show_message(self, text: str) -> None:
         self.ui.message.setProperty("role", "error")
         self.ui.message.setText(text)
+        announce(self.ui.message, text)
 
     def submit(self) -> None:
         passphrase = self.ui.passphrase.text()
@@ -101,6 +106,7 @@ class CreateVaultPage(QWidget):
     def _error(self, text: str) -> None:
         self.ui.message.setProperty("role", "error")
         self.ui.message.setText(text)
+        announce(self.ui.message, text)
 
 
 def _offer_keyring(remember: QCheckBox, available: bool) -> None:
@@ -121,7 +127,18 @@ def show_recovery_key(parent: QWidget, key: str) -> QMessageBox:
         "only now, and it opens the vault if you forget your passphrase."
     )
     box.setInformativeText(key)
-    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    selectable = (
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    box.setTextInteractionFlags(selectable)
+    # QMessageBox gives its informative text (the key) mouse selection only: by keyboard, Tab
+    # reaches it and Shift+arrows select it for Ctrl+C.
+    key_label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+    if isinstance(key_label, QLabel):
+        key_label.setTextInteractionFlags(selectable)
+        key_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        key_label.setAccessibleDescription("Recovery key")
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.button(QMessageBox.StandardButton.Ok).setText("I have written it down")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -482,3 +482,37 @@ def test_labels_keep_their_text_and_gain_their_caption(qtbot, demo_shell) -> Non
     assert iface.text(QAccessible.Text.Name) == labels[0].text()
     status = QAccessible.queryAccessibleInterface(demo_shell.status_sync)
     assert status.text(QAccessible.Text.Name) == demo_shell.status_sync.text() != ""
+
+
+def test_lock_save_and_refusals_are_announced(qtbot, demo_shell, monkeypatch) -> None:
+    heard: list[str] = []
+    real = QAccessible.updateAccessibility
+
+    def listen(event) -> None:
+        if event.type() == QAccessible.Event.Announcement:
+            heard.append(event.message())
+        real(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(listen))
+    demo_shell.open_quick_note()
+    dialog = demo_shell.quick_note
+    dialog.save()
+    assert heard and heard[-1] == dialog.ui.message.text() != "", "a refusal is spoken"
+    dialog.reject()
+    demo_shell.statusBar().showMessage("Saved the contact.")
+    assert heard[-1] == "Saved the contact."
+    demo_shell.lock()
+    assert heard[-1] == "SLI Desktop is locked."
+    demo_shell.unlock_page.submit()  # no passphrase typed
+    assert heard[-1] == "Type your passphrase to unlock."
+
+
+def test_the_recovery_key_can_be_selected_from_the_keyboard(qtbot, demo_shell) -> None:
+    from sli_desktop.gui.unlock_page import show_recovery_key
+
+    box = show_recovery_key(demo_shell, "ABCD-EFGH-IJKL")
+    label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+    assert label.text() == "ABCD-EFGH-IJKL"
+    assert label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByKeyboard
+    assert label.focusPolicy() & Qt.FocusPolicy.TabFocus
+    box.accept()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from ...domain import Record, ValidationError
 from ...vault.errors import VaultError
-from ..a11y import buttons_last, fit_text
+from ..a11y import announce, buttons_last, fit_text
 from ..forms import Form
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y")
@@ -136,6 +136,8 @@ class FormDialog(QDialog):
         message.style().unpolish(message)
         message.style().polish(message)
         message.setText(text)
+        if error:
+            announce(message, text)  # heard as well as seen (issue 22)
 
     def save_button(self) -> Any:
         return self.ui.buttons.button(QDialogButtonBox.StandardButton.Save)
