@@ -147,13 +147,19 @@ class SyncClient:
         )
         with self._link(url, token=None) as link:
             try:
-                response = link.send("POST", "/enroll", json=body.model_dump())
-            except SyncError as exc:
-                if "enrolment_id" not in str(exc):
-                    raise
-                # A server older than idempotent enrolment refuses the field: enrol without it.
-                older = body.model_dump(exclude={"enrolment_id"})
-                response = link.send("POST", "/enroll", json=older)
+                try:
+                    response = link.send("POST", "/enroll", json=body.model_dump())
+                except SyncError as exc:
+                    if "enrolment_id" not in str(exc):
+                        raise
+                    # A server older than idempotent enrolment refuses the field: without it.
+                    older = body.model_dump(exclude={"enrolment_id"})
+                    response = link.send("POST", "/enroll", json=older)
+            except (Unreachable, NotAnswering) as exc:
+                raise SyncError(
+                    f"{str(exc).split(';')[0]}; enrol again with the same code (it stays "
+                    "this vault's for 15 minutes once the server has taken it)"
+                ) from None
             done = parse(p.EnrollResponse, response)
         kept_in_keyring = bool(
             self.keystore
