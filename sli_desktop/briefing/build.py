@@ -258,6 +258,7 @@ def prepare_region(vault: Vault, which: Region, options: BriefingOptions) -> Dra
             notes=r.notes,
             engagements=r.engagements,
             min_concern=region.SECTION_MIN_CONCERN,
+            most=region.NOTES_PER_COUNCIL,
         )
         for r in rows
         if r.to_report

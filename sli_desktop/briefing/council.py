@@ -72,6 +72,8 @@ class CouncilFacts:
     metrics: list[Metric] = field(default_factory=list)
     metric_series: list[MetricSeries] = field(default_factory=list)
     withheld: int = 0
+    #: notes that qualified but were left for the council briefing (``most``)
+    not_shown: int = 0
     min_concern: ConcernLevel = ConcernLevel.NONE
     #: the council's single point of contact on the day of the briefing
     adviser: Coverage | None = None
@@ -149,11 +151,12 @@ def gather(
     notes: Sequence[Note] | None = None,
     engagements: Sequence[Engagement] | None = None,
     min_concern: ConcernLevel = ConcernLevel.NONE,
+    most: int | None = None,
 ) -> CouncilFacts:
     """``notes``: the council's shareable notes when the caller already has them (a regional
     briefing fetches a whole region's at once); they must reach back a year for the concern.
     ``engagements``: likewise. ``min_concern``: print only notes at this level or above (a
-    regional page per council)."""
+    regional page per council). ``most``: print at most this many, most serious first."""
     sources = BriefingSources(vault)
     code = the_council.gss_code
     everyone = sources.contacts(code)
@@ -164,13 +167,14 @@ def gather(
         window = today - CONCERN_WINDOW
         start = min(since, window) if since else None
         notes = sources.notes([code], start, ceiling)
-    shown = by_concern(
+    eligible = by_concern(
         [
             n
             for n in notes
             if (since is None or n.date >= since) and n.concern.rank >= min_concern.rank
         ]
     )
+    shown = eligible[:most] if most is not None else eligible
     concern, concern_notes = concern_of(notes, today)
     hidden = sources.hidden_note_ids([code], ceiling)
     actions = [a for a in sources.open_actions(code) if a.note_id not in hidden]
@@ -203,6 +207,7 @@ def gather(
         metric_series=series,
         withheld=sources.withheld([code], since, ceiling),
         min_concern=min_concern,
+        not_shown=len(eligible) - len(shown),
         adviser=cover.principal_adviser,
         assessments=list(Assessments(vault).latest(code).values()),
         cover=cover,
@@ -250,7 +255,8 @@ def profile(c: Council) -> str:
     if c.population:
         bits.append(f"population {c.population:,}")
     if c.political_control:
-        bits.append(f"{c.political_control} control")
+        control = c.political_control
+        bits.append(control if control.lower().endswith("control") else f"{control} control")
     return sec.text(", ".join(bits))
 
 
@@ -285,13 +291,14 @@ def summary(s: Sheet, f: CouncilFacts, today: date, since: date | None) -> Flowa
     if f.min_concern is not ConcernLevel.NONE:
         window = f"{f.min_concern.value} concern or above, {window}"
     nexts = f.upcoming[:3]
+    more = f"; {f.not_shown} more in the council briefing" if f.not_shown else ""
     rows = [
         ("Concern level", sec.concern_mark(f.concern)),
         ("Flags", flags(f.council, today)),
         ("Next", "<br/>".join(upcoming_line(u) for u in nexts) or "None planned"),
         ("Actions", actions),
         ("Covered by", covered_by(f.cover)),
-        ("Intelligence", f"{sec.plural(len(f.notes), 'note')} ({window})"),
+        ("Intelligence", f"{sec.plural(len(f.notes), 'note')} ({window})" + more),
     ]
     if f.withheld:
         rows.append(("Withheld", f"{sec.plural(f.withheld, 'note')} above this briefing's marking"))
@@ -469,7 +476,7 @@ def council_section(s: Sheet, f: CouncilFacts, today: date, since: date | None) 
         Paragraph(profile(f.council), s.small),
         Spacer(1, s.body_size * 0.4),
         summary(s, f, today, since),
-        *sec.section(s, "Key concerns", [key_concerns_table(s, f.key_concerns)]),
         *sec.section(s, "Key contacts", [sec.contacts_table(s, f.contacts)]),
-        *sec.section(s, "Intelligence", intelligence(s, f.notes)),
+        # Its key concerns in full, most serious first: the council briefing has the rest.
+        *sec.section(s, "Key concerns", intelligence(s, f.notes)),
     ]

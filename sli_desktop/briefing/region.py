@@ -47,6 +47,8 @@ OF_CONCERN = (ConcernLevel.SERIOUS, ConcernLevel.HIGH)
 #: A council's page in a regional briefing prints the notes that explain the concern; the
 #: council briefing has the rest.
 SECTION_MIN_CONCERN = ConcernLevel.MEDIUM
+#: ... at most this many of them, most serious first, so a region reads in a sitting.
+NOTES_PER_COUNCIL = 5
 #: The executive summary looks this far ahead for engagements and board meetings.
 LOOKAHEAD = timedelta(days=60)
 #: Changes of political control this recent are listed with their member peer support.

@@ -138,12 +138,16 @@ def grid(
     """A ruled table with a repeating header; cells are paragraph mark-up."""
     pad = max(2.5, s.body_size * 0.25)
     size = s.cell.fontSize
+    given = [CONTENT_WIDTH * w for w in widths]
     needs = [
-        max(typeset.widest_word(cell, size) for cell in [text(h), *(r[i] for r in rows)])
+        max(
+            typeset.widest_word(cell, size, given[i] - pad * 1.5)
+            for cell in [text(h), *(r[i] for r in rows)]
+        )
         + pad * 1.5
         for i, h in enumerate(header)
     ]
-    cols = typeset.balance([CONTENT_WIDTH * w for w in widths], needs)
+    cols = typeset.balance(given, needs)
     rooms = [c - pad * 1.5 for c in cols]
     data = [
         [

@@ -48,6 +48,15 @@ def hyphenate(word: str) -> Iterator[tuple[str, str]]:
     return _dictionary().iterate(word)  # type: ignore[no-any-return]
 
 
+#: No glyph of the briefing's faces is wider than this many ems: a word this short cannot be
+#: too wide, so it need not be measured (measuring every word of every note is slow).
+WIDEST_GLYPH = 1.05
+
+
+def could_exceed(word: str, size: float, room: float) -> bool:
+    return len(word) * size * WIDEST_GLYPH > room
+
+
 def width_of(word: str, size: float) -> float:
     """Measured in the bold face, the widest the briefing uses, so a break is never late."""
     plain = word.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
@@ -94,7 +103,7 @@ def break_word(word: str, size: float, room: float) -> list[str]:
 
 def fit(markup: str, size: float, room: float) -> str:
     """Paragraph mark-up whose over-wide words break only at natural points (``<br/>``)."""
-    if width_of(_MARKUP.sub("", markup), size) <= room:
+    if not could_exceed(markup, size, room) or width_of(_MARKUP.sub("", markup), size) <= room:
         return markup  # the common case: it all fits on one line
     out: list[str] = []
     for part in _MARKUP.split(markup):
@@ -102,7 +111,7 @@ def fit(markup: str, size: float, room: float) -> str:
             out.append(part)
             continue
         for word in _WORD.split(part):
-            if not word or word.isspace():
+            if not word or word.isspace() or not could_exceed(word, size, room):
                 out.append(word)
             else:
                 out.append("<br/>".join(break_word(word, size, room)))
@@ -119,13 +128,13 @@ def whole(value: str) -> str:
     return value.replace(" ", NBSP)
 
 
-def widest_word(markup: str, size: float) -> float:
+def widest_word(markup: str, size: float, room: float = 0.0) -> float:
     """The widest piece of ``markup`` that cannot move to a line of its own: a word, or the
-    widest natural piece of an address."""
+    widest natural piece of an address; words too short to exceed ``room`` count as 0."""
     plain = _MARKUP.sub(" ", markup)
     widest = 0.0
     for word in _WORD.split(plain):
-        if not word or word.isspace():
+        if not word or word.isspace() or not could_exceed(word, size, room):
             continue
         widest = max(widest, *(width_of(p.rstrip(NBSP), size) for p in natural_pieces(word)))
     return widest

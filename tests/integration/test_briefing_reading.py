@@ -421,3 +421,29 @@ def test_no_heading_is_stranded_at_the_foot_of_a_page(world: w.World, large: boo
 def test_a_large_print_summary_starts_on_page_one(world: w.World) -> None:
     first = flat(body(texts(brief_council(world.vault, w.BHAM, opts(large_print=True)))[0]))
     assert "Concern level Serious" in first
+
+
+def test_a_region_page_prints_the_five_most_serious_and_points_to_the_rest(
+    world: w.World,
+) -> None:
+    from sli_desktop.vault.notes import Notes
+
+    for n in range(7):
+        Notes(world.vault).add(
+            council=w.COV,
+            date=TODAY - timedelta(days=30 + n),
+            title=f"Coventry medium worry {n}",
+            concern="medium",
+            evidence=["Report"],
+        )
+    b = brief_region(world.vault, Region.WEST_MIDLANDS, opts())
+    everything = flat("\n".join(body(p) for p in texts(b)))
+    page = everything[everything.index("Coventry City Council Metropolitan") :]
+    assert "No overall control control" not in page
+    page = page[: page.index("Appendix")]
+    assert "Coventry reserves below minimum" in page  # high: first
+    printed = [n for n in range(7) if f"Coventry medium worry {n}" in page]
+    assert printed == [0, 1, 2, 3]  # the four newest medium ones
+    assert "3 more in the council briefing" in page
+    assert "Coventry medium worry 6" not in everything
+    assert not any(r.title == "Coventry medium worry 6" for r in b.contents if r.kind == "note")
