@@ -57,3 +57,23 @@ def test_a_push_covers_at_most_max_push_covers_ids() -> None:
     assert all(len(c) == p.MAX_COVERS for c in covered)
     assert covered[0][-1] == groups[0][-1].change_id  # the change id itself is always covered
     assert sum(map(len, covered)) <= p.MAX_PUSH_COVERS
+
+
+def test_a_merged_push_not_yet_received_is_covered_within_the_limits() -> None:
+    """The id of a record's last push that the server merged (SyncState.landed) goes first,
+    and still no change covers more than MAX_COVERS ids, nor a push more than
+    MAX_PUSH_COVERS."""
+    # Eleven groups of 909 rows fit one push (9,999 ids); with the landed id each they do not.
+    rows = p.MAX_PUSH_COVERS // 11
+    groups = [_group(rows) for _ in range(14)]
+    assert client._batch_size(groups, p.MAX_PUSH_CHANGES) == 11
+    landed = {("note", g[-1].record_id): str(uuid.uuid4()) for g in groups}
+    size = client._batch_size(groups, p.MAX_PUSH_CHANGES, landed)
+    covered = [client._covered(g, landed[("note", g[-1].record_id)]) for g in groups[:size]]
+    assert all(len(c) <= p.MAX_COVERS for c in covered)
+    assert sum(map(len, covered)) <= p.MAX_PUSH_COVERS
+    first = groups[0]
+    assert covered[0][0] == landed[("note", first[-1].record_id)]
+    assert covered[0][-1] == first[-1].change_id
+    small = _group(3)
+    assert client._covered(small, "earlier") == ["earlier", *(r.change_id for r in small)]
