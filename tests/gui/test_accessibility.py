@@ -516,3 +516,17 @@ def test_the_recovery_key_can_be_selected_from_the_keyboard(qtbot, demo_shell) -
     assert label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByKeyboard
     assert label.focusPolicy() & Qt.FocusPolicy.TabFocus
     box.accept()
+
+
+def test_the_conflict_editor_takes_tab_as_next_field_and_marks_more_than_colour(
+    qtbot, demo_shell
+) -> None:
+    from sli_desktop.gui.views.conflicts import MINE_MARK, THEIRS_MARK, diff_html
+
+    view = demo_shell.workspace.go("conflicts")
+    assert view.merged.tabChangesFocus(), "Tab leaves the merged text; it types no tab"
+    left, right = diff_html("The budget gap is £12m.", "The budget gap is £18m.")
+    for side, mark in ((left, MINE_MARK), (right, THEIRS_MARK)):
+        assert mark in side and "bold" in mark and "underline" in mark
+        colours = dict(re.findall(r"(background|color):\s*(#[0-9a-f]{6})", mark))
+        assert ratio(colours["color"], colours["background"]) >= TEXT_MINIMUM

@@ -30,8 +30,11 @@ from ...vault.syncstate import StoredConflict, SyncState
 from .base import View, page_title
 
 _TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
-MINE_MARK = "background:#ffd6d6"
-THEIRS_MARK = "background:#d6f5d6"
+#: Words that differ: tinted, and also bold and underlined so colour is not the only sign; the
+#: text colour is set with the tint so it reads on a dark theme too (issue 22).
+MINE_MARK = "background:#ffd6d6; color:#0b0c0c; font-weight:bold; text-decoration:underline"
+THEIRS_MARK = "background:#d6f5d6; color:#0b0c0c; font-weight:bold; text-decoration:underline"
+DIFF_HINT = "Words that differ from the other version are bold and underlined"
 
 
 def as_text(value: Any) -> str:
@@ -79,8 +82,10 @@ class ConflictsView(View):
         self.field.currentTextChanged.connect(lambda _t: self._show_field())
         self.mine = QTextBrowser()
         self.mine.setAccessibleName("My version")
+        self.mine.setAccessibleDescription(DIFF_HINT)
         self.theirs = QTextBrowser()
         self.theirs.setAccessibleName("Their version")
+        self.theirs.setAccessibleDescription(DIFF_HINT)
         self.merged = QPlainTextEdit()
         self.merged.setAccessibleName("Merged version")
         self.merged.textChanged.connect(self._merged_edited)
