@@ -154,7 +154,7 @@ def test_a_lost_enrolment_answer_is_asked_for_again(
     code = storage.add_user("carol", "adviser", ["London"])
     carol = make_device(tmp_path, "carol")
     proxy.fault("/v1/enroll", "after")
-    with pytest.raises(SyncError, match="cannot reach .*; enrol again with the same code"):
+    with pytest.raises(SyncError, match=r"cannot reach .*; enrol again with the same code"):
         carol.client().enroll(proxy.url, code, "carol-laptop")
     done = carol.client().enroll(proxy.url, code, "carol-laptop")
     devices = [d for d in storage.list_devices() if d["user"] == "carol"]
