@@ -253,6 +253,8 @@ def _row(cells: list[str], used: list[tuple[int, str, str, str]]) -> ContactRow:
             draft.emails.extend((label, v) for v in _emails(value))
         elif kind == "phone":
             draft.phones.extend((label, v) for v in _phones(value))
+            if "fax" in label.lower():
+                draft.notices.append(f"kept as a phone: {label} {value!r} is a fax number")
         elif kind in _PARTS:
             parts[_PARTS[kind]] = value
         elif kind == "name":

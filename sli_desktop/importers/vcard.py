@@ -337,6 +337,8 @@ def _card_to_row(card: Card) -> ContactRow:
             value = prop.text().strip()
             if value:
                 draft.phones.append((prop.label, value))
+                if "FAX" in prop.types():
+                    draft.notices.append(f"kept as a phone: {prop.label} {value!r} is a fax number")
         elif name == "X-SLI-COUNCIL":
             draft.council = (prop.label, prop.text().strip())
         elif name == "X-SLI-LAWFUL-BASIS":

@@ -34,6 +34,7 @@ EXPECTED: dict[str, list[tuple[int, str, str, str, list[str], list[str], list[st
             ["zoe.oconnor@birmingham.gov.uk"],
             ["+441213031112", "+441213031111;ext=2234", "+447700900123"],
             [
+                "kept as a phone: Business Fax '0121 303 1112' is a fax number",
                 "not imported: Business Street 'Council House', Business City 'Birmingham', "
                 "Business Postal Code 'B1 1BB', Business Country/Region 'United Kingdom' "
                 f"({ADDRESSES})",
@@ -192,6 +193,7 @@ EXPECTED: dict[str, list[tuple[int, str, str, str, list[str], list[str], list[st
             ["sian.evans@birmingham.gov.uk"],
             ["+447700900321", "+441214640001"],
             [
+                "kept as a phone: TEL (line 6) '0121 464 0001' is a fax number",
                 "not imported: NOTE (line 10) 'Line one\\nLine two is long and continues here' "
                 "(the app keeps no notes on contacts)",
                 "not imported: PHOTO (line 12) (the app keeps no photos)",
