@@ -31,6 +31,7 @@ from .a11y import AccessibilityPolicy, announce, announce_status
 from .dialogs.passphrase import PassphraseChange
 from .expiry_page import ExpiredPage
 from .idle import IdleWatcher, IndexMerger
+from .keyboard import with_mnemonics
 from .quick_note import DRAFT, QuickNoteDialog
 from .register_import import RegisterImport
 from .screen_lock import ScreenLockWatcher
@@ -182,9 +183,11 @@ class Shell(QMainWindow):
         from .workspace import NAVIGATION
 
         # Today is Ctrl+0, the views after it Ctrl+1 to Ctrl+9 (Councils keeps Ctrl+1).
-        for number, (key, label) in enumerate(NAVIGATION):
+        # Each view also has an Alt letter in this menu, so views past Ctrl+9 have a key too.
+        texts = with_mnemonics([label for _key, label in NAVIGATION], taken="s")  # &Search…
+        for number, ((key, _label), text) in enumerate(zip(NAVIGATION, texts, strict=True)):
             shortcut = f"Ctrl+{number}" if number <= 9 else None
-            go_menu.addAction(self._action(label, shortcut, lambda _=False, k=key: self.go(k)))
+            go_menu.addAction(self._action(text, shortcut, lambda _=False, k=key: self.go(k)))
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About SLI Desktop", None, self.about))
         self._set_unlocked_actions(False)

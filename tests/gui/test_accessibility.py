@@ -530,3 +530,18 @@ def test_the_conflict_editor_takes_tab_as_next_field_and_marks_more_than_colour(
         assert mark in side and "bold" in mark and "underline" in mark
         colours = dict(re.findall(r"(background|color):\s*(#[0-9a-f]{6})", mark))
         assert ratio(colours["color"], colours["background"]) >= TEXT_MINIMUM
+
+
+def test_every_view_has_a_key_in_the_go_menu(qtbot, demo_shell) -> None:
+    from sli_desktop.gui.keyboard import with_mnemonics
+
+    assert with_mnemonics(["Sync", "Sync conflicts", "R&D"]) == [
+        "&Sync",
+        "Sync &conflicts",
+        "&R&&D",
+    ]
+    go = demo_shell.menuBar().actions()[2].menu()
+    letters = [mnemonic(a.text()) for a in go.actions() if not a.isSeparator()]
+    assert None not in letters and len(set(letters)) == len(letters), letters
+    views = demo_shell.workspace.nav.count()
+    assert len([a for a in go.actions() if a.text() != "&Search…"]) == views
