@@ -16,7 +16,6 @@ platform, chosen by ``screen_lock_watcher`` at start-up:
 from __future__ import annotations
 
 from PySide6.QtCore import SLOT, QObject, Signal, Slot
-from PySide6.QtDBus import QDBusConnection
 from PySide6.QtWidgets import QWidget
 
 from ..platform import kind
@@ -46,6 +45,9 @@ class DBusScreenLock(ScreenLock):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Imported here: Qt's D-Bus module is Linux's business, not a Windows or Mac build's.
+        from PySide6.QtDBus import QDBusConnection
+
         bus = QDBusConnection.sessionBus()
         if not bus.isConnected():
             return

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sli_desktop.platform.keyring_store import remember_label, store_name, unavailable
 from sli_desktop.vault.keystore import MemoryKeyStore
-from tests.sli_process import run_sli
 
 
 def test_the_unlock_page_names_the_store(make_shell, councils_vault, vault_path: Path) -> None:
@@ -25,7 +26,10 @@ def test_without_a_store_the_page_says_which_is_missing(make_shell, tmp_path: Pa
     assert not box.isEnabled() and box.toolTip() == unavailable()
 
 
-def test_the_command_line_names_the_store(tmp_path: Path) -> None:
-    done = run_sli(tmp_path / "vault.sli", "vault", "--help")
-    assert f"keep the key in {store_name()}" in done.out
-    assert "OS keyring" not in done.out
+def test_the_command_line_names_the_store(capsys: pytest.CaptureFixture[str]) -> None:
+    from sli_desktop.cli.app import main
+
+    assert main(["vault", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert f"keep the key in {store_name()}" in out
+    assert "OS keyring" not in out

@@ -367,6 +367,7 @@ def test_macos_keeps_the_vault_in_application_support(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))  # what ~ means when this runs on Windows
     for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):  # a Mac has none
         monkeypatch.delenv(name, raising=False)
     where = locations.for_platform("darwin")
