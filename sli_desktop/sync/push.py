@@ -92,7 +92,7 @@ class Pusher:
         ordered = sorted(
             (g for g in groups.values() if not _is_draft(g[-1])), key=lambda g: g[-1].seq
         )
-        landed = self.state.landed() if ordered else {}
+        landed: dict[tuple[str, str], str] = self.state.landed() if ordered else {}
         resolved = self.state.resolutions_to_push()
         total, done = len(ordered), 0
         self.progress("push", 0, total)
@@ -117,7 +117,7 @@ class Pusher:
             answer = parse(p.PushResponse, response)
             if len(answer.results) != len(changes):
                 raise SyncError("the server answered a push with the wrong number of results")
-            self._record(batch, answer, request, done_)
+            self._record(batch, answer, request, done_, landed)
             resolved = resolved[len(request.resolved) :]
             done += len(batch)
             self.progress("push", done, total)
@@ -130,8 +130,10 @@ class Pusher:
         answer: p.PushResponse,
         request: p.PushRequest,
         done: Pushed,
+        landed_before: dict[tuple[str, str], str],
     ) -> None:
-        """One push's answer, in one transaction: revisions, acknowledgements, refusals."""
+        """One push's answer, in one transaction: revisions, acknowledgements, refusals.
+        ``landed_before``: SyncState.landed as the push began, updated here."""
         with self.vault.transaction():
             revs: list[tuple[str, str, int]] = []
             acknowledged: list[int] = []
@@ -158,10 +160,12 @@ class Pusher:
                     # the pull that follows brings or misses.
                     revs.append((last.kind, last.record_id, result.rev))
                     done.records.add((last.kind, last.record_id))
-                    if result.status == "applied":  # stored exactly as this device holds it
-                        caught_up.append((last.kind, last.record_id))
-                    else:
+                    key = (last.kind, last.record_id)
+                    if result.status != "applied":
                         landed.append((last.kind, last.record_id, last.change_id))
+                        landed_before[key] = last.change_id
+                    elif landed_before.pop(key, None) is not None:
+                        caught_up.append(key)  # stored exactly as this device holds it
                 acknowledged.extend(r.seq for r in group)
             self.state.set_revs(revs)  # one statement each for the batch, not per change
             self.state.set_landed(landed)
