@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit, QWidget
 
 from ..domain import ConcernLevel, Marking, Note, NoteSource, ValidationError
+from ..domain.plain import plain
 from ..vault.councils import Councils
 from ..vault.drafts import Drafts
 from ..vault.notes import Notes
@@ -31,6 +32,22 @@ _FIELD_WIDGETS = {
     "marking": "marking",
     "date": "date",
     "council_aware_on": "councilAware",
+}
+
+
+#: The form's labels, for refusals that name the field to fix.
+_FIELD_LABELS = {
+    "council": "Council",
+    "title": "Title",
+    "body": "Note",
+    "themes": "Themes",
+    "evidence": "Evidence",
+    "concern": "Concern",
+    "source": "Source",
+    "marking": "Marking",
+    "date": "Date",
+    "review_by": "Review by",
+    "council_aware_on": "Council aware on",
 }
 
 
@@ -128,11 +145,12 @@ class NoteDialog(FormDialog):
         return True
 
     def refuse(self, exc: ValidationError) -> None:
+        """One sentence in the form's words that says what to do (domain/plain.py)."""
+        label = _FIELD_LABELS.get(exc.field, exc.field.replace("_", " ").capitalize())
+        self.show_message(plain("note", label, exc.message))
         if exc.field == "review_by":
-            self.show_message(f"Review by {exc.message}.")
             self.review_by.setFocus()
             return
-        self.show_message(str(exc))
         getattr(self.ui, _FIELD_WIDGETS.get(exc.field, "title")).setFocus()
 
 

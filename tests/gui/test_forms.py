@@ -175,7 +175,7 @@ def test_edit_a_note_from_the_notes_view_twice(qtbot, shell) -> None:
     _retype(qtbot, dialog.ui.date, "31/02/2026")
     _save(qtbot, dialog)
     assert dialog.isVisible()
-    assert dialog.ui.message.text() == "date: is not a valid date (use YYYY-MM-DD)"
+    assert dialog.ui.message.text() == "Date: type a date such as 31/12/2026 or 2026-12-31."
     assert _has_focus(dialog.ui.date)
     _retype(qtbot, dialog.ui.date, "6/1/2026")
     _retype(qtbot, dialog.ui.title, "Budget gap widening")
@@ -201,7 +201,7 @@ def test_edit_a_note_from_the_notes_view_twice(qtbot, shell) -> None:
     qtbot.keyClicks(dialog.ui.concern, "h")
     assert dialog.ui.concern.currentText() == "high"
     _save(qtbot, dialog)
-    assert dialog.ui.message.text().startswith("evidence:")
+    assert dialog.ui.message.text().startswith("Evidence: a high concern must cite")
     assert _has_focus(dialog.ui.evidence)
     qtbot.keyClicks(dialog.ui.evidence, "Q3 budget monitoring report")
     _save(qtbot, dialog)
@@ -270,11 +270,14 @@ def test_new_contact_from_the_council_page_and_the_contacts_view(qtbot, shell) -
     qtbot.keyClicks(dialog.ui.lawfulBasis, "c")
     _save(qtbot, dialog)
     message = dialog.ui.message.text()
-    assert message.startswith("Emails: 'asha@birmingham' is not a valid email address"), message
+    assert message.startswith("Emails: “asha@birmingham” is not an email address;"), message
     assert _has_focus(dialog.ui.emails)
     _retype(qtbot, dialog.ui.emails, "asha.patel@birmingham.gov.uk")
     _save(qtbot, dialog)
-    assert dialog.ui.message.text() == "Phones: '0121 zz' is not a valid phone number."
+    assert dialog.ui.message.text() == (
+        "Phones: “0121 zz” is not a phone number; type it as, for example, 0121 303 1111 or "
+        "+44 121 303 1111."
+    )
     assert _has_focus(dialog.ui.phones)
     _retype(qtbot, dialog.ui.phones, "0121 303 9944")
     _save(qtbot, dialog)
@@ -306,7 +309,7 @@ def test_a_contact_needs_a_name_and_a_council_that_exists(qtbot, shell) -> None:
     qtbot.mouseClick(view.new_button, LEFT)
     dialog = _opened(qtbot, view, ContactDialog)
     _save(qtbot, dialog)
-    assert dialog.ui.message.text() == "Name: must not be empty."
+    assert dialog.ui.message.text() == "Give the contact's name."
     assert _has_focus(dialog.ui.name)
     qtbot.keyClicks(dialog.ui.name, "Nobody")
     _retype(qtbot, dialog.ui.council, "Atlantis")
@@ -359,7 +362,9 @@ def test_new_peer_challenge_with_a_team_then_change_the_team(qtbot, shell) -> No
     _retype(qtbot, team.ui.peerCouncil, "X123")
     team.ui.peerCouncil.completer().popup().hide()
     qtbot.mouseClick(team.ui.addPeer, LEFT)
-    assert dialog.ui.message.text() == "Works at: must be a GSS code such as E08000025."
+    assert dialog.ui.message.text() == (
+        "Works at: choose a council from the list, or type its GSS code (E08000025)."
+    )
     assert _has_focus(team.ui.peerCouncil)
     _pick_council(qtbot, team.ui.peerCouncil, "cannock")
     qtbot.keyClick(team.ui.peerName, Qt.Key.Key_Return)
@@ -460,7 +465,9 @@ def test_new_peer_challenge_from_the_council_page(qtbot, shell) -> None:
     assert dialog.ui.kind.currentData() == "childrens"
     _retype(qtbot, dialog.ui.end, "2026-12-01")
     _save(qtbot, dialog)
-    assert dialog.ui.message.text() == "On-site start: is required when an end date is given."
+    assert dialog.ui.message.text() == (
+        "Fill in “On-site start”: it is needed when an end date is given."
+    )
     _retype(qtbot, dialog.ui.start, "2026-12-03")
     _save(qtbot, dialog)
     assert (
@@ -492,7 +499,7 @@ def test_actions_from_a_note_and_a_challenge_lead_back_to_them(qtbot, shell) -> 
     qtbot.keyClicks(dialog.ui.owner, "Me")
     qtbot.keyClicks(dialog.ui.due, "next week")
     _save(qtbot, dialog)
-    assert dialog.ui.message.text() == "Due date: is not a valid date (use YYYY-MM-DD)."
+    assert dialog.ui.message.text() == "Due date: type a date such as 31/12/2026 or 2026-12-31."
     assert _has_focus(dialog.ui.due)
     _retype(qtbot, dialog.ui.due, "31/12/2030")
     qtbot.keyClick(dialog.ui.due, Qt.Key.Key_Return)
@@ -536,7 +543,7 @@ def test_new_action_from_the_actions_view_and_the_council_page(qtbot, shell) -> 
     dialog = _opened(qtbot, view, ActionDialog)
     assert not dialog.ui.link.isVisible()
     _save(qtbot, dialog)
-    assert dialog.ui.message.text() == "Action: must not be empty."
+    assert dialog.ui.message.text() == "Say what the action is."
     assert _has_focus(dialog.ui.title)
     qtbot.keyClicks(dialog.ui.title, "Circulate the regional briefing")
     _save(qtbot, dialog)
@@ -553,7 +560,7 @@ def test_new_action_from_the_actions_view_and_the_council_page(qtbot, shell) -> 
     _save(qtbot, dialog)
     _closed(qtbot, dialog)
     assert [a.title for a in page.actions_model.rows] == ["Check the MTFS refresh"]
-    assert "Check the MTFS refresh (due 2020-01-01)" in _overview(page)["Overdue actions"]
+    assert "Check the MTFS refresh (due 1 Jan 2020)" in _overview(page)["Overdue actions"]
     (plain,) = [a for a in Actions(vault).list() if a.council == BIRMINGHAM]
 
     # An action with no note or challenge opens its council's Actions tab.
@@ -576,7 +583,7 @@ def test_council_details_update_the_flags(qtbot, shell) -> None:
     qtbot.keyClicks(dialog.ui.controlChangedOn, "7 May 2026x")
     _save(qtbot, dialog)
     assert dialog.ui.message.text() == (
-        "Change of control date: is not a valid date (use YYYY-MM-DD)."
+        "Change of control date: type a date such as 31/12/2026 or 2026-12-31."
     )
     _retype(qtbot, dialog.ui.controlChangedOn, "7 May 2026")
     qtbot.keyClicks(dialog.ui.boardSince, "2025-01-01")
@@ -595,8 +602,8 @@ def test_council_details_update_the_flags(qtbot, shell) -> None:
     assert council.control_changed_on == date(2026, 5, 7)
     assert council.improvement_board and council.improvement_board_since == date(2025, 1, 1)
     assert _flags(page) == [
-        "Improvement Board since 2025-01-01",
-        "Change of political control 2026-05-07",
+        "Improvement Board since 1 Jan 2025",
+        "Change of political control 7 May 2026",
     ]
     entry = [e for e in AuditLog(vault).for_record(council.id) if e.action == "edit"][-1]
     assert "improvement_board_since" in entry.detail

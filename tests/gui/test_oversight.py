@@ -221,7 +221,7 @@ def test_council_page_records_a_board_its_terms_and_ready_state(
     dialog.ui.endorsementOn.clear()
     qtbot.keyClicks(dialog.ui.endorsementOn, "31/2/2026")
     qtbot.mouseClick(dialog.save_button(), LEFT)
-    assert "not a valid date" in dialog.ui.message.text() and dialog.isVisible()
+    assert "type a date such as 31/12/2026" in dialog.ui.message.text() and dialog.isVisible()
     dialog.ui.endorsementOn.clear()
     qtbot.keyClicks(dialog.ui.endorsementOn, today.isoformat())
     qtbot.mouseClick(dialog.save_button(), LEFT)

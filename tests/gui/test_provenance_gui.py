@@ -87,7 +87,7 @@ def test_a_quick_note_without_its_evidence_is_saved_only_as_a_draft(
     qtbot.keyClicks(dialog.ui.title, "Kept longer")
     qtbot.keyClicks(dialog.review_by, "soon")
     qtbot.mouseClick(dialog.save_button(), Qt.MouseButton.LeftButton)
-    assert dialog.ui.message.text() == "Review by is not a valid date (use YYYY-MM-DD)."
+    assert dialog.ui.message.text() == "Review by: type a date such as 31/12/2026 or 2026-12-31."
     assert dialog.focusWidget() is dialog.review_by
     dialog.review_by.clear()
     qtbot.keyClicks(dialog.review_by, "31/12/2027")

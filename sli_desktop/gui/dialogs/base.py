@@ -14,6 +14,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from ...domain import Record, ValidationError
+from ...domain.plain import plain
 from ...vault.errors import VaultError
 from ..a11y import announce, buttons_last, fit_text
 from ..forms import Form
@@ -39,13 +40,17 @@ def date_text(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def describe(exc: ValidationError, labels: Mapping[str, str]) -> tuple[str, str]:
+def describe(exc: ValidationError, labels: Mapping[str, str], kind: str = "") -> tuple[str, str]:
     """The refusal as one sentence in the form's words, and the field it is about.
 
-    A rule about the whole record names its fields in the message (``improvement_board_since
-    is set but…``); the first one named is the field to fix."""
+    A refusal of one field says what to do, naming the field as the form labels it ("Give
+    the note a title.": domain/plain.py; ``kind`` is the record the form is for). A rule
+    about the whole record names its fields in the message (``improvement_board_since is set
+    but…``); the first one named is the field to fix."""
     field = exc.field.split(".")[0]
     message = exc.message
+    if field in labels and not message.startswith(field):
+        return plain(kind, labels[field], message), field
     if field not in labels:
         named = [(m.start(), n) for n in labels if (m := re.search(rf"\b{n}\b", message))]
         if named:
@@ -122,7 +127,8 @@ class FormDialog(QDialog):
         self.reject()
 
     def refuse(self, exc: ValidationError) -> None:
-        text, field = describe(exc, {k: label for k, (_w, label) in self.FIELDS.items()})
+        labels = {k: label for k, (_w, label) in self.FIELDS.items()}
+        text, field = describe(exc, labels, self.KIND)
         self.show_message(text)
         self.focus_field(field)
 

@@ -116,7 +116,8 @@ class TeamEditor(QWidget):
         try:
             peer = validated(Peer, data)
         except ValidationError as exc:
-            text, field = describe(exc, {k: label for k, (_w, label) in _PEER_FIELDS.items()})
+            labels = {k: label for k, (_w, label) in _PEER_FIELDS.items()}
+            text, field = describe(exc, labels, "peer")
             self.problem.emit(text)
             getattr(self.ui, _PEER_FIELDS.get(field, ("peerName", ""))[0]).setFocus()
             return False
