@@ -72,7 +72,7 @@ check-platforms: $(STAMP)
 	$(BIN)/python packaging/check_platforms.py
 
 ## icons: the Windows .ico and macOS .icns, drawn from the SVG (the platform builds run this)
-icons: $(PACKAGE_STAMP)
+icons: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/make_icons.py
 
 clean:
