@@ -66,9 +66,9 @@ class SyncRunner(QObject):
             if result.conflicts:
                 line += " to settle in Sync conflicts"
             if result.rejected:
-                line += (
-                    f"; the server refused {plural(result.rejected, 'change')}, kept here unsent: "
-                )
+                # Each refusal says what became of its edit: kept here, or gone with a note
+                # disposed of on another device (sync/push.py, Refusal.describe).
+                line += f"; the server refused {plural(result.rejected, 'change')}: "
                 line += "; ".join(r.describe() for r in result.refusals)
             if result.held:
                 line += (

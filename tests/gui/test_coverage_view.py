@@ -299,8 +299,9 @@ def test_synced_coverage_reaches_the_advisers_window_and_a_refusal_is_reported(
     qtbot.mouseClick(sync_view.sync_button, LEFT)
     qtbot.waitUntil(lambda: sync_view.result.text().startswith("Pushed"))
     assert (
-        f"the server refused 1 change(s), kept here unsent: coverage {mine.assignment.id[:8]}: "
-        "only a coordinator or an admin may change who covers what"
+        f"the server refused 1 change: coverage {mine.assignment.id[:8]}: "
+        "only a coordinator or an admin may change who covers what; the edit stays on this "
+        "device"
     ) in sync_view.result.text()
 
     view = shell.workspace.go("who-covers")
