@@ -545,3 +545,10 @@ def test_every_view_has_a_key_in_the_go_menu(qtbot, demo_shell) -> None:
     assert None not in letters and len(set(letters)) == len(letters), letters
     views = demo_shell.workspace.nav.count()
     assert len([a for a in go.actions() if a.text() != "&Search…"]) == views
+
+
+def test_the_briefing_form_comes_before_its_preview(qtbot, demo_shell) -> None:
+    view = demo_shell.workspace.go("briefings")
+    demo_shell.workspace.nav.setFocus()
+    order = tab_round(qtbot, demo_shell, "Briefings")
+    assert order.index(view.preview) > order.index(view.generate_button)

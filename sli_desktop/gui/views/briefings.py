@@ -124,7 +124,8 @@ class BriefingsView(View):
         side.addWidget(self.status)
         side.addStretch()
         self.document = QPdfDocument(self)
-        self.preview = QPdfView(self)
+        # Parented by the layout below, after the form, so Tab reaches the form first.
+        self.preview = QPdfView()
         self.preview.setAccessibleName("Briefing preview")
         self.preview.setDocument(self.document)
         self.preview.setPageMode(QPdfView.PageMode.MultiPage)
