@@ -84,7 +84,8 @@ def read_release(path: Path, all_nations: bool = False) -> Release:
         raise ImportProblem(path, f"is not valid CSV ({exc})", 1) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ImportProblem(path, f"missing required column(s): {', '.join(missing)}", 1)
+        columns = "column" if len(missing) == 1 else "columns"
+        raise ImportProblem(path, f"missing required {columns}: {', '.join(missing)}", 1)
     councils: list[Council] = []
     ended: list[tuple[dict[str, str], int]] = []
     regions: dict[str, Region] = {}

@@ -90,3 +90,23 @@ def test_settings_change_who_i_am_and_offer_the_servers_name(
     qtbot.mouseClick(panel.save_button, LEFT)
     assert panel.message.text().startswith("Enter your name as colleagues know it")
     assert vault.identity.name == "Asha Patel"
+
+
+def test_a_vault_signed_with_the_login_name_asks_for_a_name(
+    qtbot, make_shell, tmp_path: Path
+) -> None:
+    from sli_desktop.vault.keys import KdfParams
+    from sli_desktop.vault.session import create_vault
+
+    path = tmp_path / "old.sli"
+    login = getpass.getuser()
+    create_vault(path, PASSPHRASE, owner=login, kdf=KdfParams.fast_for_tests()).vault.close()
+    shell = make_shell(path)
+    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
+    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: shell.workspace is not None)
+    view = shell.workspace.go("settings")
+    view.refresh()
+    said = view.identity.message.text()
+    assert said.startswith("This vault still signs your work with the computer's login name")
+    assert login not in said

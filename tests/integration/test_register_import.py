@@ -473,7 +473,7 @@ def test_cli_import_keeps_accents_whatever_the_encoding(
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01", "bad.csv: is a binary file, not text"),
         (
             b"local-authority-code,official-name,gss-code\nBIR,Birmingham,E08000025\n",
-            "bad.csv, line 1: missing required column(s): nice-name, nation, region, "
+            "bad.csv, line 1: missing required columns: nice-name, nation, region, "
             "local-authority-type, current-authority, alt-names",
         ),
     ],

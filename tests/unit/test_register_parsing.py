@@ -176,7 +176,7 @@ def test_optional_columns_may_be_absent(tmp_path: Path) -> None:
 def test_a_missing_required_column_is_named(tmp_path: Path, column: str) -> None:
     header = [h for h in HEADER if h != column]
     error = problem(write(tmp_path, csv_text([row()], header)))
-    assert str(error) == f"register.csv, line 1: missing required column(s): {column}"
+    assert str(error) == f"register.csv, line 1: missing required column: {column}"
 
 
 def _lines(*rows: dict[str, str]) -> list[str]:

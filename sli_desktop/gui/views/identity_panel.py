@@ -4,6 +4,8 @@ sync server holds for this user is offered when it differs."""
 
 from __future__ import annotations
 
+import getpass
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -79,6 +81,12 @@ class IdentityPanel(QWidget):
         )
         self.server.setVisible(differs)
         self.use_server.setVisible(differs)
+        if me.name == _login():  # a vault made before it asked, or by a script
+            self.message.setProperty("role", "error")
+            self.message.setText(
+                "This vault still signs your work with the computer's login name: enter your "
+                "name as colleagues know it, and your role, then Save."
+            )
 
     def use_server_identity(self) -> None:
         server = self._server_identity()
@@ -100,3 +108,11 @@ class IdentityPanel(QWidget):
         self.message.setText(f"Saved: what you prepare and write from now on says {me.signature}.")
         self.refresh()
         self.changed.emit(me.signature)
+
+
+def _login() -> str:
+    """The computer's login name, to notice a vault that still carries it (never shown)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name to be had: nothing to compare
+        return ""
