@@ -148,12 +148,14 @@ def test_a_conflict_is_decided_once_whatever_the_loser_misses(
 
 
 # -- 2. a lost enrolment answer ---------------------------------------------------------------
+@pytest.mark.parametrize("cut", ["after", "reset", "before", "mid"])
 def test_a_lost_enrolment_answer_is_asked_for_again(
-    tmp_path: Path, storage: Storage, proxy: FaultProxy
+    tmp_path: Path, storage: Storage, proxy: FaultProxy, cut: str
 ) -> None:
+    """Cut after the server enrolled the device (the answer lost), or before it could."""
     code = storage.add_user("carol", "adviser", ["London"])
     carol = make_device(tmp_path, "carol")
-    proxy.fault("/v1/enroll", "after")
+    proxy.fault("/v1/enroll", cut)
     with pytest.raises(SyncError, match=r"cannot reach .*; enrol again with the same code"):
         carol.client().enroll(proxy.url, code, "carol-laptop")
     done = carol.client().enroll(proxy.url, code, "carol-laptop")
