@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from ..importers.register import read_register
+from ..importers.register import read_release
 from ..sync.protocol import ROLES
 from .context import Context, UsageError
 from .output import emit_json, say, table
@@ -144,7 +144,8 @@ def import_councils(ctx: Context) -> None:
     path = Path(ctx.args.file)
     if not path.is_file():
         raise UsageError(f"{path} does not exist")
-    councils = read_register(path)
+    # Councils that have ended too, so every device learns they are abolished.
+    councils = read_release(path).councils
     storage = _storage(ctx)
     try:
         changed = storage.import_councils(c.to_json() for c in councils)

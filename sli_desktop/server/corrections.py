@@ -37,4 +37,7 @@ def register_payload(new: dict[str, Any], old: dict[str, Any] | None) -> dict[st
         return new
     corrected = set(old.get("corrected") or [])
     kept = {k: v for k, v in new.items() if k in REGISTER_FIELDS and k not in corrected}
+    if old.get("ended_on") and not new.get("ended_on"):
+        # An older file still lists a council that has ended: it stays abolished.
+        kept = {k: v for k, v in kept.items() if k not in ("ended_on", "replaced_by")}
     return {**old, **kept, **{k: new[k] for k in ("id",) if k in new}}

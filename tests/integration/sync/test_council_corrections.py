@@ -86,3 +86,22 @@ def test_only_a_coordinator_corrects_the_register(
     got = _council(other)
     assert got.region is Region.WEST_MIDLANDS and got.corrected == []
     assert got.political_control == "Green"
+
+
+def test_an_abolition_on_the_server_reaches_devices_and_an_older_file_keeps_it(
+    tmp_path: Path, storage: Storage, server: BackgroundServer
+) -> None:
+    from datetime import date
+
+    adviser = enrolled(tmp_path, storage, server, "adam", regions=("West Midlands",))
+    adviser.sync()
+    current = [p for p in register_payloads() if p["gss_code"] == BHAM]
+    ended = [{**current[0], "ended_on": "2026-04-01", "replaced_by": ["NEW"]}]
+    storage.import_councils(ended)
+    adviser.sync()
+    got = _council(adviser)
+    assert got.abolished and got.ended_on == date(2026, 4, 1) and got.replaced_by == ["NEW"]
+    # The register as it was before: the council stays abolished.
+    assert storage.import_councils(current) == 0
+    adviser.sync()
+    assert _council(adviser).ended_on == date(2026, 4, 1)
