@@ -132,6 +132,7 @@ def stylesheet(font: QFont, palette: QPalette, high_contrast: bool) -> str:
     style = resources.files("sli_desktop.resources").joinpath("app.qss").read_text("utf-8")
     points = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
     style = style.replace("@text-size", f"{points:.1f}pt")
+    style = style.replace("@indicator-size", f"{max(13, round(points * 1.4))}px")
     style = style.replace("@title-size", f"{points * 1.5:.1f}pt")
     style = style.replace("@nav-size", f"{points * 1.05:.1f}pt")
     style = style.replace("@error-colour", readable(CONCERN_HUES["serious"], backgrounds(palette)))
