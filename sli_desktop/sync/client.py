@@ -157,8 +157,7 @@ class SyncClient:
                     response = link.send("POST", "/enroll", json=older)
             except (Unreachable, NotAnswering) as exc:
                 raise SyncError(
-                    f"{str(exc).split(';')[0]}; enrol again with the same code (it stays "
-                    "this vault's for 15 minutes once the server has taken it)"
+                    f"{str(exc).split(';')[0]}; enrol again with the same code within 15 minutes"
                 ) from None
             done = parse(p.EnrollResponse, response)
         kept_in_keyring = bool(
