@@ -29,9 +29,9 @@ APP_ID = "uk.gov.local.SliDesktop"
 # -- icons ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def icons(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    out = tmp_path_factory.mktemp("icons")
+def draw_icons(out: Path) -> tuple[Path, Path]:
+    """In a child: the script makes a QGuiApplication, which must not become this process's
+    (pytest-qt's QApplication could not be made after it)."""
     done = subprocess.run(
         [sys.executable, str(PACKAGING / "make_icons.py"), "--out", str(out)],
         capture_output=True,
@@ -41,6 +41,11 @@ def icons(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     )
     assert done.returncode == 0, done.stderr
     return out / "sli-desktop.ico", out / "sli-desktop.icns"
+
+
+@pytest.fixture(scope="module")
+def icons(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return draw_icons(tmp_path_factory.mktemp("icons"))
 
 
 def test_the_ico_holds_every_size_windows_asks_for(icons: tuple[Path, Path]) -> None:
@@ -68,7 +73,7 @@ def test_the_icns_holds_the_retina_sizes(icons: tuple[Path, Path]) -> None:
 
 
 def test_the_icons_come_out_the_same_every_time(icons: tuple[Path, Path], tmp_path: Path) -> None:
-    again = make_icons.make(out=tmp_path)
+    again = draw_icons(tmp_path)
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in icons]
 
 
