@@ -15,7 +15,6 @@ Title", and this app's own export, which writes values beyond Outlook's columns 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from .contactrow import ContactRow, Draft, RowError
@@ -135,8 +134,6 @@ NOT_KEPT: tuple[tuple[tuple[str, ...], str], ...] = (
 NOTE_LINE = re.compile(r"^(E-mail|Phone) (\d+): (.+)$")
 #: Google's separator between several values in one cell.
 GOOGLE_SEPARATOR = " ::: "
-
-Reader = Callable[[Draft, str, str], None]
 
 
 def _keys(spellings: tuple[str, ...]) -> set[str]:
