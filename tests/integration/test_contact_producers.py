@@ -342,3 +342,61 @@ def test_every_sample_imports_and_a_second_import_changes_nothing(councils_vault
     stored = {c.name: c for c in held}
     assert stored["Dana Reyes"].phones == ["905-777-1234", "+14165550199"]
     assert stored["Dr Zoë O'Connor"].phones[1] == "+441213031111;ext=2234"
+
+
+#: Cells that describe a value or the entry, not the person (an e-mail's type, Google's labels),
+#: or are how Outlook writes "nothing" (0/0/00, Unspecified, Normal, False): judged here, apart
+#: from the reader's own table, so that a column the reader passes over wrongly fails the test.
+METADATA = {
+    "E-mail Type", "E-mail Display Name", "Initials", "Group Membership", "Labels", "File As",
+    "Priority", "Private", "Sensitivity", "Gender", "Birthday", "Anniversary",
+    "E-mail 1 - Type", "E-mail 1 - Label", "Phone 1 - Type", "Phone 1 - Label",
+    "Phone 2 - Type", "Phone 2 - Label", "Website 1 - Label", "Address 1 - Type",
+    "E-Mail-Typ", "E-Mail: Angezeigter Name", "Priorität", "Privat", "Vertraulichkeit",
+    "Geburtstag", "Organization 1 - Type",
+}  # fmt: skip
+_DECODE = {
+    "google_old.csv": "utf-16",
+    "outlook_desktop.csv": "cp1252",
+    "outlook_german.csv": "cp1252",
+    "windows_live_mail.csv": "cp1252",
+}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n.endswith(".csv")))
+def test_no_cell_of_a_csv_sample_goes_unaccounted(name: str) -> None:
+    """Every non-empty cell is in the contact, or named in one of its notices."""
+    import csv
+    import io
+
+    raw = (SAMPLES / name).read_bytes().decode(_DECODE.get(name, "utf-8-sig"))
+    delimiter = ";" if raw.startswith('"Anrede";') else ","
+    table = list(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter))
+    header, rows = table[0], [r for r in table[1:] if any(c.strip() for c in r)]
+    parsed = read_contacts(SAMPLES / name)
+    assert len(parsed.rows) == len(rows)
+    for cells, (_line, row) in zip(rows, parsed.rows, strict=True):
+        c = row.contact
+        held = " ".join([c.name, c.role, c.organisation, *c.emails, *c.phones, row.council])
+        told = " ".join(row.notices)
+        for column, value in zip(header, cells, strict=False):
+            if not value.strip() or column in METADATA:
+                continue
+            pieces = [v.strip() for v in value.replace(" ::: ", "\n").splitlines() if v.strip()]
+            for piece in pieces:
+                as_phone = _phone_or_none(piece)
+                assert (
+                    piece in held
+                    or (as_phone and as_phone in held)
+                    or (column in told and (piece in told or repr(piece)[1:-1] in told))
+                    or (column in told and "Notes" in column)
+                ), (name, column, piece)
+
+
+def _phone_or_none(text: str) -> str | None:
+    from sli_desktop.domain.phones import read_phone
+
+    try:
+        return read_phone(text).value
+    except ValueError:
+        return None
