@@ -400,3 +400,38 @@ def _phone_or_none(text: str) -> str | None:
         return read_phone(text).value
     except ValueError:
         return None
+
+
+#: Properties about the card, not the person: judged here, apart from the reader.
+CARD_METADATA = {
+    "BEGIN", "END", "VERSION", "PRODID", "REV", "UID", "KIND", "PROFILE", "X-ABLABEL",
+    "X-ABUID", "X-ABADR", "X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-OL-DESIGN",
+    "X-EVOLUTION-FILE-AS",
+}  # fmt: skip
+USED = {"FN": "name", "N": "name", "ORG": "organisation", "TITLE": "role"}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n.endswith(".vcf")))
+def test_no_property_of_a_vcard_sample_goes_unaccounted(name: str) -> None:
+    """Every property that starts a line is in the contact, or named in one of its notices."""
+    import re
+
+    text = (SAMPLES / name).read_bytes().decode("utf-8", "replace")
+    blocks = re.split(r"(?m)^END:VCARD", text)[:-1]
+    parsed = read_contacts(SAMPLES / name)
+    assert len(parsed.rows) == len(blocks)
+    for block, (_line, row) in zip(blocks, parsed.rows, strict=True):
+        c = row.contact
+        told = " ".join(row.notices)
+        for found in re.finditer(r"(?m)^(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)[;:]", block):
+            prop = found.group(1).upper()
+            if prop in CARD_METADATA:
+                continue
+            if prop in USED:
+                assert getattr(c, USED[prop]), (name, prop)
+            elif prop == "EMAIL":
+                assert c.emails or "EMAIL" in told, (name, prop)
+            elif prop == "TEL":
+                assert c.phones, (name, prop)
+            else:
+                assert prop in told, (name, prop)
