@@ -9,6 +9,7 @@ and dialogs are discovered from the shell, not listed, so new ones are checked t
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,8 +76,18 @@ def no_blocking_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_a, **_k: ("", False)))
 
 
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo vault made once; each test opens its own copy."""
+    folder = tmp_path_factory.mktemp("demo")
+    open_or_create_demo(folder / "demo.sli").close()
+    return folder
+
+
 @pytest.fixture
-def demo_shell(qtbot, tmp_path: Path, no_blocking_boxes: None) -> Iterator[Shell]:
+def demo_shell(qtbot, tmp_path: Path, demo_files: Path, no_blocking_boxes: None) -> Iterator[Shell]:
+    for file in demo_files.iterdir():
+        shutil.copy2(file, tmp_path / file.name)
     path = tmp_path / "demo.sli"
     session = VaultSession(path, lambda: None, opener=lambda: open_or_create_demo(path))
     shell = Shell(session, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
@@ -446,8 +457,9 @@ def test_high_contrast_theme_and_concern_colours_reach_the_minimums(qtbot, demo_
         for text, ground in theme.TEXT_PAIRS:
             assert ratio(palette.color(text).name(), palette.color(ground).name()) >= 7, text
         workspace = demo_shell.workspace
-        for where, _view in _pages(workspace):
-            check_contrast(demo_shell, f"{where} (high contrast)")
+        for row in range(workspace.nav.count()):  # each view (the tabs share their palette)
+            workspace.nav.setCurrentRow(row)
+            check_contrast(demo_shell, f"{workspace.nav.item(row).text()} (high contrast)")
     finally:
         theme.apply(app, theme.Appearance())
     for level, colour in theme.CONCERN_COLOURS.items():
