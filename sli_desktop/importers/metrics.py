@@ -330,7 +330,7 @@ def _area(raw: str, label: str) -> tuple[str, str]:
     if code.startswith(NOT_COUNCILS):
         return _SKIP, f"{code} is not a council"
     if not _GSS.match(code):
-        return _BAD, f"{label}: {raw!r} is not a GSS code"
+        return _BAD, f"{label}: {raw!r} is not a GSS code such as E08000025; correct it"
     return _OK, code
 
 
@@ -344,7 +344,7 @@ def _figure(raw: str, label: str) -> tuple[str, float, str]:
         try:
             value = float(raw.replace(",", "").replace("£", "").removesuffix("%").strip())
         except ValueError:
-            return _BAD, 0.0, f"{label}: {raw!r} is not a number"
+            return _BAD, 0.0, f"{label}: {raw!r} is not a number; correct it, or empty the cell"
     if not math.isfinite(value):
         return _BAD, 0.0, f"{label}: {raw!r} is not a finite number"
     return _OK, value, ""
@@ -354,9 +354,9 @@ def _problem(period: str, metric_id: str, name: str, unit: str, label: Callable[
     """What is wrong with a figure's other fields, or "" (the column's label for a message is
     looked up only when there is one)."""
     if not metric_id:
-        return "the row names no metric"
+        return "the row names no metric; fill in its Metric or Measure"
     if not period:
-        return f"{label('period')}: is empty"
+        return f"{label('period')}: is empty; fill in the period, such as 2016/17"
     if len(metric_id) > 500 or len(name) > 500 or len(period) > 500:
         return "a metric id, name or period is longer than 500 characters"
     if len(unit) > 50:

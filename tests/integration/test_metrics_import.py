@@ -120,7 +120,7 @@ def test_bad_rows_are_reported_and_nothing_written_unless_skip_bad(
     assert "(and 3 more bad rows)" in result.err
     dry = json.loads(sli("metrics", "import", str(path), "--dry-run", "--json").out)
     assert [b["line"] for b in dry["bad"]] == [3, 4, 5, 6]
-    assert dry["bad"][1]["reason"] == "Value: 'abc' is not a number"
+    assert dry["bad"][1]["reason"] == "Value: 'abc' is not a number; correct it, or empty the cell"
     assert dry["bad"][2]["reason"].startswith("has 8 fields where the header has 7; a value")
     assert "different value" in dry["bad"][3]["reason"]
     with unlock(vault_path, PASSPHRASE) as vault:
