@@ -287,10 +287,10 @@ class Councils:
             return found[0]
         if not found:
             raise NotFound(
-                f"No council {gss_or_name!r} in the vault: check the name or GSS code, or "
-                "import the council register first."
+                f"no council {gss_or_name!r} in the vault; check the name or GSS code, or "
+                "import the council register first"
             )
-        raise NotFound(f"{gss_or_name!r} names more than one council: use its GSS code.")
+        raise NotFound(f"{gss_or_name!r} names more than one council; use its GSS code")
 
     def require(self, gss_code: str) -> str:
         """The canonical GSS code of an existing council, or a clear error."""

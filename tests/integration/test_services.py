@@ -204,7 +204,7 @@ def test_councils_by_code_name_and_region(councils_vault: Vault) -> None:
         STAFFS,
     ]
     assert councils.names()[WESTMINSTER] == "Westminster"
-    with pytest.raises(NotFound, match="sli council import"):
+    with pytest.raises(NotFound, match="import the council register first"):
         councils.get("E99999999")
 
 
