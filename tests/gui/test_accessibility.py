@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAccessible, QPalette
+from PySide6.QtGui import QAccessible, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -564,3 +564,24 @@ def test_the_briefing_form_comes_before_its_preview(qtbot, demo_shell) -> None:
     demo_shell.workspace.nav.setFocus()
     order = tab_round(qtbot, demo_shell, "Briefings")
     assert order.index(view.preview) > order.index(view.generate_button)
+
+
+def test_every_shortcut_is_listed_in_a_menu(qtbot, demo_shell) -> None:
+    listed = {
+        action
+        for menu_action in demo_shell.menuBar().actions()
+        for action in menu_action.menu().actions()
+    }
+    unlisted = [
+        a.text()
+        for w in [demo_shell, *demo_shell.findChildren(QWidget)]
+        for a in w.actions()
+        if not a.shortcut().isEmpty() and a not in listed and not isinstance(w, QMenu)
+    ]
+    shown = {a.shortcut().toString() for a in listed}
+    unlisted += [
+        s.key().toString()
+        for s in demo_shell.findChildren(QShortcut)
+        if s.key().toString() not in shown
+    ]
+    assert not unlisted, f"shortcuts no menu shows: {unlisted}"
