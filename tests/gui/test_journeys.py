@@ -60,7 +60,7 @@ def test_create_import_capture_search_lock_unlock(
     qtbot.waitUntil(lambda: shell.register_import.preview is not None, timeout=20000)
     preview = shell.register_import.preview
     qtbot.mouseClick(preview.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
-    councils = shell.workspace.councils_view
+    councils = shell.workspace.go("councils")  # the window opened on Today
     qtbot.waitUntil(lambda: councils.model.rowCount() >= 317, timeout=20000)
     qtbot.keyClicks(councils.search, "birmingham")
     assert [c.gss_code for c in councils.visible_councils()] == ["E08000025"]

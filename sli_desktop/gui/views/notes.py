@@ -49,6 +49,18 @@ EMPTY_PREVIEW = (
 )
 
 
+class _NoPages:
+    """What the list reads before the view is first shown: nothing. The window opens on
+    Today, so the first page of notes is read (and measured for its columns) only when
+    Notes is opened (docs/PERFORMANCE.md, "Cold start")."""
+
+    def count(self, council: str | None = None) -> int:
+        return 0
+
+    def list(self, council: str | None = None, limit: int | None = None, offset: int = 0) -> Any:
+        return []
+
+
 class _Pages:
     """The vault's pages of notes in one order, as the lazy model reads them."""
 
@@ -76,7 +88,7 @@ class NotesView(View):
             Column("Marking", lambda n: n.marking.value),
             Column("Title", lambda n: n.title),
         ]
-        self.model = LazyNotesModel(self._pages(NoteOrder.DATE), columns, parent=self)
+        self.model = LazyNotesModel(cast(Notes, _NoPages()), columns, parent=self)
         self.subset: RowsModel[Note] = RowsModel(
             [
                 *columns[:5],
