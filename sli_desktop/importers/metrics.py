@@ -188,6 +188,8 @@ def _line_cells(line: str) -> list[str]:
         return []
 
 
+#: Why a row holding one value alone is skipped.
+_NOTE = "a note in the file, not a figure"
 Record = tuple[int, str, str, str, str, str, str]  # line, code, period, id, name, value, unit
 
 
@@ -221,14 +223,16 @@ def _long(table: Table, parsed: MetricsParsed, skip: int) -> Iterator[Record]:
             skip + 1,
         )
     # A field the file lacks (metric id, metric name or unit) reads the empty cell added last.
-    at = {name: i for i, name in enumerate(table.columns)}
-    absent = len(at)
-    fields = itemgetter(*(at.get(name, absent) for name in _READ))
-    for line, cells in table.records():
+    absent = len(table.header)
+    fields = itemgetter(*(table.columns.get(name, absent) for name in _READ))
+    for line, cells in table.cells(notes=True):
         if isinstance(cells, ImportProblem):
             parsed.problems.append(_moved(cells, skip))
-            continue
-        yield (line + skip, *fields((*cells, "")))
+        elif len(cells) == 1:
+            parsed.skipped.append(Skipped(line + skip, _NOTE))
+        else:
+            code, period, metric_id, name, value, unit = map(str.strip, fields((*cells, "")))
+            yield line + skip, code, period, metric_id, name, value, unit
 
 
 def _moved(problem: ImportProblem, skip: int) -> ImportProblem:
@@ -272,9 +276,12 @@ def _wide(table: Table, parsed: MetricsParsed, skip: int, title: str) -> Iterato
         )
     code_at = table.columns["area_code"]
     period_at = table.columns.get("period")
-    for line, cells in table.cells():
+    for line, cells in table.cells(notes=True):
         if isinstance(cells, ImportProblem):
             parsed.problems.append(_moved(cells, skip))
+            continue
+        if len(cells) == 1:
+            parsed.skipped.append(Skipped(line + skip, _NOTE))
             continue
         code = cells[code_at].strip()
         unit_text = cells[unit].strip() if unit is not None else ""

@@ -97,8 +97,10 @@ class Table:
             else:
                 yield line, tuple(map(str.strip, pick(cells)))
 
-    def cells(self) -> Iterator[tuple[int, list[str] | ImportProblem]]:
-        """Each non-blank row's cells, as many as the header has, or a problem."""
+    def cells(self, notes: bool = False) -> Iterator[tuple[int, list[str] | ImportProblem]]:
+        """Each non-blank row's cells, as many as the header has, or a problem. With
+        ``notes``, a row holding only its first value (a footnote below a published table,
+        "Source: …") comes back as that one cell."""
         reader = csv.reader(
             io.StringIO(self.text, newline=""), strict=True, delimiter=self.delimiter
         )
@@ -108,6 +110,9 @@ class Table:
         try:
             for cells in reader:
                 line, start = start, reader.line_num + 1
+                if notes and width > 1 and cells and cells[0].strip() and not any(cells[1:]):
+                    yield line, [cells[0].strip()]
+                    continue
                 if len(cells) != width:
                     if not "".join(cells).strip():
                         continue
