@@ -83,7 +83,7 @@ def test_create_import_capture_search_lock_unlock(
     assert dialog.ui.councilAware.isChecked()
     qtbot.mouseClick(dialog.save_button(), Qt.MouseButton.LeftButton)
     assert dialog.isVisible(), "a high concern without evidence must not be saved"
-    assert dialog.ui.message.text().startswith("evidence:")
+    assert dialog.ui.message.text().startswith("Evidence: a high concern must cite")
     qtbot.keyClicks(dialog.ui.evidence, "Q2 budget monitoring report")
     qtbot.mouseClick(dialog.save_button(), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
