@@ -23,7 +23,7 @@ from ..vault.errors import VaultError
 from ..vault.store import Vault
 from .session import VaultSession
 from .tasks import Progress, Task, vault_task
-from .wording import plural
+from .wording import for_window, plural
 
 #: Records per pull page in the window (None: the client's own). The client validates each
 #: page it reads in one call that holds the interpreter lock throughout, so the window's thread
@@ -131,7 +131,7 @@ class SyncRunner(QObject):
             elif isinstance(exc, Cancelled):
                 self.finished.emit(CANCELLED)
             elif isinstance(exc, VaultError):
-                self.finished.emit(str(exc))
+                self.finished.emit(for_window(str(exc)))
             else:
                 self.finished.emit(f"The sync failed unexpectedly ({type(exc).__name__}).")
 

@@ -13,6 +13,7 @@ from .a11y import announce
 from .forms import Form
 from .session import VaultSession
 from .strength_meter import StrengthMeter
+from .wording import for_window
 
 
 class UnlockPage(QWidget):
@@ -36,6 +37,7 @@ class UnlockPage(QWidget):
         self.ui.passphrase.setFocus()
 
     def show_message(self, text: str) -> None:
+        text = for_window(text)  # a vault error names a CLI command; the window says where
         self.ui.message.setProperty("role", "error")
         self.ui.message.setText(text)
         announce(self.ui.message, text)
