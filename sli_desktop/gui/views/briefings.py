@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice
 from PySide6.QtPdf import QPdfDocument
@@ -30,19 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...briefing import (
-    Briefing,
-    BriefingOptions,
-    Draft,
-    encrypt,
-    prepare_challenge,
-    prepare_council,
-    prepare_region,
-    record,
-    render_draft,
-    write_pdf,
-)
-from ...briefing.protect import MIN_PASSPHRASE
 from ...domain import Marking, Region
 from ...platform import opener
 from ...vault.councils import Councils
@@ -52,6 +40,18 @@ from ...vault.store import Vault
 from ..flow import flow_row
 from ..tasks import Progress, Task
 from .base import View, button, page_title
+
+if TYPE_CHECKING:
+    from ...briefing import Briefing, BriefingOptions, Draft
+
+
+def _briefing() -> ModuleType:
+    """The briefing package, imported when a briefing is first made: it brings reportlab,
+    which would otherwise add to every start of the window (docs/PERFORMANCE.md)."""
+    from ... import briefing
+
+    return briefing
+
 
 KINDS = [
     ("council", "Council briefing"),
@@ -171,13 +171,14 @@ class BriefingsView(View):
     def options(self) -> BriefingOptions:
         chosen = self.since.date()
         since = date(chosen.year(), chosen.month(), chosen.day())
-        return BriefingOptions(
+        options: BriefingOptions = _briefing().BriefingOptions(
             prepared_by=self.vault.actor,
             recipient=self.recipient.text().strip(),
             marking=Marking(self.marking.currentData()) if self.marking.currentData() else None,
             since=since if self.use_since.isChecked() else None,
             large_print=self.large_print.isChecked(),
         )
+        return options
 
     # -- generating ----------------------------------------------------------------------
     def generate(self) -> None:
@@ -191,9 +192,9 @@ class BriefingsView(View):
         if kind == "region":
             target = Region(target)
         prepare = {
-            "council": prepare_council,
-            "region": prepare_region,
-            "challenge": prepare_challenge,
+            "council": _briefing().prepare_council,
+            "region": _briefing().prepare_region,
+            "challenge": _briefing().prepare_challenge,
         }[kind]
         try:
             draft: Draft = prepare(self.vault, target, self.options())
@@ -205,13 +206,14 @@ class BriefingsView(View):
 
         def work(progress: Progress) -> tuple[bytes, int]:
             progress.report(0, 0, "Typesetting the briefing…")
-            return render_draft(draft)
+            rendered: tuple[bytes, int] = _briefing().render_draft(draft)
+            return rendered
 
         def done(result: Any) -> None:
             pdf, pages = result
             self.generate_button.setEnabled(True)
             try:
-                self.briefing = record(self.vault, draft, pdf, pages, encrypted=False)
+                self.briefing = _briefing().record(self.vault, draft, pdf, pages, encrypted=False)
             except VaultError as exc:  # not audited, so not shown
                 self.status.setText(str(exc))
                 return
@@ -262,9 +264,13 @@ class BriefingsView(View):
         and note in the audit log that it left the app, and how."""
         if self.briefing is None:
             return
-        data = self.briefing.pdf if passphrase is None else encrypt(self.briefing.pdf, passphrase)
+        data = (
+            self.briefing.pdf
+            if passphrase is None
+            else _briefing().encrypt(self.briefing.pdf, passphrase)
+        )
         try:
-            write_pdf(path, data)
+            _briefing().write_pdf(path, data)
         except OSError as exc:
             QMessageBox.warning(self, "Save the briefing", f"Cannot write {path}: {exc}")
             return
@@ -290,6 +296,8 @@ class BriefingsView(View):
             self.status.setText(f"Cannot open {self.saved.name}: {exc}.")
 
     def _ask_passphrase(self) -> str | None:
+        from ...briefing.protect import MIN_PASSPHRASE
+
         first, ok = QInputDialog.getText(
             self, "Encrypt the briefing", "Passphrase for the PDF:", QLineEdit.EchoMode.Password
         )
