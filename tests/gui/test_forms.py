@@ -147,8 +147,10 @@ def _select(qtbot, table, predicate) -> None:
 
 
 def _overview(page) -> dict[str, str]:
-    """The council page's overview, by each label's accessible name."""
-    return {w.accessibleName(): w.text() for w in page.overview_box.findChildren(QLabel)}
+    """The council page's overview, by each label's caption (its name, or once shown, its
+    description: gui/a11y.py)."""
+    labels = page.overview_box.findChildren(QLabel)
+    return {w.accessibleName() or w.accessibleDescription(): w.text() for w in labels}
 
 
 def _flags(page) -> list[str]:

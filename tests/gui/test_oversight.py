@@ -233,7 +233,8 @@ def test_council_page_records_a_board_its_terms_and_ready_state(
     assert "Ready to present" in panel.ready.text()
     assert "Jo Chair" in panel.summary.text()
     assert Councils(vault).get(CANNOCK).improvement_board  # the council's flag follows
-    overview = {w.accessibleName(): w.text() for w in page.overview_box.findChildren(QLabel)}
+    labels = page.overview_box.findChildren(QLabel)
+    overview = {w.accessibleName() or w.accessibleDescription(): w.text() for w in labels}
     assert "Ready to present" in overview["Improvement Board state"]
 
     # Attach the terms of engagement: read into the vault.
