@@ -113,7 +113,7 @@ class ChallengesView(View):
         self.region_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.export_button = button("E&xport to calendar…", self.export_calendar)
         self.export_dialog: ScheduleExportDialog | None = None
-        show = QLabel("Sho&w")
+        show = QLabel("Sh&ow")
         show.setBuddy(self.region_filter)
         top = flow_row(
             self.new_button,
