@@ -75,3 +75,11 @@ def test_fits_at_a_high_display_scaling(tmp_path: Path, scale: str) -> None:
     )
     assert f"scale {float(scale)}" in done.stdout
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+
+
+def test_every_view_and_tab_fits_with_text_at_200_percent(shell: Shell, font_points: None) -> None:
+    """The Settings text size at 200% of the usual 10.5 pt: views and tabs still fit (tall
+    pages scroll up and down in their own panes). Forms are 22's dialogs, checked there."""
+    set_font(21)
+    problems = [line for line in check(shell, 1280, 720) if not line.startswith("form ")]
+    assert problems == []

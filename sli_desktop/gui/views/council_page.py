@@ -225,12 +225,18 @@ class CouncilPage(View):
         self.tab_message.setAccessibleName("Council page message")
         self.tab_message.hide()
 
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addLayout(top)
+        column.addWidget(self.subtitle)
+        column.addWidget(self.flags_row)
+        column.addWidget(with_tab_strip(self.tabs), 1)
+        column.addWidget(self.tab_message)
+        # With very large text the page scrolls up and down in its pane rather than make the
+        # window taller than the screen; at ordinary sizes it fits and nothing scrolls.
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.subtitle)
-        layout.addWidget(self.flags_row)
-        layout.addWidget(with_tab_strip(self.tabs))
-        layout.addWidget(self.tab_message)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolls_down(body, "Council page"))
 
     def show_council(self, gss: str) -> None:
         self.gss = gss
