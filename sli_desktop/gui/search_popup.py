@@ -18,6 +18,7 @@ from ..formats import short_date
 from ..vault.councils import Councils
 from ..vault.search import Hit, Search
 from ..vault.store import Vault
+from .wording import plural
 
 _KIND_LABEL = {"council": "Council", "contact": "Contact", "note": "Note"}
 
@@ -44,6 +45,9 @@ class SearchPopup(QDialog):
         self.query.setAccessibleName("Search text")
         self.results = QListWidget()
         self.results.setAccessibleName("Search results")
+        # A long title wraps onto a second line: its council, date and concern stay in view.
+        self.results.setWordWrap(True)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.status = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
@@ -71,7 +75,7 @@ class SearchPopup(QDialog):
             self.results.addItem(item)
         if self.hits:
             self.results.setCurrentRow(0)
-        self.status.setText(f"{len(self.hits)} results" if text.strip() else "")
+        self.status.setText(plural(len(self.hits), "result") if text.strip() else "")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
