@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QPushButton
 
 from sli_desktop.domain import Note
-from sli_desktop.gui.views.conflicts import ConflictsView, diff_html
+from sli_desktop.gui.views.conflicts import THEIRS_MARK, ConflictsView, diff_html
 from sli_desktop.gui.views.sync import SyncView
 from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
@@ -165,10 +165,7 @@ def test_conflict_shown_side_by_side_and_resolved_with_keep_theirs(
 def test_diff_marks_only_the_words_that_differ() -> None:
     left, right = diff_html("The gap is 4 million.", "The gap is 5 million.")
     assert left.count("<span") == 1 and '">4</span> million.' in left
-    assert (
-        right.count("<span") == 1
-        and 'The gap is <span style="background:#d6f5d6">5</span>' in right
-    )
+    assert right.count("<span") == 1 and f'The gap is <span style="{THEIRS_MARK}">5</span>' in right
 
 
 def _sync(qtbot, view: SyncView) -> None:
