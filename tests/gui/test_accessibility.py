@@ -585,3 +585,29 @@ def test_every_shortcut_is_listed_in_a_menu(qtbot, demo_shell) -> None:
         if s.key().toString() not in shown
     ]
     assert not unlisted, f"shortcuts no menu shows: {unlisted}"
+
+
+def test_a_dark_desktop_palette_is_made_readable(qtbot) -> None:
+    """The offscreen platform has no dark scheme to switch to, so a dark desktop's palette
+    (grey placeholder, a mid-blue selection under white text) is given directly."""
+    from PySide6.QtGui import QColor
+
+    dark = QPalette(QColor("#353535"))
+    for role, colour in (
+        (QPalette.ColorRole.Base, "#2a2a2a"),
+        (QPalette.ColorRole.AlternateBase, "#323232"),
+        (QPalette.ColorRole.Text, "#e0e0e0"),
+        (QPalette.ColorRole.WindowText, "#e0e0e0"),
+        (QPalette.ColorRole.PlaceholderText, "#6a6a6a"),
+        (QPalette.ColorRole.Highlight, "#3d8fd6"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.Link, "#2a6fc9"),
+    ):
+        dark.setColor(role, QColor(colour))
+    palette = theme.readable_palette(dark)
+    for text, ground in theme.TEXT_PAIRS:
+        ink = theme.solid(palette.color(text), palette.color(ground))
+        assert ratio(ink, palette.color(ground).name()) >= TEXT_MINIMUM, text
+    selected = palette.color(QPalette.ColorRole.HighlightedText).name()
+    assert ratio(selected, palette.color(QPalette.ColorRole.Highlight).name()) >= TEXT_MINIMUM
+    assert palette.color(QPalette.ColorRole.Base).name() == "#2a2a2a", "grounds are kept"
