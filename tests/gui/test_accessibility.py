@@ -611,3 +611,16 @@ def test_a_dark_desktop_palette_is_made_readable(qtbot) -> None:
     selected = palette.color(QPalette.ColorRole.HighlightedText).name()
     assert ratio(selected, palette.color(QPalette.ColorRole.Highlight).name()) >= TEXT_MINIMUM
     assert palette.color(QPalette.ColorRole.Base).name() == "#2a2a2a", "grounds are kept"
+
+
+def test_the_old_large_text_setting_reads_as_150_percent(tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "old.ini"), QSettings.Format.IniFormat)
+    settings.setValue("large_text", True)
+    assert theme.Appearance.from_settings(settings) == theme.Appearance(150, "desktop")
+    theme.Appearance(200, "high").save(settings)
+    settings.sync()
+    again = QSettings(str(tmp_path / "old.ini"), QSettings.Format.IniFormat)
+    assert theme.Appearance.from_settings(again) == theme.Appearance(200, "high")
+    assert again.value("large_text") is None
+    again.setValue("text_size", "999")
+    assert theme.Appearance.from_settings(again).text_size == 200
