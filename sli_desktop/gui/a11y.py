@@ -9,8 +9,11 @@ views added later follow them without remembering to (docs/ACCESSIBILITY.md):
   replace that text for a screen reader) becomes its description, read after the text;
 - tables offer sorting and column choice from the keyboard (the context-menu key, or
   Shift+F10), as the mouse has them on the header;
+- a hidden tab bar takes no focus, so a tab widget shown through other buttons is no trap;
 - status-bar messages and messages passed to ``announce`` are spoken (QAccessible
   announcement events), so lock, sync, save and validation results are heard as well as seen.
+
+Forms call ``buttons_last`` and ``fit_text`` when shown (gui/dialogs/base.py).
 """
 
 from __future__ import annotations
