@@ -6,9 +6,9 @@ the newest ``RANK_WINDOW`` matches (rowids grow with insertion, and FTS5 walks a
 rowid cheaply), so the cost is bounded however common the word, and recent intelligence wins
 ties. User text never reaches FTS5 as syntax: it is tokenised and quoted here.
 
-What the benchmark (tests/bench/test_vault_bench.py) taught, with SQLCipher's memory security
-on (every allocation is then locked, wiped and unlocked, about 10 us each, and a realloc is a
-fresh allocation plus a copy):
+What the benchmark (tests/bench/test_vault_bench.py) taught (first measured with SQLCipher's
+memory security on, which made every allocation dear; it is off now, issue 25, and these hold
+on plain SQLite as well):
 
 * The window's floor is found walking the doclist newest first, except for a prefix longer
   than the prefix indexes (``"council"*`` while typing): FTS5 merges such a prefix into one
