@@ -107,6 +107,7 @@ class Workspace(QWidget):
         today.open_note.connect(self.open_note)
         today.open_challenge.connect(self.open_challenge)
         today.go.connect(self.go)
+        today.open_due.connect(self.open_notes_due)
         self.council_page.new_note.connect(self.new_note)
         self.council_page.open_note.connect(self.open_note)
         for view in [*self.views.values(), self.council_page]:
@@ -201,6 +202,12 @@ class Workspace(QWidget):
         notes = self.go("notes")
         assert isinstance(notes, NotesView)
         notes.show_note(note_id)
+
+    def open_notes_due(self) -> None:
+        """The Notes view showing the notes due for review (from Today)."""
+        notes = self.go("notes")
+        assert isinstance(notes, NotesView)
+        notes.show_choice.setCurrentIndex(notes.show_choice.findData("due"))
 
     def refresh_current(self) -> None:
         self.current().refresh()

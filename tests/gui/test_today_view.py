@@ -281,3 +281,21 @@ def test_sync_conflicts_are_named_apart_from_conflicts_of_interest(
     view = shell.workspace.go("conflicts")
     assert view.title == "Sync conflicts"
     assert "No sync conflicts" in view.empty.text()
+
+
+def test_notes_due_for_review_beyond_the_first_twenty_open_in_notes(
+    qtbot, make_shell, councils_vault: Vault, vault_path: Path
+) -> None:
+    for n in range(22):
+        Notes(councils_vault).add(council=BHAM, date=date(2015, 1, 1 + n), title=f"Old {n}")
+    councils_vault.close()
+    shell = _unlocked(qtbot, make_shell, vault_path)
+    view = shell.workspace.current()
+    assert isinstance(view, TodayView)
+    due = _agenda(view)["Notes due for review (22)"]
+    assert len(due) == 21 and due[0].startswith("Old 0\n")
+    assert due[-1] == "and 2 more: see them all in Notes"
+    view.agenda.itemActivated.emit(_item(view, "and 2 more"), 0)
+    notes = shell.workspace.current()
+    assert isinstance(notes, NotesView) and notes.showing == "due"
+    assert notes.message.text().startswith("22 notes due for review")

@@ -21,7 +21,7 @@ from ... import formats
 from ...domain import Engagement
 from ...vault.overview import CONTACT_LEADER
 from ...vault.store import Vault
-from ...vault.today import CouncilRow, Event, Scope, Today, today
+from ...vault.today import DUE_COUNTED, CouncilRow, Event, Scope, Today, today
 from ..models import Column, RowsModel, concern_colour
 from ..wording import plural
 from .base import View, button, page_title, table_view
@@ -46,6 +46,8 @@ class TodayView(View):
     open_challenge = Signal(str)
     #: another main view, by its navigation key
     go = Signal(str)
+    #: the Notes view, showing the notes due for review
+    open_due = Signal()
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(vault, parent)
@@ -179,10 +181,11 @@ class TodayView(View):
             ],
             "No drafts.",
         )
-        shown = len(data.due_for_review)
-        more = data.due_count - shown
+        capped = data.due_count >= DUE_COUNTED
+        more = data.due_count - len(data.due_for_review)
+        rest = f"and {'more' if capped else f'{more} more'}: see them all in Notes"
         self._section(
-            f"Notes due for review ({data.due_count})",
+            f"Notes due for review ({f'{DUE_COUNTED:,} or more' if capped else data.due_count})",
             [
                 (
                     f"{n.title}\n{data.council_name(n.council)} · {formats.short_date(n.date)}",
@@ -190,7 +193,7 @@ class TodayView(View):
                 )
                 for n in data.due_for_review
             ]
-            + ([(f"and {plural(more, 'more')}: see Notes", ("view", "notes"))] if more > 0 else []),
+            + ([(rest, ("due", ""))] if more > 0 else []),
             "None due.",
         )
 
@@ -233,6 +236,8 @@ class TodayView(View):
             self.open_note.emit(value)
         elif kind == "view":
             self.go.emit(value)
+        elif kind == "due":
+            self.open_due.emit()
         elif kind == "event":
             if value.kind == Engagement.kind:
                 self.open_challenge.emit(value.record_id)
