@@ -17,12 +17,11 @@ from sli_desktop.domain import (
     EngagementStatus,
     Region,
 )
-from sli_desktop.formats import short_date
 from sli_desktop.gui.views.audit import AuditView, summary
 from sli_desktop.gui.views.challenges import ChallengesView
 from sli_desktop.gui.views.councils import CouncilsView
 from sli_desktop.gui.views.notes import NotesView
-from sli_desktop.gui.views.today import TodayView
+from sli_desktop.gui.views.today import TodayView, soon
 from sli_desktop.gui.workspace import NAVIGATION
 from sli_desktop.vault.actions import Actions
 from sli_desktop.vault.audit import AuditEntry
@@ -140,7 +139,7 @@ def test_today_opens_first_ranks_my_councils_and_opens_where_things_live(
     notes = shell.workspace.current()
     assert isinstance(notes, NotesView) and notes._shown == ids["draft"]
     shell.go("today")
-    view.agenda.itemActivated.emit(_item(view, short_date(TODAY + timedelta(days=3))), 0)
+    view.agenda.itemActivated.emit(_item(view, soon(TODAY + timedelta(days=3))), 0)
     page = shell.workspace.council_page
     assert shell.workspace.stack.currentWidget() is page and page.gss == COV
     assert page.tabs.currentIndex() == page.CHALLENGES
@@ -299,3 +298,8 @@ def test_notes_due_for_review_beyond_the_first_twenty_open_in_notes(
     notes = shell.workspace.current()
     assert isinstance(notes, NotesView) and notes.showing == "due"
     assert notes.message.text().startswith("22 notes due for review")
+
+
+def test_days_coming_up_read_as_a_diary_does() -> None:
+    assert soon(date(2027, 3, 11), today=date(2027, 3, 8)) == "Thu 11 Mar"
+    assert soon(date(2028, 1, 6), today=date(2027, 12, 20)) == "Thu 6 Jan 2028"

@@ -4,6 +4,7 @@ review). Every row opens where the thing lives. The data comes from vault/today.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -27,9 +28,17 @@ from ..wording import plural
 from .base import View, button, page_title, table_view
 
 
+def soon(day: date, today: date | None = None) -> str:
+    """'Thu 11 Mar' for a day coming up (the weekday is what a diary is read by); the year
+    only when it is not this one."""
+    this_year = (today or date.today()).year
+    text = f"{formats.WEEKDAYS[day.weekday()][:3]} {day.day} {formats.MONTHS[day.month - 1][:3]}"
+    return text if day.year == this_year else f"{text} {day.year}"
+
+
 def _next(row: CouncilRow) -> str:
     event = row.next_event
-    return f"{event.what}, {formats.short_date(event.on)}" if event else ""
+    return f"{event.what}, {soon(event.on)}" if event else ""
 
 
 def _concern(row: CouncilRow) -> str:
@@ -199,7 +208,7 @@ class TodayView(View):
 
     @staticmethod
     def _event_text(event: Event) -> str:
-        return f"{formats.short_date(event.on)}: {event.council_name}\n{event.what}"
+        return f"{soon(event.on)}: {event.council_name}\n{event.what}"
 
     def _section(self, title: str, items: list[tuple[str, tuple[str, Any]]], empty: str) -> None:
         head = QTreeWidgetItem([title])
