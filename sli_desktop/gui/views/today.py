@@ -23,6 +23,7 @@ from ...domain import Engagement
 from ...vault.overview import CONTACT_LEADER
 from ...vault.store import Vault
 from ...vault.today import DUE_COUNTED, CouncilRow, Event, Scope, Today, today
+from ..flow import wrap_column
 from ..models import Column, RowsModel, concern_colour
 from ..wording import plural
 from .base import View, button, page_title, table_view
@@ -112,7 +113,7 @@ class TodayView(View):
         self.splitter.addWidget(attention)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)  # whole words, never "…"
+        wrap_column(self.table, 3)  # the next event wraps in its cell, never cut short
 
         top = QHBoxLayout()
         top.addWidget(page_title("Today"))
