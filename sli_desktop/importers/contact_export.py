@@ -19,6 +19,7 @@ from pathlib import Path
 
 import phonenumbers
 
+from .. import formats
 from ..domain import Contact
 from ..domain.phones import read_phone
 from ..private_file import write_private
@@ -73,19 +74,9 @@ def is_mobile(value: str) -> bool:
 
 def phone_cell(value: str) -> str:
     """As a person dials it, if that reads back as the same number; else as stored."""
-    number = _parsed(value)
-    if number is None:
+    cell = formats.phone(value)
+    if cell == value:
         return value
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == 44
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    extension = number.extension
-    number.extension = None
-    cell = phonenumbers.format_number(number, style)
-    if extension:
-        cell += f" ext. {extension}"
     try:
         same = read_phone(cell).value == value
     except ValueError:
