@@ -111,3 +111,20 @@ def test_lists_detail_and_search_read_british(qtbot, shell) -> None:
     popup.update_results("budget review")
     found = [popup.results.item(i).text() for i in range(popup.results.count())]
     assert any("5 Dec 2025 · low" in t for t in found), found
+
+
+def test_every_date_box_reads_british(qtbot, shell) -> None:
+    """A date box shows '5 Dec 2026', never the locale's '5 12 2026' (the schedule's Move
+    controls did)."""
+    from PySide6.QtWidgets import QDateEdit
+
+    workspace = shell.workspace
+    boxes = [
+        (key, box)
+        for key, view in [*workspace.views.items(), ("council page", workspace.council_page)]
+        for box in view.findChildren(QDateEdit)
+    ]
+    assert boxes, "the schedule and briefings views have date boxes"
+    for key, box in boxes:
+        text = box.lineEdit().text()
+        assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", text), (key, box.accessibleName(), text)

@@ -94,6 +94,7 @@ class ChallengesView(View):
         self.end.setAccessibleName("On-site end")
         for edit in (self.start, self.end):  # not Qt's 1 January 2000 before a selection
             edit.setDate(QDate.currentDate())
+            edit.setDisplayFormat("d MMM yyyy")  # British, not the locale's "5 12 2026"
         self.move_button = QPushButton("&Move")
         self.move_button.clicked.connect(self.move_selected)
         self.message = QLabel()
