@@ -52,6 +52,17 @@ def announce_status(bar: QStatusBar) -> None:
     bar.messageChanged.connect(lambda message: announce(bar, message))
 
 
+class MessageLine(QLabel):
+    """A view's message line (a refusal, a result): spoken when its text changes, as the
+    status bar is, so a screen-reader user hears what a sighted user sees appear."""
+
+    def setText(self, text: str) -> None:
+        changed = text != self.text()
+        super().setText(text)
+        if changed:
+            announce(self, visible_text(text))
+
+
 def visible_text(text: str) -> str:
     """A label's text as seen: no mnemonic ampersands, no markup, spaces collapsed."""
     import re

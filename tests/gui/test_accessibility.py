@@ -624,3 +624,28 @@ def test_the_old_large_text_setting_reads_as_150_percent(tmp_path: Path) -> None
     assert again.value("large_text") is None
     again.setValue("text_size", "999")
     assert theme.Appearance.from_settings(again).text_size == 200
+
+
+def test_view_message_lines_are_spoken(qtbot, demo_shell, monkeypatch) -> None:
+    """Every view's message line speaks what it shows, as the status bar does."""
+    from sli_desktop.gui.a11y import MessageLine
+
+    heard: list[str] = []
+    real = QAccessible.updateAccessibility
+
+    def listen(event) -> None:
+        if event.type() == QAccessible.Event.Announcement:
+            heard.append(event.message())
+        real(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(listen))
+    workspace = demo_shell.workspace
+    views = [*workspace.views.values(), workspace.council_page]
+    lines = [line for view in views for line in view.findChildren(MessageLine)]
+    assert len(lines) >= 8, "the views' message lines are MessageLines"
+    notes = workspace.go("notes")
+    notes.message.setText("Choose a note to <b>dispose of</b> first.")
+    assert heard[-1] == "Choose a note to dispose of first."
+    count = len(heard)
+    notes.message.setText("Choose a note to <b>dispose of</b> first.")
+    assert len(heard) == count, "the same text again is not repeated"

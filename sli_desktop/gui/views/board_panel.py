@@ -20,6 +20,7 @@ from ...vault.boards import Boards
 from ...vault.documents import Documents
 from ...vault.errors import VaultError
 from ...vault.store import Vault
+from ..a11y import MessageLine
 from ..dialogs.base import FormDialog
 from ..dialogs.board import BoardDialog, readiness_text
 from ..flow import flow_row
@@ -50,7 +51,7 @@ class BoardPanel(QWidget):
         self.ready = QLabel()
         self.ready.setAccessibleName("Ready to present")
         self.ready.setWordWrap(True)
-        self.message = QLabel()
+        self.message = MessageLine()
         self.message.setAccessibleName("Improvement Board message")
         self.message.setWordWrap(True)
         self.documents: RowsModel[Document] = RowsModel(

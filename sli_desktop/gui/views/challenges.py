@@ -28,6 +28,7 @@ from ...vault.engagements import PROGRAMME_START, Engagements, RegionCoverage
 from ...vault.errors import VaultError
 from ...vault.preferences import Preferences
 from ...vault.store import Vault
+from ..a11y import MessageLine
 from ..data_io import ScheduleExportDialog, save_schedule
 from ..dialogs.action import ActionDialog
 from ..dialogs.engagement import EngagementDialog
@@ -97,7 +98,7 @@ class ChallengesView(View):
             edit.setDisplayFormat("d MMM yyyy")  # British, not the locale's "5 12 2026"
         self.move_button = QPushButton("&Move")
         self.move_button.clicked.connect(self.move_selected)
-        self.message = QLabel()
+        self.message = MessageLine()
         self.message.setAccessibleName("Schedule message")
         self.message.setWordWrap(True)
         self.new_button = button("Ne&w peer challenge…", self.new_challenge)

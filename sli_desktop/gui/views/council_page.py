@@ -28,6 +28,7 @@ from ...vault.notes import Notes
 from ...vault.overview import CONTACT_LEADER, overview
 from ...vault.store import Vault
 from ...vault.support_in_place import SupportItem
+from ..a11y import MessageLine
 from ..dialogs.action import ActionDialog
 from ..dialogs.board import readiness_text
 from ..dialogs.contact import ContactDialog
@@ -221,7 +222,7 @@ class CouncilPage(View):
         self.good_practice_tab = self.tabs.addTab(
             scrolls_down(self.good_practice_panel, "Good practice page"), "Good p&ractice"
         )
-        self.tab_message = QLabel()
+        self.tab_message = MessageLine()
         self.tab_message.setAccessibleName("Council page message")
         self.tab_message.hide()
 

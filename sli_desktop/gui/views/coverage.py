@@ -21,6 +21,7 @@ from ...domain import Coverage, Region
 from ...vault.coverage import Assignments
 from ...vault.errors import VaultError
 from ...vault.store import Vault
+from ..a11y import MessageLine
 from ..dialogs.coverage import CoverageDialog
 from ..flow import flow_row, title_row
 from ..models import Column, RowsModel
@@ -79,7 +80,7 @@ class CoverageView(View):
         self.gaps = QLabel()
         self.gaps.setAccessibleName("Roles nobody holds")
         self.gaps.setWordWrap(True)
-        self.message = QLabel()
+        self.message = MessageLine()
         self.message.setAccessibleName("Coverage message")
         self.message.setWordWrap(True)
         self.table = table_view("Coverage table", self.model)

@@ -16,6 +16,7 @@ from ...vault.councils import Councils
 from ...vault.errors import VaultError
 from ...vault.goodpractice import GoodPractice, Suggestion
 from ...vault.store import Vault
+from ..a11y import MessageLine
 from ..dialogs.base import FormDialog
 from ..dialogs.good_practice import GoodPracticeDialog
 from ..flow import flow_row, title_row, wrap_column
@@ -94,7 +95,7 @@ class GoodPracticePanel(QWidget):
         self.explain = QLabel()
         self.explain.setAccessibleName("Why these are suggested")
         self.explain.setWordWrap(True)
-        self.message = QLabel()
+        self.message = MessageLine()
         self.message.setAccessibleName("Good practice message")
         bar = flow_row(
             button("Ne&w good practice…", self.new, "New good practice"),
@@ -180,7 +181,7 @@ class GoodPracticeView(View):
         self.words.textChanged.connect(lambda _t: self.reload())
         self.count = QLabel()
         self.count.setAccessibleName("Good practice found")
-        self.message = QLabel()
+        self.message = MessageLine()
         self.message.setAccessibleName("Good practice message")
         theme_label = QLabel("Th&eme")
         theme_label.setBuddy(self.theme)

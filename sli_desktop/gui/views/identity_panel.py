@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBox
 from ...vault import identity
 from ...vault.errors import VaultError
 from ...vault.store import Vault
+from ..a11y import MessageLine
 from .base import button
 
 #: How the server's roles read (sync/protocol.py ROLES).
@@ -40,7 +41,7 @@ class IdentityPanel(QWidget):
         self.server.setWordWrap(True)
         self.server.setAccessibleName("Name the sync server holds")
         self.use_server = button("&Use these", self.use_server_identity, "Use the server's name")
-        self.message = QLabel()
+        self.message = MessageLine()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Name and role message")
         form = QFormLayout()

@@ -30,6 +30,7 @@ from ...vault.control import PoliticalControl
 from ...vault.errors import VaultError
 from ...vault.leadership import Leadership
 from ...vault.store import Vault
+from ..a11y import MessageLine
 from ..dialogs.assessment import AssessmentDialog
 from ..dialogs.base import FormDialog
 from ..dialogs.control_change import ControlChangeDialog, MemberDaysDialog
@@ -101,7 +102,7 @@ class ImprovementPanel(QWidget):
         )
         self.changes_table = table_view("Changes of political control", self.changes, stretch=3)
         self.places_table = table_view("Leadership programme places", self.places, stretch=2)
-        self.message = QLabel()
+        self.message = MessageLine()
         self.message.setAccessibleName("Self-assessment and leadership message")
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -32,6 +32,7 @@ from ...vault.note_list import NoteList, NoteOrder, matching, sort_notes
 from ...vault.notes import Notes
 from ...vault.reads import Reads
 from ...vault.store import Vault
+from ..a11y import MessageLine
 from ..dialogs.action import ActionDialog
 from ..dialogs.note_edit import NoteEditDialog
 from ..flow import flow_row, title_row
@@ -125,7 +126,7 @@ class NotesView(View):
         ):
             self.show_choice.addItem(label, key)
         self.show_choice.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.message = QLabel()
+        self.message = MessageLine()
         self.message.setAccessibleName("Notes message")
         self.message.setWordWrap(True)
         self.confirm: QMessageBox | None = None
