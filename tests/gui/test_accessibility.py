@@ -243,8 +243,8 @@ def mnemonic(text: str) -> str | None:
 
 
 def check_mnemonics(window: QWidget, where: str) -> None:
-    """Each Alt+letter does one thing: in a dialog, across all its controls; in the main
-    window, a menu's letter is never taken by a control (Alt+N opens the Notes menu)."""
+    """Each Alt+letter does one thing among what is on screen: the controls shown, and in the
+    main window its menus (Alt+N opens the Notes menu, never a button)."""
     owners: dict[str, list[str]] = {}
     menus: set[str] = set()
     if isinstance(window, QMainWindow):
@@ -265,11 +265,7 @@ def check_mnemonics(window: QWidget, where: str) -> None:
         key = mnemonic(text)
         if key:
             owners.setdefault(key, []).append(visible_text(text))
-    clashes = {
-        k: v
-        for k, v in owners.items()
-        if len(v) > 1 and (k in menus or not isinstance(window, QMainWindow))
-    }
+    clashes = {k: v for k, v in owners.items() if len(v) > 1}
     assert not clashes, f"{where}: Alt+letter used twice: {clashes}"
 
 

@@ -64,10 +64,10 @@ class BoardPanel(QWidget):
             ]
         )
         self.documents_table = table_view("Terms of engagement documents", self.documents)
-        self.edit_button = button("Edit boa&rd…", self.edit_board, "Edit Improvement Board")
+        self.edit_button = button("Edit &board…", self.edit_board, "Edit Improvement Board")
         self.attach_button = button("Attach t&erms…", self.attach, "Attach terms of engagement")
         self.save_button = button("Save cop&y as…", self.save_copy, "Save a copy of the document")
-        self.remove_button = button("Remove documen&t", self.remove, "Remove the document")
+        self.remove_button = button("Remove doc&ument", self.remove, "Remove the document")
         layout = QVBoxLayout(self)
         layout.addWidget(
             flow_row(self.edit_button, self.attach_button, self.save_button, self.remove_button)
@@ -84,7 +84,7 @@ class BoardPanel(QWidget):
         self.board = Boards(self.vault).current(gss, today)
         board = self.board
         has_board = board is not None
-        self.edit_button.setText("Edit boa&rd…" if has_board else "New boa&rd…")
+        self.edit_button.setText("Edit &board…" if has_board else "New &board…")
         self.edit_button.setAccessibleName(
             "Edit Improvement Board" if has_board else "New Improvement Board"
         )

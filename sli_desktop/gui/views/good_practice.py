@@ -99,7 +99,7 @@ class GoodPracticePanel(QWidget):
         self.message.setAccessibleName("Good practice message")
         bar = flow_row(
             button("Ne&w good practice…", self.new, "New good practice"),
-            button("Edi&t selected…", self.edit, "Edit selected good practice"),
+            button("Ed&it selected…", self.edit, "Edit selected good practice"),
             button(TAKE_BACK, self.take_back, "Take back selected good practice as intelligence"),
         )
         layout = QVBoxLayout(self)
@@ -188,7 +188,7 @@ class GoodPracticeView(View):
         top = title_row(
             page_title("Good practice"),
             button("Ne&w good practice…", self.new, "New good practice"),
-            button("Edi&t selected…", self.edit, "Edit selected good practice"),
+            button("Ed&it selected…", self.edit, "Edit selected good practice"),
             button(TAKE_BACK, self.take_back, "Take back selected good practice as intelligence"),
             button("Open co&uncil", self.show_council, "Open the council"),
         )

@@ -110,8 +110,10 @@ class ImprovementPanel(QWidget):
             layout,
             "Self-assessment (children's services) and local account (adult social care)",
             self.assessments_table,
-            button("Record &self-assessment or local account…", self.new_assessment),
-            button("Edi&t selected…", self.edit_assessment, "Edit selected self-assessment"),
+            button("Record self-assessment or local acco&unt…", self.new_assessment),
+            button(
+                "Vie&w or edit selected…", self.edit_assessment, "Edit selected self-assessment"
+            ),
             button("Save document cop&y as…", self.save_copy, "Save a copy of the document"),
             button("Delete…", self.delete_assessment, "Delete selected self-assessment"),
         )
@@ -119,15 +121,15 @@ class ImprovementPanel(QWidget):
             layout,
             "Changes of political control and member peer support",
             self.changes_table,
-            button("Record change of &control…", self.new_change),
-            button("Member peer &days used…", self.days_used),
+            button("R&ecord change of control…", self.new_change),
+            button("Mem&ber peer days used…", self.days_used),
             button("Remove…", self.delete_change, "Remove selected change of control"),
         )
         self._section(
             layout,
             "Leadership programme places (one subsidised place a year for three years)",
             self.places_table,
-            button("Record leadership p&lace…", self.new_place),
+            button("Record leadersh&ip place…", self.new_place),
         )
         layout.addWidget(self.message)
 
