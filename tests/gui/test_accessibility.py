@@ -492,16 +492,22 @@ def test_labels_keep_their_text_and_gain_their_caption(qtbot, demo_shell) -> Non
     assert status.text(QAccessible.Text.Name) == demo_shell.status_sync.text() != ""
 
 
-def test_lock_save_and_refusals_are_announced(qtbot, demo_shell, monkeypatch) -> None:
-    heard: list[str] = []
+@pytest.fixture
+def heard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What screen readers were asked to announce, in order."""
+    spoken: list[str] = []
     real = QAccessible.updateAccessibility
 
     def listen(event) -> None:
         if event.type() == QAccessible.Event.Announcement:
-            heard.append(event.message())
+            spoken.append(event.message())
         real(event)
 
     monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(listen))
+    return spoken
+
+
+def test_lock_save_and_refusals_are_announced(qtbot, demo_shell, heard: list[str]) -> None:
     demo_shell.open_quick_note()
     dialog = demo_shell.quick_note
     dialog.save()
@@ -622,19 +628,10 @@ def test_the_old_large_text_setting_reads_as_150_percent(tmp_path: Path) -> None
     assert theme.Appearance.from_settings(again).text_size == 200
 
 
-def test_view_message_lines_are_spoken(qtbot, demo_shell, monkeypatch) -> None:
+def test_view_message_lines_are_spoken(qtbot, demo_shell, heard: list[str]) -> None:
     """Every view's message line speaks what it shows, as the status bar does."""
     from sli_desktop.gui.a11y import MessageLine
 
-    heard: list[str] = []
-    real = QAccessible.updateAccessibility
-
-    def listen(event) -> None:
-        if event.type() == QAccessible.Event.Announcement:
-            heard.append(event.message())
-        real(event)
-
-    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(listen))
     workspace = demo_shell.workspace
     views = [*workspace.views.values(), workspace.council_page]
     lines = [line for view in views for line in view.findChildren(MessageLine)]
