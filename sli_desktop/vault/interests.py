@@ -114,32 +114,31 @@ def _conflict(peer: Peer, home: Council, target: Council, county_name: Any) -> P
                 "the council being challenged"
             ),
         )
-    area = target.county_area
-    if area and home.county_area == area:
-        county = str(county_name(area))
-        return PeerConflict(
-            peer=peer.name,
-            peer_council=home.gss_code,
-            challenged=target.gss_code,
-            reason="same county area",
-            county=county,
-            message=(
-                f"{peer.name} ({peer.role.value}) works for or serves on {home.name}, "
-                f"a neighbouring council in the same county area ({county}) as {target.name}"
-            ),
-        )
-    combined = target.combined_authority
-    if combined and home.combined_authority == combined:
-        authority = str(county_name(combined))
-        return PeerConflict(
-            peer=peer.name,
-            peer_council=home.gss_code,
-            challenged=target.gss_code,
-            reason="same combined authority",
-            county=authority,
-            message=(
-                f"{peer.name} ({peer.role.value}) works for or serves on {home.name}, "
-                f"which shares a combined authority ({authority}) with {target.name}"
-            ),
-        )
+    shared: tuple[tuple[str, Reason, str], ...] = (
+        (
+            "county_area",
+            "same county area",
+            "a neighbouring council in the same county area ({}) as",
+        ),
+        (
+            "combined_authority",
+            "same combined authority",
+            "which shares a combined authority ({}) with",
+        ),
+    )
+    for field, reason, relation in shared:
+        group = getattr(target, field)
+        if group and getattr(home, field) == group:
+            name = str(county_name(group))
+            return PeerConflict(
+                peer=peer.name,
+                peer_council=home.gss_code,
+                challenged=target.gss_code,
+                reason=reason,
+                county=name,
+                message=(
+                    f"{peer.name} ({peer.role.value}) works for or serves on {home.name}, "
+                    f"{relation.format(name)} {target.name}"
+                ),
+            )
     return None
