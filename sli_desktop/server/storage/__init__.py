@@ -24,14 +24,14 @@ import pydantic
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..domain import RECORD_TYPES, Region
-from ..domain import council as council_domain
-from ..domain.errors import ValidationError as DomainError
-from ..domain.records import STORED, Record, validated
-from ..sync import protocol as p
-from . import awaited, corrections, derived_ids, enrolment, followers, ratelimit
-from .files import make_private, sqlite_path
-from .merge import merge
+from ...domain import RECORD_TYPES, Region
+from ...domain import council as council_domain
+from ...domain.errors import ValidationError as DomainError
+from ...domain.records import STORED, Record, validated
+from ...sync import protocol as p
+from .. import awaited, corrections, derived_ids, enrolment, followers, ratelimit
+from ..files import make_private, sqlite_path
+from ..merge import merge
 
 ENROL_CODE_TTL = 7 * 24 * 3600
 KINDS = {cls.kind: cls for cls in RECORD_TYPES}
