@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from ..platform.keyring_store import store_name
-from ..vault import identity, keys, session
+from ..vault import identity, inspection, keys, session
 from ..vault.audit import AuditLog
 from ..vault.errors import WrongRecoveryKey
 from ..vault.header import read_header
@@ -162,23 +162,7 @@ def change_passphrase(ctx: Context) -> None:
 
 
 def info(ctx: Context) -> None:
-    vault = ctx.vault()
-    header = read_header(ctx.vault_path)
-    counts = {
-        t: int(vault.scalar(f"SELECT count(*) FROM {t} WHERE deleted = 0"))
-        for t in ("councils", "contacts", "notes", "engagements", "actions")
-    }
-    data = {
-        "vault": str(ctx.vault_path),
-        "vault_id": header.vault_id,
-        "owner": vault.identity.name,
-        "role": vault.identity.role,
-        "schema_version": int(vault.scalar("PRAGMA user_version")),
-        "cipher_version": vault.scalar("PRAGMA cipher_version"),
-        "memory_security": vault.memory_security,
-        "outbox_pending": int(vault.scalar("SELECT count(*) FROM outbox")),
-        **counts,
-    }
+    data = inspection.facts(ctx.vault(), ctx.vault_path).as_dict()
     if ctx.args.json:
         emit_json(data)
     else:
@@ -204,12 +188,7 @@ def show_identity(ctx: Context) -> None:
 
 
 def check(ctx: Context) -> int:
-    vault = ctx.vault()
-    problems = [row[0] for row in vault.query("PRAGMA cipher_integrity_check")]
-    problems += [r[0] for r in vault.query("PRAGMA integrity_check") if r[0] != "ok"]
-    broken = AuditLog(vault).verify()
-    if broken is not None:
-        problems.append(f"the audit chain breaks at entry {broken}")
+    problems = inspection.problems(ctx.vault())
     if problems:
         for problem in problems:
             say(f"problem: {problem}")

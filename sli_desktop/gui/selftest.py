@@ -66,6 +66,7 @@ def _vault_note_search_briefing(tmp: Path, passphrase: str, say: Callable[[str],
     from ..briefing.options import BriefingOptions
     from ..domain import Council, CouncilType, Region, council_id
     from ..vault.councils import Councils
+    from ..vault.inspection import cipher_version
     from ..vault.notes import Notes
     from ..vault.search import Search
     from ..vault.session import create_vault, unlock
@@ -74,7 +75,7 @@ def _vault_note_search_briefing(tmp: Path, passphrase: str, say: Callable[[str],
     create_vault(path, passphrase, owner="self-test").vault.close()
     vault = unlock(path, passphrase)
     try:
-        cipher = vault.scalar("PRAGMA cipher_version")
+        cipher = cipher_version(vault)
         if not cipher:
             raise SelfTestFailed("the vault opened without SQLCipher encryption")
         if path.read_bytes()[:16] == b"SQLite format 3\x00":

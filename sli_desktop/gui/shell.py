@@ -467,13 +467,13 @@ class Shell(QMainWindow):
         from PySide6 import __version__ as pyside_version
         from PySide6.QtCore import qVersion
 
-        from ..vault.connection import sqlcipher_version
+        from ..vault.inspection import library_cipher_version
 
         return (
             f"SLI Desktop {__version__}\n"
             "Encrypted, offline-first support for sector-led improvement.\n\n"
             f"Vault: {self.session.path}\n"
-            f"SQLCipher: {sqlcipher_version()}\n"
+            f"SQLCipher: {library_cipher_version()}\n"
             f"Qt: {qVersion()} (PySide6 {pyside_version})"
         )
 
