@@ -61,6 +61,20 @@ class Engagements:
         moved = current.move_to(status, on or self.vault.now().date())
         return self.vault.save(moved, audit_detail={"status": status.value})
 
+    def edit(self, engagement_id: str, **changes: Any) -> Engagement:
+        """Change a challenge's details (kind, dates, venue, timetable, scope): not its status,
+        which moves along the workflow (``move``), nor its team (``set_team``). Returns the
+        record unchanged, and writes nothing, when nothing differs."""
+        for name in ("status", "history", "team", "council"):
+            if name in changes:
+                raise ValueError(f"{name} is not changed by edit")
+        current = self.get(engagement_id)
+        edited = current.evolve(**changes)
+        differs = [n for n in changes if getattr(edited, n) != getattr(current, n)]
+        if not differs:
+            return current
+        return self.vault.save(edited, audit_detail={"fields": sorted(differs)})
+
     def set_team(self, engagement_id: str, team: Sequence[Peer]) -> Engagement:
         """Replace the team: peers join and drop out at any stage, so this is not a status move."""
         current = self.get(engagement_id)

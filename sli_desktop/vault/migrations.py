@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import schema_v1, schema_v2, schema_v3, schema_v4
+from . import schema_v1, schema_v2, schema_v3, schema_v4, schema_v5
 from .errors import VaultTooNew
 
 #: version -> statements that take the schema from version-1 to version.
@@ -20,6 +20,7 @@ MIGRATIONS: dict[int, Sequence[str]] = {
     2: schema_v2.STATEMENTS,
     3: schema_v3.STATEMENTS,
     4: schema_v4.STATEMENTS,
+    5: schema_v5.STATEMENTS,
 }
 LATEST = max(MIGRATIONS)
 
