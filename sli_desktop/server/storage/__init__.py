@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 import secrets
-import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -22,7 +21,7 @@ from typing import Any
 
 import pydantic
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from ...domain import RECORD_TYPES, Region
 from ...domain import council as council_domain
@@ -30,8 +29,24 @@ from ...domain.errors import ValidationError as DomainError
 from ...domain.records import STORED, Record, validated
 from ...sync import protocol as p
 from .. import awaited, corrections, derived_ids, enrolment, followers, ratelimit
-from ..files import make_private, sqlite_path
 from ..merge import merge
+from .database import Database, StorageError
+from .schema import (
+    applied,
+    awaited_records,
+    changes,
+    conflicts,
+    devices,
+    dumps,
+    enrolment_codes,
+    enrolment_failures,
+    enrolments,
+    metadata,
+    note_reads,
+    records,
+    revisions,
+    users,
+)
 
 ENROL_CODE_TTL = 7 * 24 * 3600
 KINDS = {cls.kind: cls for cls in RECORD_TYPES}
@@ -46,135 +61,8 @@ GOOD_PRACTICE = "good practice"
 #: Kinds only these roles may write: coverage is maintained by coordinators (and admins).
 MAINTAINED_KINDS: dict[str, frozenset[str]] = {"coverage": frozenset({"coordinator", "admin"})}
 
-metadata = sa.MetaData()
-
-users = sa.Table(
-    "users",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False, unique=True),
-    sa.Column("role", sa.String(20), nullable=False),
-    sa.Column("regions", sa.Text, nullable=False),
-)
-enrolment_codes = sa.Table(
-    "enrolment_codes",
-    metadata,
-    sa.Column("code_hash", sa.String(64), primary_key=True),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
-    sa.Column("expires_at", sa.Float, nullable=False),
-    sa.Column("used", sa.Boolean, nullable=False, default=False),
-)
-devices = sa.Table(
-    "devices",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("enrolled_at", sa.Float, nullable=False),
-    sa.Column("revoked", sa.Boolean, nullable=False, default=False),
-)
-records = sa.Table(
-    "records",
-    metadata,
-    sa.Column("kind", sa.String(40), primary_key=True),
-    sa.Column("record_id", sa.String(64), primary_key=True),
-    sa.Column("rev", sa.Integer, nullable=False),
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("deleted", sa.Boolean, nullable=False),
-    sa.Column("council", sa.String(20)),
-    sa.Column("region", sa.String(40)),
-    sa.Column("private", sa.Boolean, nullable=False),
-    sa.Column("owner", sa.String(200), nullable=False),
-    # Good practice: seen by every user, whatever their regions (never when private).
-    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
-    sa.Column("last_change", sa.String(64), nullable=False),
-    sa.Column("last_device", sa.String(36), nullable=False),
-)
-revisions = sa.Table(
-    "revisions",
-    metadata,
-    sa.Column("kind", sa.String(40), primary_key=True),
-    sa.Column("record_id", sa.String(64), primary_key=True),
-    sa.Column("rev", sa.Integer, primary_key=True),
-    sa.Column("payload", sa.Text, nullable=False),
-)
-changes = sa.Table(
-    "changes",
-    metadata,
-    # BIGINT on PostgreSQL; SQLite's INTEGER PRIMARY KEY is already 64-bit (and must be spelt so).
-    sa.Column(
-        "seq",
-        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    ),
-    sa.Column("item", sa.String(10), nullable=False),
-    sa.Column("kind", sa.String(40), nullable=False),
-    sa.Column("record_id", sa.String(64), nullable=False),
-    sa.Column("rev", sa.Integer, nullable=False),
-    sa.Column("conflict_id", sa.String(36)),
-    sa.Column("region", sa.String(40)),
-    sa.Column("private", sa.Boolean, nullable=False),
-    sa.Column("owner", sa.String(200), nullable=False),
-    # Good practice: seen by every user, whatever their regions (never when private).
-    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
-)
-applied = sa.Table(
-    "applied_changes",
-    metadata,
-    sa.Column("change_id", sa.String(64), primary_key=True),
-    sa.Column("device_id", sa.String(36), nullable=False),
-    sa.Column("kind", sa.String(40), nullable=False),
-    sa.Column("record_id", sa.String(64), nullable=False),
-    sa.Column("status", sa.String(10), nullable=False),
-    sa.Column("rev", sa.Integer, nullable=False),
-    sa.Column("reason", sa.Text, nullable=False),
-    # What the device sent: the base of its next change to the record if the ack was lost.
-    sa.Column("sent", sa.Text, nullable=False),
-)
-conflicts = sa.Table(
-    "conflicts",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("kind", sa.String(40), nullable=False),
-    sa.Column("record_id", sa.String(64), nullable=False),
-    sa.Column("rev", sa.Integer, nullable=False),
-    sa.Column("detail", sa.Text, nullable=False),
-    sa.Column("resolved", sa.Boolean, nullable=False, default=False),
-    sa.Column("region", sa.String(40)),
-    sa.Column("private", sa.Boolean, nullable=False),
-    sa.Column("owner", sa.String(200), nullable=False),
-    # Good practice: seen by every user, whatever their regions (never when private).
-    sa.Column("shared", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
-)
-sa.Index("changes_record", changes.c.kind, changes.c.record_id)
-#: Who opened which note, uploaded by devices (not records: kept once per event id).
-note_reads = sa.Table(
-    "note_reads",
-    metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("note_id", sa.String(64), nullable=False, index=True),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
-    sa.Column("device_id", sa.String(36), nullable=False),
-    sa.Column("at", sa.String(40), nullable=False),
-    sa.Column("via", sa.String(20), nullable=False),
-    sa.Column("briefing", sa.String(64), nullable=False),
-    sa.Column("received_at", sa.Float, nullable=False),
-)
-#: Failed enrolment attempts, counted per client address and per code (server/ratelimit.py).
-enrolment_failures = ratelimit.failures_table(metadata)
-#: Spent codes and the device each made, so a lost answer can be asked for again
-#: (server/enrolment.py).
-enrolments = enrolment.enrolments_table(metadata)
-#: Ids pointed at before the server held them, and who may create them (server/awaited.py).
-awaited_records = awaited.awaited_table(metadata)
 #: Roles that may ask who read a note.
 READERS_ROLES = frozenset({"admin", "coordinator"})
-
-
-class StorageError(Exception):
-    """Something the operator can fix: one line for the command line."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +78,10 @@ class Principal:
 class Auth:
     principal: Principal | None
     revoked: bool = False
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class _Batch:
@@ -271,40 +163,6 @@ class _Batch:
         self.change_ids.clear()
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def make_engine(url: str) -> Engine:
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    if url.startswith("sqlite"):
-        path = sqlite_path(url)
-        if path is not None:  # owner-only before SQLite creates it (server/files.py)
-            make_private(path)
-        # hide_parameters: a database error's text never quotes a record's values (logs).
-        engine = sa.create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
-
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            # A disposed note's old text is overwritten on disk, not left in free pages.
-            cur.execute("PRAGMA secure_delete=ON")
-            cur.close()
-
-        return engine
-    return sa.create_engine(
-        url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
-    )
-
-
 #: A push of at least this many changes makes PostgreSQL's statistics worth a look afterwards
 #: (``Storage._refresh_statistics``); smaller ones never pay for the look.
 _LARGE_PUSH = 100
@@ -319,14 +177,10 @@ _ANALYSE_LOCK = 0x736C692D616E616C
 class Storage:
     def __init__(self, url: str) -> None:
         self.url = url
-        try:
-            self.engine = make_engine(url)
-            metadata.create_all(self.engine)
-            _add_missing_columns(self.engine)
-        except (sa.exc.SQLAlchemyError, ImportError) as exc:
-            raise StorageError(f"cannot open the server database {_safe(url)}: {exc}") from None
-        self._lock = threading.Lock()
-        self._postgres = self.engine.dialect.name == "postgresql"
+        self.db = Database(url)
+        self.engine = self.db.engine
+        self._lock = self.db.lock
+        self._postgres = self.db.postgres
         #: changes this process has taken since it last analysed, and the records table's row
         #: count as its statistics had it when last read (``_refresh_statistics``)
         self._grown = 0
@@ -346,31 +200,6 @@ class Storage:
         missing = set(metadata.tables) - present
         return f"the database lacks {len(missing)} of the server's tables" if missing else None
 
-    # -- writers hold the lock: the feed becomes visible in sequence order ----------------
-    def _write(self) -> Any:
-        store = self
-
-        class _Writer:
-            def __enter__(self) -> Connection:
-                store._lock.acquire()
-                try:
-                    self.cm = store.engine.begin()
-                    conn = self.cm.__enter__()
-                    if store._postgres:
-                        conn.execute(sa.text("LOCK TABLE changes IN EXCLUSIVE MODE"))
-                except BaseException:
-                    store._lock.release()
-                    raise
-                return conn
-
-            def __exit__(self, *exc: Any) -> None:
-                try:
-                    self.cm.__exit__(*exc)
-                finally:
-                    store._lock.release()
-
-        return _Writer()
-
     # -- users and devices -----------------------------------------------------------------
     def add_user(self, name: str, role: str, regions: Sequence[str]) -> str:
         """Create the user (or give an existing one a new code); returns a one-time code."""
@@ -383,18 +212,19 @@ class Storage:
         if not name.strip():
             raise StorageError("the user name must not be empty")
         code = "-".join(secrets.token_hex(3).upper() for _ in range(4))
-        with self._write() as conn:
+        with self.db.write() as conn:
             row = conn.execute(sa.select(users.c.id).where(users.c.name == name)).first()
             if row is None:
-                user_id = conn.execute(
-                    users.insert().values(name=name, role=role, regions=_dumps(parsed))
-                ).inserted_primary_key[0]
+                key = conn.execute(
+                    users.insert().values(name=name, role=role, regions=dumps(parsed))
+                ).inserted_primary_key
+                user_id = key[0] if key is not None else None
             else:
                 user_id = row[0]
                 conn.execute(
                     users.update()
                     .where(users.c.id == user_id)
-                    .values(role=role, regions=_dumps(parsed))
+                    .values(role=role, regions=dumps(parsed))
                 )
             conn.execute(
                 enrolment_codes.insert().values(
@@ -429,7 +259,7 @@ class Storage:
             if enrolment_id
             else secrets.token_urlsafe(32)
         )
-        with self._write() as conn:
+        with self.db.write() as conn:
             ratelimit.check(conn, enrolment_failures, attempt, now)
             row = conn.execute(
                 sa.select(enrolment_codes, users.c.name, users.c.role, users.c.regions)
@@ -534,7 +364,7 @@ class Storage:
         ]
 
     def revoke_device(self, device_id: str) -> bool:
-        with self._write() as conn:
+        with self.db.write() as conn:
             done = conn.execute(
                 devices.update().where(devices.c.id == device_id).values(revoked=True)
             )
@@ -545,7 +375,7 @@ class Storage:
         """The register every client receives on its first sync; returns how many changed."""
         changed = 0
         batch = _Batch()
-        with self._write() as conn:
+        with self.db.write() as conn:
             for payload in councils:
                 if ("council", payload["id"]) in batch.touched:
                     batch.flush(conn)  # the same council twice: the second sees the first
@@ -578,7 +408,7 @@ class Storage:
     def push(self, who: Principal, request: p.PushRequest) -> p.PushResponse:
         results: list[p.ChangeResult] = []
         batch = _Batch()
-        with self._write() as conn:
+        with self.db.write() as conn:
             self._prefetch(conn, request, batch)
             for change in request.changes:
                 if (
@@ -994,7 +824,7 @@ class Storage:
         # applied change (no merge) stored exactly its fields as revision ``rev`` (merge ignores
         # the bookkeeping fields), so a retry's base is read from there. Saves a full copy of
         # most payloads on the server.
-        sent = "" if status == "applied" else _dumps(payload)
+        sent = "" if status == "applied" else dumps(payload)
         for cid in ids:
             if cid not in by_id:
                 batch.add(
@@ -1123,7 +953,7 @@ class Storage:
     ) -> None:
         """A disposed note leaves nothing readable on the server: every stored revision, what
         devices sent, and conflict copies are overwritten with the scrubbed tombstone."""
-        text = _dumps(tombstone)
+        text = dumps(tombstone)
         conn.execute(
             revisions.update()
             .where(revisions.c.kind == kind, revisions.c.record_id == record_id)
@@ -1200,7 +1030,7 @@ class Storage:
         batch: _Batch,
         private: bool = False,
     ) -> None:
-        text = _dumps(payload)
+        text = dumps(payload)
         region = self._region(conn, kind, payload, batch)
         council = payload.get("gss_code") if kind == "council" else payload.get("council")
         values = {
@@ -1439,13 +1269,13 @@ class Storage:
         """Keep each read event once: an id already held (a retried upload) is skipped."""
         events = list({e.id: e for e in request.events}.values())
         ids = [e.id for e in events]
-        with self._write() as conn:
+        with self.db.write() as conn:
             # Events only for notes this device may see: nobody plants "who read" entries on
             # another region's note. The others are dropped but answered like the rest, so
             # the answer says nothing about which notes exist.
             visible = self._visible_notes(conn, who, {e.note_id for e in events})
             events = [e for e in events if e.note_id in visible]
-            held = set(
+            held: set[str] = set(
                 conn.execute(sa.select(note_reads.c.id).where(note_reads.c.id.in_(ids))).scalars()
             )
             rows = [
@@ -1779,36 +1609,20 @@ WITHDRAWN_BLANK: dict[str, Any] = {
 }
 
 
-def _add_missing_columns(engine: Engine) -> None:
-    """Flag columns added to tables an older server database already holds (create_all only
-    makes missing tables): each added as false, so old rows keep their meaning."""
-    inspector = sa.inspect(engine)
-    present = set(inspector.get_table_names())
-    with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            if table.name not in present:
-                continue
-            have = {c["name"] for c in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in have or column.server_default is None:
-                    continue
-                kind = column.type.compile(dialect=engine.dialect)
-                default = str(
-                    sa.literal(False).compile(
-                        dialect=engine.dialect, compile_kwargs={"literal_binds": True}
-                    )
-                )
-                conn.execute(
-                    sa.text(
-                        f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind} '
-                        f"NOT NULL DEFAULT {default}"
-                    )
-                )
-
-
-def _safe(url: str) -> str:
-    """The URL without its password, for messages."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return "(unparseable URL)"
+__all__ = [
+    "NO_SUCH_REVISION",
+    "PAGE_BYTES",
+    "READERS_ROLES",
+    "Auth",
+    "Principal",
+    "Storage",
+    "StorageError",
+    "applied",
+    "changes",
+    "conflicts",
+    "enrolment_failures",
+    "metadata",
+    "note_reads",
+    "records",
+    "revisions",
+]
