@@ -1,14 +1,16 @@
-"""sli enroll · sli sync · sli conflicts list|resolve"""
+"""sli enroll · sli sync · sli conflicts list|resolve (keeping a side, or merged with edits)"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
+from ..importers.textfile import read_text
 from ..sync import conflicts as conflict_service
 from ..vault.syncstate import SyncState
-from .context import Context
+from .context import Context, UsageError
 from .output import emit_json, say, table
 
 
@@ -33,6 +35,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c = csub.add_parser("resolve", parents=[common], help="settle a conflict")
     c.add_argument("id", metavar="ID")
     c.add_argument("--keep", required=True, choices=["mine", "theirs", "merged"])
+    c.add_argument(
+        "--edited",
+        nargs=2,
+        action="append",
+        metavar=("FIELD", "F"),
+        help="with --keep merged: keep the text in file F for FIELD instead of both texts "
+        "joined (repeat for more fields)",
+    )
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=resolve)
 
@@ -136,8 +146,22 @@ def list_conflicts(ctx: Context) -> None:
 
 
 def resolve(ctx: Context) -> None:
-    record = conflict_service.resolve(ctx.vault(), ctx.args.id, ctx.args.keep)
+    edited = _edited(ctx)  # before unlocking: a mistake here needs no passphrase
+    record = conflict_service.resolve(ctx.vault(), ctx.args.id, ctx.args.keep, edited)
     if ctx.args.json:
         emit_json(record.to_json() if record else None)
     else:
         say(f"Resolved: kept {ctx.args.keep}. The choice goes to the server at the next sync.")
+
+
+def _edited(ctx: Context) -> dict[str, str]:
+    """--edited FIELD F, read before the vault changes, so a missing file changes nothing."""
+    given: list[list[str]] = ctx.args.edited or []
+    if given and ctx.args.keep != "merged":
+        raise UsageError("--edited goes with --keep merged: it edits the merged version")
+    edited: dict[str, str] = {}
+    for name, path in given:
+        if name in edited:
+            raise UsageError(f"--edited names {name} twice; give each field once")
+        edited[name] = read_text(Path(path)).rstrip("\r\n")  # an editor's last newline
+    return edited

@@ -3,12 +3,14 @@
 The server decided the winner once, so every vault holds the same record and the same kept
 conflict. "mine" is the side this device pushed (the winner's values if it pushed neither);
 "theirs" is the other side; "merged" joins both texts (and both lists) and keeps the winner for
-anything else. Resolving saves the record like any edit (so it syncs) and tells the server the
-conflict is settled at the next sync.
+anything else; the merged texts may be edited before they are kept, from the window or from
+``sli conflicts resolve --edited``. Resolving saves the record like any edit (so it syncs) and
+tells the server the conflict is settled at the next sync.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from ..domain import Record
@@ -23,6 +25,10 @@ Keep = Literal["mine", "theirs", "merged"]
 class ConflictNotFound(VaultError):
     def __init__(self, wanted: str) -> None:
         super().__init__(f"no open conflict {wanted!r} (see sli conflicts list)")
+
+
+class EditRefused(VaultError):
+    """Edited text that cannot be kept: the field is not in the conflict, or is not text."""
 
 
 def sides(conflict: StoredConflict, device_id: str | None) -> dict[str, dict[str, Any]]:
@@ -71,19 +77,36 @@ def merged_value(winner: Any, loser: Any) -> Any:
     return winner
 
 
-def resolve(vault: Vault, wanted: str, keep: Keep) -> Record | None:
-    """Settle a conflict; returns the record as saved (None if it no longer exists here)."""
+def editable(fields: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The fields of ``sides`` whose merged value is text, so a person may edit it first."""
+    return sorted(
+        name
+        for name, side in fields.items()
+        if isinstance(merged_value(side["winner"], side["loser"]), str)
+    )
+
+
+def resolve(
+    vault: Vault, wanted: str, keep: Keep, edited: Mapping[str, str] | None = None
+) -> Record | None:
+    """Settle a conflict; returns the record as saved (None if it no longer exists here).
+
+    ``edited`` (only with "merged") gives text to keep instead of the joined texts, by field:
+    both front ends settle through here, so an edit made in the window or given to the CLI is
+    saved the same way, once, and syncs like any other."""
     state = SyncState(vault)
     conflict = find(vault, wanted)
+    fields = sides(conflict, state.get("device_id"))
+    edits = _checked_edits(fields, keep, edited or {})
     cls = codec.TYPES_BY_KIND.get(conflict.kind)
     current = vault.get(cls, conflict.record_id) if cls else None
     with vault.transaction():
         saved: Record | None = current
         if current is not None:
             values: dict[str, Any] = {}
-            for name, side in sides(conflict, state.get("device_id")).items():
+            for name, side in fields.items():
                 if keep == "merged":
-                    values[name] = merged_value(side["winner"], side["loser"])
+                    values[name] = edits.get(name, merged_value(side["winner"], side["loser"]))
                 else:
                     values[name] = side[keep]
             now = current.to_json()
@@ -91,3 +114,24 @@ def resolve(vault: Vault, wanted: str, keep: Keep) -> Record | None:
                 saved = vault.save(current.evolve(**values), audit_detail={"conflict": keep})
         state.mark_resolved(conflict.id, keep)
     return saved
+
+
+def _checked_edits(
+    fields: Mapping[str, Mapping[str, Any]], keep: Keep, edited: Mapping[str, str]
+) -> dict[str, str]:
+    if not edited:
+        return {}
+    if keep != "merged":
+        raise EditRefused("edited text is kept only with the merged version; nothing was changed")
+    text = editable(fields)
+    for name in edited:
+        if name not in fields:
+            raise EditRefused(
+                f"{name!r} is not a field of this conflict (it has {', '.join(sorted(fields))}); "
+                "nothing was changed"
+            )
+        if name not in text:
+            raise EditRefused(
+                f"{name!r} is not text, so it cannot be edited; keep mine, theirs or merged"
+            )
+    return dict(edited)

@@ -194,16 +194,11 @@ class ConflictsView(View):
         conflict_id = self.current_id()
         if conflict_id is None:
             return
-        with self.vault.transaction():
-            record = conflict_service.resolve(self.vault, conflict_id, keep)
-            if keep == "merged" and record is not None:
-                data = record.to_json()
-                edits = {
-                    name: text
-                    for name, text in self._merged.items()
-                    if isinstance(data.get(name), str) and data.get(name) != text
-                }
-                if edits:
-                    self.vault.save(record.evolve(**edits), audit_detail={"conflict": keep})
+        edited = (
+            {name: self._merged[name] for name in conflict_service.editable(self._sides)}
+            if keep == "merged"
+            else None
+        )
+        conflict_service.resolve(self.vault, conflict_id, keep, edited)
         self.changed.emit(self.conflicts[conflict_id].kind)
         self.refresh()
