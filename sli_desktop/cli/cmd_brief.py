@@ -19,6 +19,7 @@ from ..briefing import (
 )
 from ..briefing.protect import MIN_PASSPHRASE
 from ..domain import Marking
+from ..formats import plural
 from ..vault.store import Vault
 from .cmd_challenges import date_arg
 from .cmd_councils import english_region_arg
@@ -121,11 +122,12 @@ def _run(ctx: Context, build: Callable[..., Briefing]) -> None:
             }
         )
         return
-    extra = f"; {briefing.withheld} notes withheld by the marking" if briefing.withheld else ""
+    withheld = plural(briefing.withheld, "note")
+    extra = f"; {withheld} withheld by the marking" if briefing.withheld else ""
     lock = ", encrypted" if passphrase is not None else ""
     say(
-        f"Wrote {output}: {briefing.title}, {briefing.pages} pages, "
-        f"{briefing.marking.value}{lock}, {briefing.notes} notes{extra}."
+        f"Wrote {output}: {briefing.title}, {plural(briefing.pages, 'page')}, "
+        f"{briefing.marking.value}{lock}, {plural(briefing.notes, 'note')}{extra}."
     )
 
 
