@@ -16,7 +16,6 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pydantic
@@ -24,12 +23,20 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...domain import RECORD_TYPES, Region
-from ...domain import council as council_domain
 from ...domain.errors import ValidationError as DomainError
-from ...domain.records import STORED, Record, validated
+from ...domain.records import STORED
 from ...sync import protocol as p
 from .. import awaited, corrections, derived_ids, enrolment, followers, ratelimit
 from ..merge import merge
+from . import access, write_rules
+from .access import (
+    GOOD_PRACTICE,
+    NO_SUCH_REVISION,
+    READERS_ROLES,
+    SHARED_KINDS,
+    Auth,
+    Principal,
+)
 from .database import Database, StorageError
 from .schema import (
     applied,
@@ -50,34 +57,6 @@ from .schema import (
 
 ENROL_CODE_TTL = 7 * 24 * 3600
 KINDS = {cls.kind: cls for cls in RECORD_TYPES}
-#: A council's register fields belong to the server (sli server import-councils): clients may
-#: track the other fields (political control, improvement board), not rewrite the register.
-REGISTER_FIELDS = frozenset({"gss_code", *council_domain.REGISTER_FIELDS})
-
-#: Kinds every user receives whatever their regions (the register, who covers what).
-SHARED_KINDS = frozenset({"council", "coverage"})
-#: A note of this type is shared with every user (the ``shared`` flag on records and changes).
-GOOD_PRACTICE = "good practice"
-#: Kinds only these roles may write: coverage is maintained by coordinators (and admins).
-MAINTAINED_KINDS: dict[str, frozenset[str]] = {"coverage": frozenset({"coordinator", "admin"})}
-
-#: Roles that may ask who read a note.
-READERS_ROLES = frozenset({"admin", "coordinator"})
-
-
-@dataclass(frozen=True)
-class Principal:
-    user_id: int
-    user: str
-    role: str
-    regions: frozenset[str]
-    device_id: str
-
-
-@dataclass(frozen=True)
-class Auth:
-    principal: Principal | None
-    revoked: bool = False
 
 
 def _hash(secret: str) -> str:
@@ -422,7 +401,7 @@ class Storage:
             batch.flush(conn)
             for conflict_id in request.resolved:
                 self._resolve(conn, who, conflict_id)
-        if any(c.kind == "note" and _disposed(c.payload) for c in request.changes):
+        if any(c.kind == "note" and write_rules.disposed(c.payload) for c in request.changes):
             self._checkpoint()
         if self._postgres:
             self._refresh_statistics(len(request.changes))
@@ -587,7 +566,7 @@ class Storage:
             expected != change.record_id
             or not (
                 who.role == "admin"
-                or self._may_write_in(
+                or access.may_write_in(
                     who, change.kind, self._region(conn, change.kind, change.payload, batch), ""
                 )
             )
@@ -602,7 +581,7 @@ class Storage:
         # private note, whatever the writer's role), a base never issued, a record not held.
         if (
             (current is None and change.base_rev > 0 and not mine_done)
-            or (current is not None and not self._may_see(who, current))
+            or (current is not None and not access.may_see(who, current))
             or (current is not None and not mine_done and change.base_rev > current.rev)
         ):
             return self._reject(conn, who, change, ids, NO_SUCH_REVISION)
@@ -613,8 +592,8 @@ class Storage:
         private = change.kind == "note" and bool(change.payload.get("private"))
         owner = who.user if current is None else current.owner
         author = owner == who.user
-        if not self._may_write(who, change.kind, new_region, owner, current):
-            return self._reject(conn, who, change, ids, _refusal(change.kind))
+        if not access.may_write(who, change.kind, new_region, owner, current):
+            return self._reject(conn, who, change, ids, access.write_refusal(change.kind))
         expected_by = batch.awaited.get((change.kind, change.record_id))
         if current is None and expected_by not in (None, who.user):
             # Another user's records pointed at this id first (an action raised from their
@@ -629,18 +608,18 @@ class Storage:
         if change.kind == "note":
             if change.payload.get("draft") is True:
                 return self._reject(conn, who, change, ids, "a draft note is not shared")
-            if current is not None and _disposed(json.loads(current.payload)):
+            if current is not None and write_rules.disposed(json.loads(current.payload)):
                 return self._reject(conn, who, change, ids, "the note has been disposed of")
             if current is not None and not author and private != bool(current.private):
-                return self._reject(conn, who, change, ids, _AUTHOR_PRIVACY)
-        disposal = change.kind == "note" and _disposed(payload)
+                return self._reject(conn, who, change, ids, write_rules.AUTHOR_PRIVACY)
+        disposal = change.kind == "note" and write_rules.disposed(payload)
         base: dict[str, Any] | None = None
         theirs: dict[str, Any] = {}
         if current is None or disposal:  # a disposal is final: it overrides, it never merges
             rev = 1 if current is None else current.rev + 1
             result_payload = {**payload, "version": rev}
             if disposal:  # never trust the device to have scrubbed its tombstone
-                result_payload.update(DISPOSED_BLANK)
+                result_payload.update(write_rules.DISPOSED_BLANK)
             status: p.Status = "applied"
             conflict = None
             sides_shared = False
@@ -664,7 +643,7 @@ class Storage:
                     return self._reject(conn, who, change, ids, NO_SUCH_REVISION)
             theirs = json.loads(current.payload)
             if change.kind == "note":
-                refusal = _good_practice_refusal(
+                refusal = write_rules.good_practice_refusal(
                     change, payload, base, theirs, current, mine_done, author
                 )
                 if refusal:
@@ -679,12 +658,12 @@ class Storage:
             result_payload = {**outcome.payload, "version": rev}
             if (
                 change.kind == "note"
-                and _leaves_good_practice(theirs, result_payload)
-                and not (author and _reverts(payload, base, theirs))
+                and write_rules.leaves_good_practice(theirs, result_payload)
+                and not (author and write_rules.reverts(payload, base, theirs))
             ):
-                return self._reject(conn, who, change, ids, _AUTHOR_REVERTS)
+                return self._reject(conn, who, change, ids, write_rules.AUTHOR_REVERTS)
             if change.kind == "note":
-                refusal = _publishing_refusal(
+                refusal = write_rules.publishing_refusal(
                     change, payload, base, theirs, current, mine_done, result_payload
                 )
                 if refusal:
@@ -712,7 +691,7 @@ class Storage:
                 private = bool(result_payload.get("private"))
         # The full rules for new writes, on what would be stored: the relaxed rules for stored
         # records (STORED) only keep yesterday's records readable.
-        refusal = _full_rules_refusal(
+        refusal = write_rules.full_rules_refusal(
             cls, change.kind, result_payload, change.payload if meets_rules else None
         )
         if refusal:
@@ -726,7 +705,7 @@ class Storage:
         if (
             current is not None
             and current.shared
-            and not _shared(change.kind, result_payload, private)
+            and not access.shared(change.kind, result_payload, private)
         ):
             # Good practice taken back (to intelligence, or made private): every region holds
             # a copy, and the new version is no longer theirs to receive. A blank tombstone,
@@ -734,7 +713,7 @@ class Storage:
             # revision after it, the other regions nothing more. Deleted (or disposed of) in
             # the same change, too: the other regions would otherwise keep live copies.
             stored = theirs or json.loads(current.payload)  # a disposal merges nothing
-            withdrawn = {**stored, **WITHDRAWN_BLANK, "deleted": True, "version": rev}
+            withdrawn = {**stored, **write_rules.WITHDRAWN_BLANK, "deleted": True, "version": rev}
             self._store(
                 conn,
                 change.kind,
@@ -769,7 +748,7 @@ class Storage:
                 conn,
                 current,
                 private=private,
-                shared=_shared(change.kind, result_payload, private),
+                shared=access.shared(change.kind, result_payload, private),
                 batch=batch,
             )
         else:
@@ -802,7 +781,7 @@ class Storage:
                     "private": conflict_private,
                     "owner": owner,
                     "shared": sides_shared
-                    and _shared(change.kind, result_payload, conflict_private),
+                    and access.shared(change.kind, result_payload, conflict_private),
                 },
             )
             batch.add(
@@ -817,7 +796,7 @@ class Storage:
                     "private": conflict_private,
                     "owner": owner,
                     "shared": sides_shared
-                    and _shared(change.kind, result_payload, conflict_private),
+                    and access.shared(change.kind, result_payload, conflict_private),
                 },
             )
         # What the device sent is kept only when it differs from the revision it made: an
@@ -985,12 +964,12 @@ class Storage:
 
     def _resolve(self, conn: Connection, who: Principal, conflict_id: str) -> None:
         row = conn.execute(sa.select(conflicts).where(conflicts.c.id == conflict_id)).first()
-        if row is None or row.resolved or not self._may_see(who, row):
+        if row is None or row.resolved or not access.may_see(who, row):
             return
         # Resolving decides the record's value: only someone who may write the record may
         # (coverage: coordinators and admins; good practice: its council's region).
         current = self._current(conn, row.kind, row.record_id)
-        if current is None or not self._may_write(
+        if current is None or not access.may_write(
             who, row.kind, current.region, current.owner, current
         ):
             return
@@ -1041,7 +1020,7 @@ class Storage:
             "region": region,
             "private": private,
             "owner": owner,
-            "shared": _shared(kind, payload, private),
+            "shared": access.shared(kind, payload, private),
             "last_change": change_id,
             "last_device": device_id,
         }
@@ -1100,45 +1079,6 @@ class Storage:
                 )
             ).scalar()
         return batch.regions[gss]
-
-    @staticmethod
-    def _may_write(who: Principal, kind: str, region: str | None, owner: str, current: Any) -> bool:
-        # A private record is its owner's alone: no role overrides that.
-        if current is not None and current.private and current.owner != who.user:
-            return False
-        if who.role == "admin":
-            return True
-        if kind in MAINTAINED_KINDS:
-            return who.role in MAINTAINED_KINDS[kind]
-        if current is not None and not Storage._may_see(who, current):
-            return False
-        # An existing record is written by whoever may write it where it is now (its STORED
-        # region: good practice is seen everywhere but written only by its council's region);
-        # a move must also be allowed where it goes.
-        if current is not None and not Storage._may_write_in(who, kind, current.region, owner):
-            return False
-        if kind == "council" and current is None:
-            return False
-        return Storage._may_write_in(who, kind, region, owner)
-
-    @staticmethod
-    def _may_write_in(who: Principal, kind: str, region: str | None, owner: str) -> bool:
-        if region is None:
-            return owner == who.user
-        # Coordinators book challenges and correct the register (server/corrections.py).
-        return region in who.regions or (
-            who.role == "coordinator" and kind in ("engagement", "council")
-        )
-
-    @staticmethod
-    def _may_see(who: Principal, row: Any) -> bool:
-        if row.private and row.owner != who.user:
-            return False
-        if who.role == "admin" or row.kind in SHARED_KINDS or getattr(row, "shared", False):
-            return True
-        if row.region is None:
-            return bool(row.owner == who.user)
-        return row.region in who.regions or (who.role == "coordinator" and row.kind == "engagement")
 
     def _visible(self, who: Principal) -> Any:
         c = changes.c
@@ -1313,7 +1253,7 @@ class Storage:
                     records.c.kind == "note", records.c.record_id.in_(wanted[start : start + 500])
                 )
             ).all():
-                if self._may_see(who, row):
+                if access.may_see(who, row):
                     found.add(str(row.record_id))
         return found
 
@@ -1419,194 +1359,6 @@ def _json_text(text: str) -> str:
 def _json_name(text: str) -> str:
     """``json.dumps`` of a feed item's type or kind: a handful of values, written once each."""
     return json.dumps(text)
-
-
-def _refusal(kind: str) -> str:
-    """Why a write was refused, in words the device can show its user."""
-    if kind == "coverage":
-        return "only a coordinator or an admin may change who covers what"
-    return "not allowed"
-
-
-def _disposed(payload: dict[str, Any]) -> bool:
-    """A note disposed of at the end of retention (vault/notes.py): final, and scrubbed."""
-    return bool(payload.get("deleted")) and bool(payload.get("disposed_on"))
-
-
-def _shared(kind: str, payload: dict[str, Any], private: bool) -> bool:
-    """Good-practice notes go to every user (docs/SYNC.md); a private one stays private."""
-    return kind == "note" and payload.get("note_type") == GOOD_PRACTICE and not private
-
-
-#: The one answer for a change the server cannot place: a base revision it never issued, a
-#: record it does not hold (other than a create), or a record the writer may not see (another's
-#: private note, whatever the writer's role). Telling them apart would say what exists.
-NO_SUCH_REVISION = "the server holds no such revision of this record: sync, then try again"
-_AUTHOR_PRIVACY = "only the note's author may change whether it is private"
-_AUTHOR_PUBLISHES = "only the note's author may make it good practice"
-_AUTHOR_REVERTS = "only the note's author may turn good practice back into intelligence"
-_STALE_GOOD_PRACTICE = (
-    "the note changed on the server since this device last synced: sync, check it, "
-    "then make it good practice again"
-)
-_BECAME_GOOD_PRACTICE = (
-    "the note became good practice on the server since this device last synced: sync, "
-    "then edit it again"
-)
-_GOOD_PRACTICE_EVIDENCE = (
-    "good practice carries no evidence (every region sees it); keep evidence on intelligence"
-)
-
-
-def _good_practice_refusal(
-    change: p.Change,
-    payload: dict[str, Any],
-    base: dict[str, Any] | None,
-    theirs: dict[str, Any],
-    current: Any,
-    mine_done: Sequence[Any],
-    author: bool,
-) -> str | None:
-    """Why a change to an existing note crosses the good-practice line unsafely, or None.
-
-    Good practice reaches every region, so only the note's author may make it (publishing
-    someone else's intelligence is not theirs to do) or take it back to intelligence. Making a
-    note good practice shares every field: it must be done on the current revision, or a merge
-    could carry intelligence (a concern, evidence, a body) someone added meanwhile into every
-    region; and an edit of the note's intelligence version cannot touch it once it is good
-    practice. A payload without ``note_type`` (an older client) keeps the type the device last
-    saw, so leaving the field out cannot flip the note either way."""
-    if "note_type" not in payload:
-        payload["note_type"] = (base or theirs).get("note_type", "intelligence")
-    wanted = payload["note_type"]
-    seen = base if base is not None else theirs
-    if theirs.get("note_type") == GOOD_PRACTICE and wanted != GOOD_PRACTICE:
-        if payload.get("deleted"):
-            return None
-        if seen.get("note_type") != GOOD_PRACTICE:
-            return _BECAME_GOOD_PRACTICE
-        return None if author else _AUTHOR_REVERTS
-    turning = wanted == GOOD_PRACTICE and (
-        theirs.get("note_type") != GOOD_PRACTICE or seen.get("note_type") != GOOD_PRACTICE
-    )
-    if turning and not author:
-        return _AUTHOR_PUBLISHES
-    if turning and _agreed_rev(change, mine_done) != current.rev:
-        return _STALE_GOOD_PRACTICE
-    return None
-
-
-def _agreed_rev(change: p.Change, mine_done: Sequence[Any]) -> int:
-    """The revision this device last agreed with the server: its base, or what an earlier push
-    of the same chain made if that push landed and its answer was lost."""
-    return max(r.rev for r in mine_done) if mine_done else change.base_rev
-
-
-_STALE_PUBLIC = (
-    "the note changed on the server since this device last synced: sync, check it, "
-    "then make it public again"
-)
-_MADE_PUBLIC = (
-    "the note was made public on the server since this device last synced: sync, check it, "
-    "then edit it again"
-)
-
-
-def _publishing_refusal(
-    change: p.Change,
-    payload: dict[str, Any],
-    base: dict[str, Any] | None,
-    theirs: dict[str, Any],
-    current: Any,
-    mine_done: Sequence[Any],
-    result: dict[str, Any],
-) -> str | None:
-    """Why a change would make public text written while the note was private, or None.
-
-    Making a private note public shares every field, so, as for good practice, it must be done
-    on the revision the server holds now: merged against an older base, text another device
-    wrote while the note was private would go public with it. And an edit made while the
-    device saw the note private cannot land on a note made public meanwhile."""
-    seen = base if base is not None else theirs
-    if result.get("private") or not seen.get("private"):
-        return None
-    if payload.get("private"):
-        return _MADE_PUBLIC
-    return None if _agreed_rev(change, mine_done) == current.rev else _STALE_PUBLIC
-
-
-def _reverts(payload: dict[str, Any], base: dict[str, Any] | None, theirs: dict[str, Any]) -> bool:
-    """The device saw the note as good practice and sends it back as intelligence."""
-    return (
-        payload.get("note_type") != GOOD_PRACTICE
-        and (base or theirs).get("note_type") == GOOD_PRACTICE
-    )
-
-
-def _leaves_good_practice(theirs: dict[str, Any], result: dict[str, Any]) -> bool:
-    """The merged result would take a good-practice note back to intelligence (e.g. a delete
-    merged against an edit keeps the edit, with the deleting side's note type)."""
-    return (
-        theirs.get("note_type") == GOOD_PRACTICE
-        and result.get("note_type") != GOOD_PRACTICE
-        and not result.get("deleted")
-    )
-
-
-def _full_rules_refusal(
-    cls: type[Record],
-    kind: str,
-    result: dict[str, Any],
-    checked: dict[str, Any] | None = None,
-) -> str | None:
-    """Why what would be stored breaks the rules for new writes (a medium concern without
-    evidence, a done date on an open action...), or None. Checked on the merged result: two
-    changes each valid alone can merge into one that is not. ``checked``: the payload as sent,
-    already found to meet the rules; a result that differs from it only in its version (a
-    create, a fast-forward) is not validated again."""
-    if (
-        kind == "note"
-        and result.get("note_type") == GOOD_PRACTICE
-        and not result.get("deleted")
-        and result.get("evidence")
-    ):
-        return _GOOD_PRACTICE_EVIDENCE
-    if checked is not None and _same_but_version(result, checked):
-        return None
-    try:
-        validated(cls, result)
-    except DomainError as exc:
-        return f"invalid record: {exc.field} {exc.message}"
-    return None
-
-
-def _same_but_version(result: dict[str, Any], sent: dict[str, Any]) -> bool:
-    return result.keys() == sent.keys() | {"version"} and all(
-        result[k] == sent[k] for k in sent if k != "version"
-    )
-
-
-#: What the server itself blanks in a disposal tombstone, whatever the device sent: nothing
-#: readable of a disposed note stays on the server (the device's vault/notes.py does the same).
-DISPOSED_BLANK: dict[str, Any] = {
-    "title": "Disposed note",
-    "body": "",
-    "themes": [],
-    "evidence": [],
-    "outcome": "",
-    "contact": "",
-    "concern": "none",
-    "council_aware": False,
-    "council_aware_on": None,
-}
-
-
-#: What the tombstone of withdrawn good practice blanks (``_apply``): the regions that held the
-#: note as good practice keep none of its text once its author takes it back.
-WITHDRAWN_BLANK: dict[str, Any] = {
-    **DISPOSED_BLANK,
-    "title": "Good practice withdrawn by its author",
-}
 
 
 __all__ = [
