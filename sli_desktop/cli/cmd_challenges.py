@@ -1,31 +1,27 @@
-"""sli challenge add|list|move|delete|coverage|export · sli challenge team add|list|remove"""
+"""sli challenge add|edit|show|list|move|delete|coverage|export
+sli challenge team add|list|remove"""
 
 from __future__ import annotations
 
 import argparse
 import re
-from datetime import date
+import sys
 from pathlib import Path
 from typing import Any
 
-from ..domain import EngagementKind, EngagementStatus, Marking, Peer, PeerRole
+from .. import formats
+from ..domain import Engagement, EngagementKind, EngagementStatus, Marking, Peer, PeerRole
 from ..domain.records import validated
+from ..domain.timetable import EXAMPLE, TimetableEntry, parse_line, parse_lines
 from ..importers.calendar import export_schedule
 from ..importers.councilmatch import CouncilMatcher
 from ..vault.councils import Councils
 from ..vault.engagements import PROGRAMME_START, Engagements
 from ..vault.errors import NotFound
 from ..vault.interests import PeerConflict, PeerInterests
-from .cmd_councils import region_arg
+from .args import date_arg, region_arg
 from .context import Context, UsageError
 from .output import emit_json, say, table, warn
-
-
-def date_arg(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def status_arg(text: str) -> EngagementStatus:
@@ -55,6 +51,30 @@ def peer_arg(text: str) -> dict[str, str]:
     return peer
 
 
+def day_arg(text: str) -> TimetableEntry:
+    """--day "YYYY-MM-DD [HH:MM] WHAT": one entry of the timetable on site."""
+    try:
+        return parse_line(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
+
+
+_VENUE_HELP = "where the team meets; an address may take several lines (one argument)"
+_DAY_HELP = (
+    f"one entry of the timetable on site, e.g. {EXAMPLE!r} (repeat for each; the time is optional)"
+)
+_TIMETABLE_HELP = "the timetable from a file, one entry a line as --day takes it ('-': stdin)"
+
+
+def _timetable_options(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--venue", help=_VENUE_HELP)
+    days = c.add_mutually_exclusive_group()
+    days.add_argument(
+        "--day", action="append", type=day_arg, dest="days", metavar="DAY", help=_DAY_HELP
+    )
+    days.add_argument("--timetable", type=Path, metavar="FILE", help=_TIMETABLE_HELP)
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("challenge", parents=[common], help="peer challenges and reviews")
     csub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -65,12 +85,35 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument("--start", type=date_arg)
     c.add_argument("--end", type=date_arg)
     c.add_argument("--scope", default="")
+    _timetable_options(c)
     c.add_argument(
         "--peer", action="append", type=peer_arg, default=[], metavar="NAME|ROLE[|ORG[|GSS]]"
     )
     c.add_argument("--strict", action="store_true", help=_STRICT_HELP)
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=add)
+    c = csub.add_parser(
+        "edit",
+        parents=[common],
+        help="change a challenge's kind, dates, venue, timetable or scope (status: move)",
+    )
+    c.add_argument("id", metavar="ID")
+    c.add_argument("--kind", choices=[k.value for k in EngagementKind])
+    c.add_argument("--start", type=date_arg)
+    c.add_argument("--end", type=date_arg)
+    c.add_argument("--scope")
+    _timetable_options(c)
+    c.add_argument(
+        "--no-timetable", action="store_true", help="remove the timetable (--day replaces it)"
+    )
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=edit)
+    c = csub.add_parser(
+        "show", parents=[common], help="one challenge: dates, venue, timetable, scope and team"
+    )
+    c.add_argument("id", metavar="ID")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=show)
     _register_team(csub, common)
     c = csub.add_parser("move", parents=[common], help="move a challenge along its workflow")
     c.add_argument("id", metavar="ID")
@@ -115,6 +158,8 @@ def add(ctx: Context) -> None:
         start=a.start,
         end=a.end,
         scope=a.scope,
+        venue=a.venue or "",
+        timetable=_timetable(a) or [],
         team=peers,
     )
     if a.json:
@@ -124,6 +169,93 @@ def add(ctx: Context) -> None:
             f"Recorded {engagement.type.label.lower()} {engagement.id[:8]} "
             f"for {engagement.council} ({engagement.status.value})."
         )
+
+
+def _timetable(a: argparse.Namespace) -> list[TimetableEntry] | None:
+    """The entries --day or --timetable gave, or None when neither was given."""
+    if a.days:
+        return list(a.days)
+    if a.timetable is None:
+        return None
+    try:
+        text = sys.stdin.read() if str(a.timetable) == "-" else a.timetable.read_text("utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"cannot read {a.timetable}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{a.timetable} is not UTF-8 text") from None
+    return parse_lines(text)
+
+
+def edit(ctx: Context) -> None:
+    a = ctx.args
+    changes: dict[str, Any] = {
+        k: v
+        for k, v in (
+            ("type", a.kind),
+            ("start", a.start),
+            ("end", a.end),
+            ("scope", a.scope),
+            ("venue", a.venue),
+        )
+        if v is not None
+    }
+    timetable = _timetable(a)
+    if a.no_timetable and timetable is not None:
+        raise UsageError("--no-timetable removes the timetable; leave out --day and --timetable")
+    if a.no_timetable:
+        timetable = []
+    if timetable is not None:
+        changes["timetable"] = timetable
+    if not changes:
+        raise UsageError(
+            "say what to change: --kind, --start, --end, --scope, --venue, --day, --timetable "
+            "or --no-timetable"
+        )
+    engagements = Engagements(ctx.vault())
+    before = engagements.get(a.id)
+    engagement = engagements.edit(before.id, **changes)
+    if a.json:
+        emit_json(engagement.to_json())
+    elif engagement.version == before.version:
+        say(f"Nothing changed: {engagement.id[:8]} already reads so.")
+    else:
+        say(f"Changed {engagement.type.label.lower()} {engagement.id[:8]}.")
+
+
+def show(ctx: Context) -> None:
+    vault = ctx.vault()
+    e = Engagements(vault).get(ctx.args.id)
+    if ctx.args.json:
+        emit_json(e.to_json())
+        return
+    council = Councils(vault).names().get(e.council, e.council)
+    say(f"{e.type.label} at {council} ({e.status.value})")
+    say(f"On site: {_on_site(e)}")
+    venue = e.venue.splitlines() or ["not recorded yet"]
+    say(f"Venue: {venue[0]}")
+    for line in venue[1:]:
+        say(f"       {line}")
+    say("Timetable:" if e.timetable else "Timetable: not recorded yet")
+    for entry in e.timetable:
+        at = formats.NONE if entry.at is None else f"{entry.at:%H:%M}"
+        say(f"  {formats.heading_date(entry.day)}  {at:>5}  {entry.what}")
+    say(f"Team: {formats.plural(len(e.team), 'peer')}")
+    for peer in e.team:
+        organisation = f", {peer.organisation}" if peer.organisation else ""
+        say(f"  {peer.name} ({peer.role.value}{organisation})")
+    if e.scope:
+        say("")
+        say(e.scope)
+    say("")
+    say(f"id {e.id} · version {e.version} · updated {e.updated_at:%Y-%m-%d %H:%M}")
+
+
+def _on_site(e: Engagement) -> str:
+    if not e.start:
+        return "dates to be agreed"
+    if not e.end or e.end == e.start:
+        return formats.heading_date(e.start)
+    return f"{formats.heading_date(e.start)} to {formats.heading_date(e.end)}"
 
 
 def move(ctx: Context) -> None:
