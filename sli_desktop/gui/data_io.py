@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -44,7 +44,10 @@ from ..domain import Marking, Region
 from ..importers import ImportProblem
 from ..importers import contacts as contact_files
 from ..importers.calendar import ScheduleExport, export_schedule
-from ..importers.metrics import import_metrics, read_metrics
+from ..importers.contact_plan import ContactPreview
+from ..importers.contactrow import ContactRow
+from ..importers.metrics import MetricsParsed, MetricsResult, import_metrics, read_metrics
+from ..importers.tabular import Parsed
 from ..vault import backup as backups
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
@@ -56,6 +59,7 @@ from .models import Column, RowsModel
 from .tasks import Progress, Task, vault_task
 
 Row = tuple[str, str, str, str]  # line, what, who/what, why
+WrittenT = TypeVar("WrittenT")  # what an import's write returns: its summary and counts
 
 
 class PreviewDialog(QDialog):
@@ -268,7 +272,7 @@ class DataActions(QObject):
         self.window = window
         self.vault = vault
         self.vault_path = vault_path
-        self.task: Task | None = None
+        self.task: Task[object] | None = None
         self.preview: PreviewDialog | None = None
         self.export_dialog: ScheduleExportDialog | None = None
         self.restore_dialog: RestoreDialog | None = None
@@ -339,7 +343,9 @@ class DataActions(QObject):
         if vault is None or file is None:
             return
 
-        def work(progress: Progress, worker: Vault) -> Any:
+        def work(
+            progress: Progress, worker: Vault
+        ) -> tuple[Parsed[ContactRow], ContactPreview, list[Row]]:
             progress.report(0, 0, f"Reading {file.name}…")
             parsed = contact_files.read_contacts(file)
             preview = contact_files.preview_contacts(worker, parsed)
@@ -357,7 +363,7 @@ class DataActions(QObject):
             rows.sort(key=lambda r: int(r[0] or 0))
             return parsed, preview, rows
 
-        def done(read: Any) -> None:
+        def done(read: tuple[Parsed[ContactRow], ContactPreview, list[Row]]) -> None:
             parsed, preview, rows = read
             writes = preview.count("add") + preview.count("update")
             dialog = PreviewDialog(
@@ -373,11 +379,11 @@ class DataActions(QObject):
             def accepted() -> None:
                 skip_bad = dialog.skip_bad.isChecked()
 
-                def write(progress: Progress, worker: Vault) -> Any:
+                def write(progress: Progress, worker: Vault) -> ContactPreview:
                     progress.report(0, 0, f"Importing contacts from {file.name}…")
                     return contact_files.import_contacts(worker, parsed, skip_bad=skip_bad)
 
-                def written(result: Any) -> None:
+                def written(result: ContactPreview) -> None:
                     self.window.statusBar().showMessage(
                         f"Contacts from {file.name}: {result.summary}", 8000
                     )
@@ -404,12 +410,12 @@ class DataActions(QObject):
         if vault is None or file is None:
             return
 
-        def work(progress: Progress, worker: Vault) -> Any:
+        def work(progress: Progress, worker: Vault) -> tuple[MetricsParsed, MetricsResult]:
             progress.report(0, 0, f"Reading {file.name}…")
             parsed = read_metrics(file)
             return parsed, import_metrics(worker, parsed, dry_run=True)
 
-        def done(read: Any) -> None:
+        def done(read: tuple[MetricsParsed, MetricsResult]) -> None:
             parsed, trial = read
             rows: list[Row] = [(str(p.line or ""), "bad row", "", p.reason) for p in trial.problems]
             rows += [(str(s.line), "skip", "", s.reason) for s in trial.skipped[:2000]]
@@ -429,11 +435,11 @@ class DataActions(QObject):
             def accepted() -> None:
                 skip_bad = dialog.skip_bad.isChecked()
 
-                def write(progress: Progress, worker: Vault) -> Any:
+                def write(progress: Progress, worker: Vault) -> MetricsResult:
                     progress.report(0, 0, f"Importing figures from {file.name}…")
                     return import_metrics(worker, parsed, skip_bad=skip_bad)
 
-                def written(result: Any) -> None:
+                def written(result: MetricsResult) -> None:
                     self.window.statusBar().showMessage(
                         f"Figures from {file.name}: {result.summary}", 8000
                     )
@@ -458,15 +464,15 @@ class DataActions(QObject):
         self,
         label: str,
         vault: Vault,
-        write: Callable[[Progress, Vault], Any],
-        written: Callable[[Any], None],
-        count: Callable[[Any], int],
+        write: Callable[[Progress, Vault], WrittenT],
+        written: Callable[[WrittenT], None],
+        count: Callable[[WrittenT], int],
         tables: tuple[str, ...],
     ) -> None:
         """An accepted import, written on a worker (one transaction: a cancel or a lock
         leaves the vault as it was), then the index merged in idle time."""
 
-        def done(result: Any) -> None:
+        def done(result: WrittenT) -> None:
             written(result)
             self.bulk_loaded(count(result), tables)
 
@@ -627,11 +633,11 @@ class DataActions(QObject):
             assert secret is not None
             self.lock()  # the vault there must be closed before its files are replaced
 
-            def work(progress: Progress) -> Any:
+            def work(progress: Progress) -> backups.BackupInfo:
                 progress.report(0, 0, f"Restoring {file.name}…")
                 return backups.restore(file, target, secret, force=True)
 
-            def done(_info: Any) -> None:
+            def done(_info: backups.BackupInfo) -> None:
                 how = "the new passphrase" if secret.recovery_key else "the backup's passphrase"
                 self.after_restore(f"Restored from {file.name}. Unlock with {how}.")
 

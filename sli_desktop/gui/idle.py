@@ -4,7 +4,6 @@ indexes on a worker while there is none."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -83,7 +82,7 @@ class IndexMerger(QObject):
         self._parent = parent
         self.session = session
         self.idle = idle
-        self.task: Task | None = None
+        self.task: Task[None] | None = None
         self._wanted: set[str] = set()
         session.locked.connect(self.stop)
 
@@ -120,7 +119,7 @@ class IndexMerger(QObject):
         self._wanted.clear()
         idle = self.idle
 
-        def work(progress: Progress, worker: Vault) -> Any:
+        def work(progress: Progress, worker: Vault) -> None:
             purge = index_merge.purge_pending(worker)
             for table in ("notes", *tables) if purge else tables:
                 while True:
@@ -134,7 +133,7 @@ class IndexMerger(QObject):
             if purge:
                 index_merge.finish_purge(worker)
 
-        def ended(_result: Any = None) -> None:
+        def ended(_result: None = None) -> None:
             self.task = None
             if self._wanted:
                 self._start()  # asked again meanwhile

@@ -6,7 +6,6 @@ newer than the file, which is kept (vault/councils.py ``RegisterPlan``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
@@ -45,7 +44,7 @@ class RegisterImport:
         progress.check()
         return release
 
-    def _ask(self, release: Any) -> None:
+    def _ask(self, release: Release) -> None:
         vault = self.session.vault
         if vault is None:
             return

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from ..sync.client import Cancelled, DeviceWiped, SyncClient, SyncResult
+from ..sync.protocol import EnrollResponse
 from ..vault.errors import VaultError
 from ..vault.store import Vault
 from .session import VaultSession
@@ -32,6 +33,7 @@ PAGE: int | None = None
 
 #: What the window says when a sync stops early, whoever stopped it.
 CANCELLED = str(Cancelled())[:1].upper() + str(Cancelled())[1:] + "."
+StepT = TypeVar("StepT")  # what a sync step returns, handed to its done callback
 
 
 class SyncRunner(QObject):
@@ -50,7 +52,7 @@ class SyncRunner(QObject):
         self._parent = parent
         self.session = session
         self.busy = False
-        self.task: Task | None = None
+        self.task: Task[object] | None = None
         #: Records per pull page (None: the client's own); see PAGE.
         self.page: int | None = PAGE
         session.locked.connect(self.cancel)
@@ -84,7 +86,7 @@ class SyncRunner(QObject):
     def enroll(self, server: str, code: str) -> None:
         name = socket.gethostname()
 
-        def done(enrolled: Any) -> None:
+        def done(enrolled: EnrollResponse) -> None:
             regions = ", ".join(enrolled.regions) or "all regions"
             self.enrolled.emit(f"Enrolled as {enrolled.user}, {enrolled.role}: {regions}.")
 
@@ -96,7 +98,7 @@ class SyncRunner(QObject):
             self.task.cancel()
 
     def _run(
-        self, label: str, step: Callable[[SyncClient], Any], done: Callable[[Any], None]
+        self, label: str, step: Callable[[SyncClient], StepT], done: Callable[[StepT], None]
     ) -> None:
         vault = self.session.vault
         if self.busy or vault is None or not vault.is_open:
@@ -104,7 +106,7 @@ class SyncRunner(QObject):
         self.busy = True
         keystore = self.session.keystore  # made here: the keyring is set up on this thread
 
-        def work(progress: Progress, worker: Vault) -> Any:
+        def work(progress: Progress, worker: Vault) -> StepT:
             def report(phase: str, done: int, total: int) -> None:
                 what = "Sending" if phase == "push" else "Receiving"
                 progress.report(done, total, f"{what} changes…")
@@ -118,7 +120,7 @@ class SyncRunner(QObject):
         task.dialog.setAccessibleName("Sync progress")
         self.task = task
 
-        def succeeded(result: Any) -> None:
+        def succeeded(result: StepT) -> None:
             self._ended()
             done(result)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Generic, TypeVar, cast
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -28,9 +28,14 @@ from ..gcpause import collector_paused
 from ..vault.errors import Interrupted, VaultLocked
 from ..vault.store import Vault
 
+ResultT = TypeVar("ResultT")
+# Covariant: a Task[Release] is a Task[object], so one field can hold whichever task a panel
+# runs (to cancel it); a result only flows out of a task, to its success callback.
+ResultT_co = TypeVar("ResultT_co", covariant=True)
 
-class Cancelled(Exception):
-    pass
+
+class TaskCancelled(Exception):
+    """Raised by ``Progress.check`` (or a locked vault) to end the work as cancelled."""
 
 
 class Progress:
@@ -45,7 +50,11 @@ class Progress:
 
     def check(self) -> None:
         if self.cancelled.is_set():
-            raise Cancelled()
+            raise TaskCancelled()
+
+
+def _ignore(_result: object) -> None:
+    """No success callback: the result is dropped."""
 
 
 class _Signals(QObject):
@@ -56,7 +65,7 @@ class _Signals(QObject):
 
 class _Runnable(QRunnable):
     def __init__(
-        self, fn: Callable[[Progress], Any], signals: _Signals, progress: Progress
+        self, fn: Callable[[Progress], object], signals: _Signals, progress: Progress
     ) -> None:
         super().__init__()
         self.fn, self.signals, self.progress = fn, signals, progress
@@ -80,18 +89,24 @@ class _Runnable(QRunnable):
                 self.signals.finished.emit(result)
 
 
-class Task(QObject):
-    """``Task(parent, "Importing…", fn).success(cb).failure(cb).run()``"""
+class Task(QObject, Generic[ResultT_co]):
+    """``Task(parent, "Importing…", fn).success(cb).failure(cb).run()``: ``cb`` gets what
+    ``fn`` returned, typed as it."""
 
     def __init__(
-        self, parent: QWidget, label: str, fn: Callable[[Progress], Any], *, quiet: bool = False
+        self,
+        parent: QWidget,
+        label: str,
+        fn: Callable[[Progress], ResultT_co],
+        *,
+        quiet: bool = False,
     ) -> None:
         """``quiet``: background work the person did not ask for (an index merge): no dialog."""
         super().__init__(parent)
         self._fn = fn
         self._signals = _Signals()
         self._progress = Progress(self._signals)
-        self._on_success: Callable[[Any], None] = lambda _result: None
+        self._on_success: Callable[[ResultT_co], None] = _ignore
         self._on_failure: Callable[[BaseException], None] = lambda _exc: None
         self._on_cancel: Callable[[], None] = lambda: None
         self._quiet = quiet
@@ -105,15 +120,15 @@ class Task(QObject):
         self._signals.finished.connect(self._finished)
         self._signals.failed.connect(self._failed)
 
-    def success(self, callback: Callable[[Any], None]) -> Task:
+    def success(self, callback: Callable[[ResultT_co], None]) -> Task[ResultT_co]:
         self._on_success = callback
         return self
 
-    def failure(self, callback: Callable[[BaseException], None]) -> Task:
+    def failure(self, callback: Callable[[BaseException], None]) -> Task[ResultT_co]:
         self._on_failure = callback
         return self
 
-    def on_cancel(self, callback: Callable[[], None]) -> Task:
+    def on_cancel(self, callback: Callable[[], None]) -> Task[ResultT_co]:
         self._on_cancel = callback
         return self
 
@@ -125,7 +140,7 @@ class Task(QObject):
     def cancelled(self) -> bool:
         return self._progress.cancelled.is_set()
 
-    def run(self, pool: QThreadPool | None = None) -> Task:
+    def run(self, pool: QThreadPool | None = None) -> Task[ResultT_co]:
         (pool or QThreadPool.globalInstance()).start(
             _Runnable(self._fn, self._signals, self._progress)
         )
@@ -139,14 +154,15 @@ class Task(QObject):
         if label:
             self.dialog.setLabelText(label)
 
-    def _finished(self, result: Any) -> None:
+    def _finished(self, result: object) -> None:
         self.dialog.reset()
-        self._on_success(result)
+        # The signal carries an object: it is what ``fn`` returned, so a ResultT_co.
+        self._on_success(cast(ResultT_co, result))
         self.deleteLater()
 
     def _failed(self, exc: BaseException) -> None:
         self.dialog.reset()
-        if isinstance(exc, Cancelled):
+        if isinstance(exc, TaskCancelled):
             self._on_cancel()
         else:
             self._on_failure(exc)
@@ -157,25 +173,25 @@ def vault_task(
     parent: QWidget,
     label: str,
     vault: Vault,
-    fn: Callable[[Progress, Vault], Any],
+    fn: Callable[[Progress, Vault], ResultT],
     *,
     quiet: bool = False,
-) -> Task:
+) -> Task[ResultT]:
     """A Task whose work writes to ``vault`` in bulk: ``fn(progress, worker_vault)`` runs on a
     worker with a connection of its own, never the window's (whose ``bulk_work`` check would
     refuse it there). Cancelling or locking interrupts it; what it had not committed is
     rolled back, and the task ends as cancelled (no failure is reported)."""
 
-    def work(progress: Progress) -> Any:
+    def work(progress: Progress) -> ResultT:
         try:
             worker = vault.sibling()
         except VaultLocked:
-            raise Cancelled() from None  # locked before the work began
+            raise TaskCancelled() from None  # locked before the work began
         worker.interrupt_when(progress.cancelled.is_set)
         try:
             return fn(progress, worker)
         except (Interrupted, VaultLocked):
-            raise Cancelled() from None
+            raise TaskCancelled() from None
         finally:
             worker.close()
 

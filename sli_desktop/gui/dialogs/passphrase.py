@@ -12,7 +12,6 @@ remembered on this device stays valid when the key itself is replaced.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMainWindow, QWidget
@@ -107,7 +106,7 @@ class PassphraseChange(QObject):
         self.dialog = ChangePassphraseDialog(window, vault.actor if vault is not None else None)
         self.dialog.submitted.connect(self._check_old)
         self.dialog.rejected.connect(self._abandon)
-        self.task: Task | None = None
+        self.task: Task[object] | None = None
         self.abandoned = False
 
     def open(self) -> ChangePassphraseDialog:
@@ -133,7 +132,7 @@ class PassphraseChange(QObject):
             right = read_header(path).unwrap_with_passphrase(old) is not None
             return right, progress.cancelled.is_set()
 
-        def checked(result: Any) -> None:
+        def checked(result: tuple[bool, bool]) -> None:
             self.task = None
             right, cancelled = result
             if self.abandoned or not self.session.is_unlocked:  # closed, or locked meanwhile
@@ -179,7 +178,7 @@ class PassphraseChange(QObject):
                 return exc, progress.cancelled.is_set()  # then it stopped before the swap
             return recovery_key, False
 
-        def finished(result: Any) -> None:
+        def finished(result: tuple[BaseException | str | None, bool]) -> None:
             self.task = None
             outcome, cancelled = result
             if isinstance(outcome, BaseException):

@@ -42,7 +42,7 @@ class BoardPanel(QWidget):
         self.open_dialog = open_dialog
         self.changed = changed
         self.gss = ""
-        self.task: Task | None = None  # an attachment being written on a worker
+        self.task: Task[Document] | None = None  # an attachment being written on a worker
         self.board: ImprovementBoard | None = None
         self.summary = QLabel()
         self.summary.setAccessibleName("Improvement Board")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice
 from PySide6.QtPdf import QPdfDocument
@@ -66,7 +66,7 @@ class BriefingsView(View):
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(vault, parent)
         self.briefing: Briefing | None = None
-        self.task: Task | None = None
+        self.task: Task[tuple[bytes, int]] | None = None
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of briefing")
         for key, label in KINDS:
@@ -209,7 +209,7 @@ class BriefingsView(View):
             rendered: tuple[bytes, int] = _briefing().render_draft(draft)
             return rendered
 
-        def done(result: Any) -> None:
+        def done(result: tuple[bytes, int]) -> None:
             pdf, pages = result
             self.generate_button.setEnabled(True)
             try:
