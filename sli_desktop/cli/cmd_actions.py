@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from ..vault.actions import Actions
-from .cmd_challenges import date_arg
+from .args import date_arg
 from .context import Context
 from .output import emit_json, say, table
 

@@ -11,7 +11,7 @@ from ..domain.improvement import year_label
 from ..importers.textfile import read_text
 from ..vault.assessments import Assessments
 from ..vault.councils import Councils
-from .cmd_challenges import date_arg
+from .args import date_arg
 from .context import Context
 from .output import emit_json, say, table
 

@@ -16,7 +16,7 @@ from ..domain import ImprovementBoard, SignOffElement, SignOffStatus
 from ..vault.boards import Boards, members_from
 from ..vault.councils import Councils
 from ..vault.documents import Documents
-from .cmd_challenges import date_arg
+from .args import date_arg
 from .context import Context, UsageError
 from .output import emit_json, say, table
 

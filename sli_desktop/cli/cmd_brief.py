@@ -21,8 +21,7 @@ from ..briefing.protect import MIN_PASSPHRASE
 from ..domain import Marking
 from ..formats import plural
 from ..vault.store import Vault
-from .cmd_challenges import date_arg
-from .cmd_councils import english_region_arg
+from .args import date_arg, english_region_arg
 from .context import Context, UsageError
 from .output import emit_json, say
 

@@ -8,7 +8,7 @@ from typing import Any
 from ..domain import SupportStatus
 from ..vault.control import PoliticalControl
 from ..vault.councils import Councils
-from .cmd_challenges import date_arg
+from .args import date_arg
 from .context import Context
 from .output import emit_json, say, table
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..domain import CouncilType, Region
+from ..domain import CouncilType
 from ..domain.improvement import year_label
 from ..importers.register import read_release
 from ..vault.actions import Actions
@@ -21,26 +21,9 @@ from ..vault.goodpractice import GoodPractice
 from ..vault.notes import Notes
 from ..vault.overview import CONTACT_LEADER
 from ..vault.support_in_place import support_in_place
+from .args import region_arg
 from .context import Context, UsageError
 from .output import emit_json, say, table
-
-
-def region_arg(text: str) -> Region:
-    try:
-        return Region.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def english_region_arg(text: str) -> Region:
-    """One of England's nine regions: what regional briefings cover."""
-    region = region_arg(text)
-    if region not in Region.english():
-        raise argparse.ArgumentTypeError(
-            f"{region.value} is not one of England's nine regions; expected one of: "
-            + ", ".join(r.value for r in Region.english())
-        )
-    return region
 
 
 def type_arg(text: str) -> CouncilType:

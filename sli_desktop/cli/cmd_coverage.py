@@ -9,8 +9,7 @@ from typing import Any
 from ..domain import Coverage, CoverageRole
 from ..vault.councils import Councils
 from ..vault.coverage import Assignments, Handover
-from .cmd_challenges import date_arg
-from .cmd_councils import region_arg
+from .args import date_arg, region_arg
 from .context import Context, UsageError
 from .output import emit_json, say, table
 

@@ -10,7 +10,7 @@ from typing import Any
 from ..importers.textfile import read_text
 from ..vault.councils import Councils
 from ..vault.goodpractice import GoodPractice
-from .cmd_challenges import date_arg
+from .args import date_arg
 from .context import Context, UsageError
 from .output import emit_json, say, table
 

@@ -10,7 +10,7 @@ from ..domain import SupportStatus
 from ..domain.improvement import year_label
 from ..vault.councils import Councils
 from ..vault.leadership import Leadership, programme
-from .cmd_challenges import date_arg
+from .args import date_arg
 from .context import Context
 from .output import emit_json, say, table
 
