@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import re
-import secrets
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -22,13 +20,13 @@ import pydantic
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ...domain import RECORD_TYPES, Region
+from ...domain import RECORD_TYPES
 from ...domain.errors import ValidationError as DomainError
 from ...domain.records import STORED
 from ...sync import protocol as p
-from .. import awaited, corrections, derived_ids, enrolment, followers, ratelimit
+from .. import awaited, corrections, derived_ids, followers
 from ..merge import merge
-from . import access, write_rules
+from . import access, accounts, write_rules
 from .access import (
     GOOD_PRACTICE,
     NO_SUCH_REVISION,
@@ -45,9 +43,7 @@ from .schema import (
     conflicts,
     devices,
     dumps,
-    enrolment_codes,
     enrolment_failures,
-    enrolments,
     metadata,
     note_reads,
     records,
@@ -55,12 +51,7 @@ from .schema import (
     users,
 )
 
-ENROL_CODE_TTL = 7 * 24 * 3600
 KINDS = {cls.kind: cls for cls in RECORD_TYPES}
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class _Batch:
@@ -179,41 +170,10 @@ class Storage:
         missing = set(metadata.tables) - present
         return f"the database lacks {len(missing)} of the server's tables" if missing else None
 
-    # -- users and devices -----------------------------------------------------------------
+    # -- users and devices: accounts.py ------------------------------------------------------
     def add_user(self, name: str, role: str, regions: Sequence[str]) -> str:
         """Create the user (or give an existing one a new code); returns a one-time code."""
-        if role not in p.ROLES:
-            raise StorageError(f"unknown role {role!r}; expected one of {', '.join(p.ROLES)}")
-        try:
-            parsed = sorted({Region.parse(r).value for r in regions})
-        except ValueError as exc:
-            raise StorageError(str(exc)) from None
-        if not name.strip():
-            raise StorageError("the user name must not be empty")
-        code = "-".join(secrets.token_hex(3).upper() for _ in range(4))
-        with self.db.write() as conn:
-            row = conn.execute(sa.select(users.c.id).where(users.c.name == name)).first()
-            if row is None:
-                key = conn.execute(
-                    users.insert().values(name=name, role=role, regions=dumps(parsed))
-                ).inserted_primary_key
-                user_id = key[0] if key is not None else None
-            else:
-                user_id = row[0]
-                conn.execute(
-                    users.update()
-                    .where(users.c.id == user_id)
-                    .values(role=role, regions=dumps(parsed))
-                )
-            conn.execute(
-                enrolment_codes.insert().values(
-                    code_hash=_hash(code),
-                    user_id=user_id,
-                    expires_at=time.time() + ENROL_CODE_TTL,
-                    used=False,
-                )
-            )
-        return code
+        return accounts.add_user(self.db, name, role, regions)
 
     def enroll(
         self,
@@ -223,131 +183,17 @@ class Storage:
         now: float | None = None,
         enrolment_id: str | None = None,
     ) -> p.EnrollResponse | None:
-        """Spend a one-time code on a new device; None if the code is unknown, used or old.
-        The same code sent again with the same ``enrolment_id`` shortly after gets the same
-        device and token (its first answer was lost: server/enrolment.py).
-
-        Raises ratelimit.Limited, before looking at the code, once its address (None: not
-        counted, e.g. the operator's tools) or its code has failed too often; a failure is
-        counted in the same transaction as the look, so server processes share the counts."""
-        now = time.time() if now is None else now
-        attempt = ratelimit.Attempt.of(code, address)
-        device_id = str(uuid.uuid4())
-        token = (
-            enrolment.token_for(enrolment_id, device_id)
-            if enrolment_id
-            else secrets.token_urlsafe(32)
-        )
-        with self.db.write() as conn:
-            ratelimit.check(conn, enrolment_failures, attempt, now)
-            row = conn.execute(
-                sa.select(enrolment_codes, users.c.name, users.c.role, users.c.regions)
-                .join(users, users.c.id == enrolment_codes.c.user_id)
-                .where(enrolment_codes.c.code_hash == _hash(code.strip().upper()))
-            ).first()
-            if row is not None and row.used and row.expires_at >= now:
-                again = self._enrolled_again(conn, row, enrolment_id, now)
-                if again is not None:
-                    return again
-            if row is None or row.used or row.expires_at < now:
-                ratelimit.failed(conn, enrolment_failures, attempt, now)
-                return None
-            conn.execute(
-                enrolment_codes.update()
-                .where(enrolment_codes.c.code_hash == row.code_hash)
-                .values(used=True)
-            )
-            conn.execute(
-                devices.insert().values(
-                    id=device_id,
-                    user_id=row.user_id,
-                    name=device_name or "device",
-                    token_hash=_hash(token),
-                    enrolled_at=now,
-                    revoked=False,
-                )
-            )
-            if enrolment_id:
-                enrolment.remember(conn, enrolments, row.code_hash, device_id, enrolment_id, now)
-        return p.EnrollResponse(
-            device_id=device_id,
-            token=token,
-            user=row.name,
-            role=row.role,
-            regions=json.loads(row.regions),
-        )
-
-    def _enrolled_again(
-        self, conn: Connection, code: Any, enrolment_id: str | None, now: float
-    ) -> p.EnrollResponse | None:
-        """The answer a used code gave, for the vault that used it, if it asks again within
-        the window and its device stands (not revoked); None otherwise."""
-        device_id = enrolment.repeated(conn, enrolments, code.code_hash, enrolment_id, now)
-        if device_id is None or enrolment_id is None:
-            return None
-        token = enrolment.token_for(enrolment_id, device_id)
-        device = conn.execute(
-            sa.select(devices.c.revoked).where(
-                devices.c.id == device_id, devices.c.token_hash == _hash(token)
-            )
-        ).first()
-        if device is None or device.revoked:
-            return None
-        return p.EnrollResponse(
-            device_id=device_id,
-            token=token,
-            user=code.name,
-            role=code.role,
-            regions=json.loads(code.regions),
-        )
+        """Spend a one-time code on a new device (accounts.enroll)."""
+        return accounts.enroll(self.db, code, device_name, address, now, enrolment_id)
 
     def authenticate(self, token: str) -> Auth:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(
-                    devices.c.id.label("device_id"),
-                    devices.c.revoked,
-                    users.c.id.label("user_id"),
-                    users.c.name,
-                    users.c.role,
-                    users.c.regions,
-                )
-                .join(users, users.c.id == devices.c.user_id)
-                .where(devices.c.token_hash == _hash(token))
-            ).first()
-        if row is None:
-            return Auth(None)
-        principal = Principal(
-            row.user_id, row.name, row.role, frozenset(json.loads(row.regions)), row.device_id
-        )
-        return Auth(principal, revoked=bool(row.revoked))
+        return accounts.authenticate(self.db, token)
 
     def list_devices(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(devices.c.id, devices.c.name, devices.c.enrolled_at, devices.c.revoked)
-                .add_columns(users.c.name.label("user"), users.c.role)
-                .join(users, users.c.id == devices.c.user_id)
-                .order_by(devices.c.enrolled_at)
-            ).all()
-        return [
-            {
-                "id": r.id,
-                "name": r.name,
-                "user": r.user,
-                "role": r.role,
-                "enrolled_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r.enrolled_at)),
-                "revoked": bool(r.revoked),
-            }
-            for r in rows
-        ]
+        return accounts.list_devices(self.db)
 
     def revoke_device(self, device_id: str) -> bool:
-        with self.db.write() as conn:
-            done = conn.execute(
-                devices.update().where(devices.c.id == device_id).values(revoked=True)
-            )
-            return bool(done.rowcount)
+        return accounts.revoke_device(self.db, device_id)
 
     # -- records -----------------------------------------------------------------------------
     def import_councils(self, councils: Iterable[dict[str, Any]]) -> int:
