@@ -11,7 +11,7 @@ from typing import Any
 import pydantic
 
 from .errors import ValidationError
-from .records import _FRIENDLY, Record, _domain_error
+from .records import FRIENDLY_MESSAGES, Record, domain_error
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class FieldsAtOnce:
         bad: dict[int, ValidationError] = {}
         unknown = sorted(set(given) - set(self.fields))
         if unknown:
-            error = ValidationError(unknown[0], _FRIENDLY["extra_forbidden"])
+            error = ValidationError(unknown[0], FRIENDLY_MESSAGES["extra_forbidden"])
             bad = dict.fromkeys(range(count), error)
         checked: dict[str, list[Any]] = {}
         for name in self.fields:
@@ -143,7 +143,7 @@ class FieldsAtOnce:
     def _default(self, name: str) -> Any:
         info = self.fields[name]
         if info.is_required():
-            raise ValidationError(name, _FRIENDLY["missing"])
+            raise ValidationError(name, FRIENDLY_MESSAGES["missing"])
         return info.get_default(call_default_factory=True)
 
     def _check(self, name: str, raw: Any) -> Any:
@@ -153,5 +153,5 @@ class FieldsAtOnce:
         try:
             return adapter.dump_python(adapter.validate_python(raw), mode="json")
         except pydantic.ValidationError as exc:
-            error = _domain_error(exc)
+            error = domain_error(exc)
             return ValidationError(name, error.message)

@@ -108,7 +108,7 @@ class Record(BaseModel):
         return self.model_dump(mode="json")
 
 
-_FRIENDLY = {
+FRIENDLY_MESSAGES = {
     "missing": "is required",
     "string_too_short": "must not be empty",
     "date_from_datetime_parsing": "is not a valid date (use YYYY-MM-DD)",
@@ -128,10 +128,10 @@ def validated(cls: type[R], data: dict[str, Any]) -> R:
     try:
         return cls.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise _domain_error(exc) from None
+        raise domain_error(exc) from None
 
 
-def _domain_error(exc: pydantic.ValidationError) -> ValidationError:
+def domain_error(exc: pydantic.ValidationError) -> ValidationError:
     first = exc.errors(include_url=False, include_input=False)[0]
     field = ".".join(str(part) for part in first["loc"]) or exc.title.lower()
     kind = first["type"]
@@ -144,5 +144,5 @@ def _domain_error(exc: pydantic.ValidationError) -> ValidationError:
             return error
         message = str(error) if error is not None else first["msg"]
     else:
-        message = _FRIENDLY.get(kind, first["msg"][0].lower() + first["msg"][1:])
+        message = FRIENDLY_MESSAGES.get(kind, first["msg"][0].lower() + first["msg"][1:])
     return ValidationError(field, message)

@@ -31,7 +31,7 @@ from ..vault.syncstate import SyncState, wipe
 from . import protocol as p
 from .errors import Cancelled, DeviceWiped, NotAnswering, NotEnrolled, SyncError, Unreachable
 from .pull import FIRST_PAGE, PAGE, Puller
-from .push import PUSH_BYTES, Progress, Pusher, Refusal, _batch_size, _covered
+from .push import PUSH_BYTES, Progress, Pusher, Refusal
 from .transport import (
     CA_ENV,
     GZIP_FROM,
@@ -64,8 +64,6 @@ __all__ = [
     "SyncResult",
     "Timeouts",
     "Unreachable",
-    "_batch_size",
-    "_covered",
     "check_url",
 ]
 

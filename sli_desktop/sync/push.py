@@ -98,12 +98,12 @@ class Pusher:
         self.progress("push", 0, total)
         while ordered or resolved:
             self.check_cancel()
-            size = _batch_size(ordered, self.batch, landed)
+            size = push_size(ordered, self.batch, landed)
             batch, ordered = ordered[:size], ordered[size:]
             changes = [
                 p.Change(
                     change_id=g[-1].change_id,
-                    covers=_covered(g, landed.get((g[-1].kind, g[-1].record_id))),
+                    covers=covered_ids(g, landed.get((g[-1].kind, g[-1].record_id))),
                     kind=g[-1].kind,
                     record_id=g[-1].record_id,
                     base_rev=self.state.rev(g[-1].kind, g[-1].record_id),
@@ -201,7 +201,7 @@ class Pusher:
             sent += len(stored)
 
 
-def _batch_size(
+def push_size(
     groups: list[list[OutboxRow]], most: int, landed: Mapping[tuple[str, str], str] | None = None
 ) -> int:
     """How many of the next record groups fit one push: at most ``most``, at least one, no
@@ -218,7 +218,7 @@ def _batch_size(
     return min(len(groups), most)
 
 
-def _covered(group: list[OutboxRow], landed: str | None = None) -> list[str]:
+def covered_ids(group: list[OutboxRow], landed: str | None = None) -> list[str]:
     """The outbox rows' change ids a change stands for: the newest MAX_COVERS (the server
     refuses more), and first the id of this record's last push if the server merged it and this
     vault has not received the result (``SyncState.landed``). An older id matters only if a

@@ -6,7 +6,7 @@ indexes keep stable rowids across VACUUM, and a UUID ``id`` that sync uses.
 
 from __future__ import annotations
 
-_COMMON = """
+COMMON_COLUMNS = """
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     created_at TEXT NOT NULL,
@@ -45,7 +45,7 @@ def _fts(table: str, columns: list[str]) -> list[str]:
 
 STATEMENTS: list[str] = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    f"""CREATE TABLE councils ({_COMMON},
+    f"""CREATE TABLE councils ({COMMON_COLUMNS},
         gss_code TEXT NOT NULL UNIQUE,
         name TEXT NOT NULL,
         short_name TEXT NOT NULL DEFAULT '',
@@ -60,7 +60,7 @@ STATEMENTS: list[str] = [
         population INTEGER,
         alt_names TEXT NOT NULL DEFAULT '[]')""",
     "CREATE INDEX councils_region ON councils(region, name)",
-    f"""CREATE TABLE contacts ({_COMMON},
+    f"""CREATE TABLE contacts ({COMMON_COLUMNS},
         name TEXT NOT NULL,
         role TEXT NOT NULL DEFAULT '',
         council TEXT,
@@ -70,7 +70,7 @@ STATEMENTS: list[str] = [
         lawful_basis TEXT NOT NULL,
         last_contacted TEXT)""",
     "CREATE INDEX contacts_council ON contacts(council, name)",
-    f"""CREATE TABLE notes ({_COMMON},
+    f"""CREATE TABLE notes ({COMMON_COLUMNS},
         council TEXT NOT NULL,
         date TEXT NOT NULL,
         title TEXT NOT NULL,
@@ -85,7 +85,7 @@ STATEMENTS: list[str] = [
         private INTEGER NOT NULL DEFAULT 0)""",
     "CREATE INDEX notes_council_date ON notes(council, date DESC)",
     "CREATE INDEX notes_date ON notes(date DESC, seq DESC)",
-    f"""CREATE TABLE engagements ({_COMMON},
+    f"""CREATE TABLE engagements ({COMMON_COLUMNS},
         council TEXT NOT NULL,
         type TEXT NOT NULL,
         status TEXT NOT NULL,
@@ -97,7 +97,7 @@ STATEMENTS: list[str] = [
         recommendations TEXT NOT NULL DEFAULT '[]',
         history TEXT NOT NULL DEFAULT '[]')""",
     "CREATE INDEX engagements_council ON engagements(council, start)",
-    f"""CREATE TABLE support_offers ({_COMMON},
+    f"""CREATE TABLE support_offers ({COMMON_COLUMNS},
         council TEXT NOT NULL,
         type TEXT NOT NULL,
         status TEXT NOT NULL,
@@ -107,7 +107,7 @@ STATEMENTS: list[str] = [
         days_used REAL NOT NULL DEFAULT 0,
         details TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX support_offers_council ON support_offers(council)",
-    f"""CREATE TABLE actions ({_COMMON},
+    f"""CREATE TABLE actions ({COMMON_COLUMNS},
         title TEXT NOT NULL,
         owner TEXT NOT NULL DEFAULT '',
         due TEXT,
@@ -118,7 +118,7 @@ STATEMENTS: list[str] = [
         engagement_id TEXT)""",
     "CREATE INDEX actions_status_due ON actions(status, due)",
     "CREATE INDEX actions_council ON actions(council)",
-    f"""CREATE TABLE metrics ({_COMMON},
+    f"""CREATE TABLE metrics ({COMMON_COLUMNS},
         council TEXT NOT NULL,
         period TEXT NOT NULL,
         metric_id TEXT NOT NULL,

@@ -6,7 +6,7 @@ side by side. Frozen once released, like versions 1 and 2: later changes are ver
 
 from __future__ import annotations
 
-from .schema_v1 import _COMMON
+from .schema_v1 import COMMON_COLUMNS
 
 #: Evidence, provenance, drafts, review and retention (notes, contacts).
 PROVENANCE: list[str] = [
@@ -21,7 +21,7 @@ PROVENANCE: list[str] = [
 
 #: Read events, improvement boards, terms of engagement and encrypted documents.
 OVERSIGHT: list[str] = [
-    f"""CREATE TABLE documents ({_COMMON},
+    f"""CREATE TABLE documents ({COMMON_COLUMNS},
         owner_kind TEXT NOT NULL,
         owner_id TEXT NOT NULL,
         council TEXT,
@@ -31,7 +31,7 @@ OVERSIGHT: list[str] = [
         sha256 TEXT NOT NULL,
         parts INTEGER NOT NULL DEFAULT 0)""",
     "CREATE INDEX documents_owner ON documents(owner_kind, owner_id)",
-    f"""CREATE TABLE document_parts ({_COMMON},
+    f"""CREATE TABLE document_parts ({COMMON_COLUMNS},
         document_id TEXT NOT NULL,
         council TEXT,
         number INTEGER NOT NULL,
@@ -39,7 +39,7 @@ OVERSIGHT: list[str] = [
     "CREATE INDEX document_parts_document ON document_parts(document_id, number)",
     # Two-tier areas (peer conflicts of interest): a district's county, from the register.
     "ALTER TABLE councils ADD COLUMN county_la TEXT NOT NULL DEFAULT ''",
-    f"""CREATE TABLE improvement_boards ({_COMMON},
+    f"""CREATE TABLE improvement_boards ({COMMON_COLUMNS},
         council TEXT NOT NULL,
         members TEXT NOT NULL DEFAULT '[]',
         start TEXT,
@@ -68,7 +68,7 @@ OVERSIGHT: list[str] = [
 
 #: Who covers what: principal advisers, their areas and the regional leads.
 COVERAGE: list[str] = [
-    f"""CREATE TABLE coverage ({_COMMON},
+    f"""CREATE TABLE coverage ({COMMON_COLUMNS},
         person TEXT NOT NULL,
         role TEXT NOT NULL,
         regions TEXT NOT NULL DEFAULT '[]',
@@ -86,7 +86,7 @@ COVERAGE: list[str] = [
 
 #: Self-assessments, local accounts, good practice, changes of control, leadership places.
 IMPROVEMENT: list[str] = [
-    f"""CREATE TABLE assessments ({_COMMON},
+    f"""CREATE TABLE assessments ({COMMON_COLUMNS},
         council TEXT NOT NULL,
         type TEXT NOT NULL,
         year INTEGER NOT NULL,
@@ -95,7 +95,7 @@ IMPROVEMENT: list[str] = [
         document_id TEXT,
         summary TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX assessments_council ON assessments(council, type, year)",
-    f"""CREATE TABLE control_changes ({_COMMON},
+    f"""CREATE TABLE control_changes ({COMMON_COLUMNS},
         council TEXT NOT NULL,
         date TEXT NOT NULL,
         from_control TEXT NOT NULL DEFAULT '',

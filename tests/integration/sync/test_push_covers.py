@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage, applied
-from sli_desktop.sync import client
 from sli_desktop.sync import protocol as p
+from sli_desktop.sync import push
 from sli_desktop.vault.syncstate import OutboxRow
 
 from .support import enrolled
@@ -51,9 +51,9 @@ def _group(rows: int) -> list[OutboxRow]:
 def test_a_push_covers_at_most_max_push_covers_ids() -> None:
     per_push = p.MAX_PUSH_COVERS // p.MAX_COVERS
     groups = [_group(p.MAX_COVERS + 1) for _ in range(per_push + 3)]
-    assert client._batch_size(groups, p.MAX_PUSH_CHANGES) == per_push
-    assert client._batch_size([_group(1)] * 600, p.MAX_PUSH_CHANGES) == p.MAX_PUSH_CHANGES
-    covered = [client._covered(g) for g in groups[:per_push]]
+    assert push.push_size(groups, p.MAX_PUSH_CHANGES) == per_push
+    assert push.push_size([_group(1)] * 600, p.MAX_PUSH_CHANGES) == p.MAX_PUSH_CHANGES
+    covered = [push.covered_ids(g) for g in groups[:per_push]]
     assert all(len(c) == p.MAX_COVERS for c in covered)
     assert covered[0][-1] == groups[0][-1].change_id  # the change id itself is always covered
     assert sum(map(len, covered)) <= p.MAX_PUSH_COVERS
@@ -66,14 +66,14 @@ def test_a_merged_push_not_yet_received_is_covered_within_the_limits() -> None:
     # Eleven groups of 909 rows fit one push (9,999 ids); with the landed id each they do not.
     rows = p.MAX_PUSH_COVERS // 11
     groups = [_group(rows) for _ in range(14)]
-    assert client._batch_size(groups, p.MAX_PUSH_CHANGES) == 11
+    assert push.push_size(groups, p.MAX_PUSH_CHANGES) == 11
     landed = {("note", g[-1].record_id): str(uuid.uuid4()) for g in groups}
-    size = client._batch_size(groups, p.MAX_PUSH_CHANGES, landed)
-    covered = [client._covered(g, landed[("note", g[-1].record_id)]) for g in groups[:size]]
+    size = push.push_size(groups, p.MAX_PUSH_CHANGES, landed)
+    covered = [push.covered_ids(g, landed[("note", g[-1].record_id)]) for g in groups[:size]]
     assert all(len(c) <= p.MAX_COVERS for c in covered)
     assert sum(map(len, covered)) <= p.MAX_PUSH_COVERS
     first = groups[0]
     assert covered[0][0] == landed[("note", first[-1].record_id)]
     assert covered[0][-1] == first[-1].change_id
     small = _group(3)
-    assert client._covered(small, "earlier") == ["earlier", *(r.change_id for r in small)]
+    assert push.covered_ids(small, "earlier") == ["earlier", *(r.change_id for r in small)]
