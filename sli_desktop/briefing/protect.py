@@ -14,15 +14,17 @@ from pypdf import PdfReader, PdfWriter
 MIN_PASSPHRASE = 8
 
 
-class WeakPassphrase(ValueError):
-    pass
+class WeakBriefingPassphrase(ValueError):
+    """A PDF passphrase too short to protect a briefing (not a vault passphrase)."""
 
 
 def encrypt(pdf: bytes, passphrase: str) -> bytes:
     """``pdf`` readable only with ``passphrase``. The owner password is random and thrown
     away: nobody can lift the restrictions without re-typing the passphrase."""
     if len(passphrase) < MIN_PASSPHRASE:
-        raise WeakPassphrase(f"the PDF passphrase must be at least {MIN_PASSPHRASE} characters")
+        raise WeakBriefingPassphrase(
+            f"the PDF passphrase must be at least {MIN_PASSPHRASE} characters"
+        )
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     writer.encrypt(
         user_password=passphrase,

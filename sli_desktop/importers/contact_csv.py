@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .contactrow import ContactRow, Draft, RowError
+from .contactrow import ContactDraft, ContactRow, RowError
 from .csv_injection import restore
 from .problems import ImportProblem
 from .tabular import Parsed, header_key, open_table
@@ -145,7 +145,7 @@ _EMAIL_KEYS = _keys(EMAILS)
 
 
 def classify(header: str, has_job_title: bool) -> tuple[str, str]:
-    """(kind, why-not-kept): kind is a field of Draft, "email", "phone", "notes", "quiet", or
+    """(kind, why-not-kept): kind is a field of ContactDraft, "email", "phone", "notes", "quiet", or
     "other" (then why-not-kept says why)."""
     key = header_key(header)
     if not key:
@@ -238,7 +238,7 @@ _PARTS = {"prefix": 0, "first": 1, "middle": 2, "last": 3, "suffix": 4}
 
 
 def _row(cells: list[str], used: list[tuple[int, str, str, str]]) -> ContactRow:
-    draft = Draft(name_hint="First Name and Last Name, or Name")
+    draft = ContactDraft(name_hint="First Name and Last Name, or Name")
     parts = ["", "", "", "", ""]
     skipped: dict[str, list[str]] = {}
     for index, label, kind, why in used:
@@ -279,7 +279,7 @@ def _row(cells: list[str], used: list[tuple[int, str, str, str]]) -> ContactRow:
     return draft.finish()
 
 
-def _notes(draft: Draft, label: str, value: str, skipped: dict[str, list[str]]) -> None:
+def _notes(draft: ContactDraft, label: str, value: str, skipped: dict[str, list[str]]) -> None:
     """Lines this app's export wrote are e-mail addresses and phones; the rest is not kept."""
     rest = []
     for text in value.splitlines():

@@ -31,7 +31,7 @@ _DEFAULT_BASIS = Contact.model_fields["lawful_basis"].default
 
 
 @dataclass(frozen=True)
-class Change:
+class ContactChange:
     line: int
     action: Action
     contact: Contact
@@ -57,7 +57,7 @@ class ContactPreview:
     """What importing a file would do, row by row, and which rows are bad and why."""
 
     path: Path
-    changes: list[Change] = field(default_factory=list)
+    changes: list[ContactChange] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     written: bool = False
 
@@ -148,19 +148,21 @@ def _plan(
         found, why = index.find(incoming, row.uid)
         if found is None:
             written[incoming.id] = len(preview.changes)
-            preview.changes.append(Change(line, "add", incoming, "new contact", None, notices))
+            preview.changes.append(
+                ContactChange(line, "add", incoming, "new contact", None, notices)
+            )
             index.put(incoming)
             continue
         merged = _merge(found, incoming)
         if merged == found:
             preview.changes.append(
-                Change(line, "skip", found, f"{why}; nothing new", found, notices)
+                ContactChange(line, "skip", found, f"{why}; nothing new", found, notices)
             )
             continue
         earlier = written.get(found.id)
         if earlier is not None:  # a repeat within the file: fold it into the earlier change
             first = preview.changes[earlier]
-            preview.changes[earlier] = Change(
+            preview.changes[earlier] = ContactChange(
                 first.line,
                 first.action,
                 merged,
@@ -169,11 +171,13 @@ def _plan(
                 first.notices,
             )
             preview.changes.append(
-                Change(line, "skip", merged, f"merged into line {first.line}", None, notices)
+                ContactChange(line, "skip", merged, f"merged into line {first.line}", None, notices)
             )
         else:
             written[found.id] = len(preview.changes)
-            preview.changes.append(Change(line, "update", merged, f"{why}; merged", found, notices))
+            preview.changes.append(
+                ContactChange(line, "update", merged, f"{why}; merged", found, notices)
+            )
         index.put(merged)
     preview.problems.sort(key=lambda p: p.line or 0)
     return preview

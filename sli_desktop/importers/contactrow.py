@@ -43,7 +43,7 @@ class ContactRow:
 
 
 @dataclass
-class Draft:
+class ContactDraft:
     """Fields as found; ``label`` names in messages are the file's own (a column or property)."""
 
     name: str = ""

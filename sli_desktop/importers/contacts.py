@@ -20,7 +20,7 @@ from .contact_export import (
     split_name,
     write_export,
 )
-from .contact_plan import Change, ContactPreview, import_contacts, preview_contacts
+from .contact_plan import ContactChange, ContactPreview, import_contacts, preview_contacts
 from .contactrow import ContactRow
 from .problems import ImportProblem
 from .tabular import Parsed
@@ -29,7 +29,7 @@ from .vcard import read_vcards
 
 __all__ = [
     "CSV_COLUMNS",
-    "Change",
+    "ContactChange",
     "ContactPreview",
     "ContactRow",
     "contacts_csv",

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .contactrow import ContactRow, Draft, RowError
+from .contactrow import ContactDraft, ContactRow, RowError
 from .problems import ImportProblem
 from .tabular import Parsed
 
@@ -308,7 +308,7 @@ _NOT_KEPT = {
 
 
 def _card_to_row(card: Card) -> ContactRow:
-    draft = Draft(name_hint="FN (formatted name) or N in the card")
+    draft = ContactDraft(name_hint="FN (formatted name) or N in the card")
     draft.notices.extend(card.problems)
     orgs: list[list[str]] = []
     for prop in card.properties:
