@@ -7,7 +7,6 @@ feed's sequence numbers become visible in order and a cursor never skips a chang
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import re
@@ -26,7 +25,7 @@ from ...domain.records import STORED
 from ...sync import protocol as p
 from .. import awaited, corrections, derived_ids, followers
 from ..merge import merge
-from . import access, accounts, write_rules
+from . import access, accounts, upkeep, write_rules
 from .access import (
     GOOD_PRACTICE,
     NO_SUCH_REVISION,
@@ -133,28 +132,12 @@ class _Batch:
         self.change_ids.clear()
 
 
-#: A push of at least this many changes makes PostgreSQL's statistics worth a look afterwards
-#: (``Storage._refresh_statistics``); smaller ones never pay for the look.
-_LARGE_PUSH = 100
-#: the tables whose statistics plan the push's and the pull's lookups
-_ANALYSED = ("records", "revisions", "changes", "applied_changes")
-#: changes taken since the last analysis before the tables are worth a look
-_ANALYSE_AFTER = 1000
-#: PostgreSQL advisory lock key: one server process analyses at a time ("sli-anal")
-_ANALYSE_LOCK = 0x736C692D616E616C
-
-
 class Storage:
     def __init__(self, url: str) -> None:
         self.url = url
         self.db = Database(url)
         self.engine = self.db.engine
-        self._lock = self.db.lock
-        self._postgres = self.db.postgres
-        #: changes this process has taken since it last analysed, and the records table's row
-        #: count as its statistics had it when last read (``_refresh_statistics``)
-        self._grown = 0
-        self._counted = -1.0
+        self.statistics = upkeep.Statistics(self.db)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -248,55 +231,10 @@ class Storage:
             for conflict_id in request.resolved:
                 self._resolve(conn, who, conflict_id)
         if any(c.kind == "note" and write_rules.disposed(c.payload) for c in request.changes):
-            self._checkpoint()
-        if self._postgres:
-            self._refresh_statistics(len(request.changes))
+            upkeep.checkpoint(self.db)
+        if self.db.postgres:
+            self.statistics.refresh(len(request.changes))
         return p.PushResponse(results=results)
-
-    def _refresh_statistics(self, taken: int) -> None:
-        """PostgreSQL: after a large push, analyse the sync tables if this process has taken
-        more changes since it last did than the records table's statistics count (-1: never
-        analysed). The push's lookups are planned from those statistics, and autovacuum takes
-        them only up to a minute after a table grows (never, where an operator has turned it
-        off): meanwhile a table that has taken thousands of records still looks empty, and
-        looking 500 record ids up by the primary key became a scan of every note (40,000 notes
-        pushed to a fresh server: 5,500 changes/s for the first 10,000, 1,100/s for the
-        last). The tables are analysed again each time they have about doubled, some ten times
-        on the way to a million records, by one server process at a time, after the push has
-        committed. It is upkeep: if it fails, the push has still succeeded (and autovacuum
-        remains)."""
-        with self._lock:
-            self._grown += taken
-            grown, counted = self._grown, self._counted
-        if taken < _LARGE_PUSH or grown < _ANALYSE_AFTER or grown <= counted:
-            return
-        with contextlib.suppress(sa.exc.SQLAlchemyError):
-            analysed, counted = self._analyse_if_outgrown(grown)
-            with self._lock:
-                self._counted = counted
-                if analysed:
-                    self._grown -= grown
-
-    def _analyse_if_outgrown(self, grown: int) -> tuple[bool, float]:
-        """(whether the tables were analysed, the records count their statistics now hold)"""
-        with self.engine.begin() as conn:
-            counted = _estimated_rows(conn, records)
-            if grown <= counted:
-                return False, counted  # analysed meanwhile, by another server process
-            if not conn.execute(
-                sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _ANALYSE_LOCK}
-            ).scalar():
-                return False, counted  # another server process is analysing them now
-            conn.execute(sa.text("ANALYZE " + ", ".join(_ANALYSED)))
-            return True, _estimated_rows(conn, records)
-
-    def _checkpoint(self) -> None:
-        """After a disposal, copy SQLite's write-ahead log into the database and empty it: the
-        overwritten revisions must not linger in the -wal file (PostgreSQL: docs/SYNC.md)."""
-        if self.engine.dialect.name != "sqlite":
-            return
-        with self._lock, self.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _prefetch(self, conn: Connection, request: p.PushRequest, batch: _Batch) -> None:
         """Which of the push's change ids are applied already, and which of its records exist:
@@ -1144,22 +1082,13 @@ class Storage:
 
     def reset(self) -> None:
         """Drop and recreate every table (tests: a fresh server per example)."""
-        with self._lock:
+        with self.db.lock:
             metadata.drop_all(self.engine)
             metadata.create_all(self.engine)
 
 
 #: A pull page stops once its payloads pass this size (large records such as document parts).
 PAGE_BYTES = p.MAX_BODY_BYTES
-
-
-def _estimated_rows(conn: Connection, table: sa.Table) -> float:
-    """PostgreSQL's row count for ``table`` as its statistics have it (-1: never analysed)."""
-    value = conn.execute(
-        sa.text("SELECT reltuples FROM pg_class WHERE oid = CAST(:table AS regclass)"),
-        {"table": table.name},
-    ).scalar()
-    return -1.0 if value is None else float(value)
 
 
 def _payload_of(page: Any) -> Any:

@@ -1,7 +1,7 @@
 """PostgreSQL plans the push's lookups from its statistics, and a fresh server has none until
 autovacuum gets to its tables (up to a minute later, or never where it is turned off). The
 server analyses the sync tables itself after a large push once they have grown past what their
-statistics say (``Storage._refresh_statistics``). These tests hold autovacuum off on the
+statistics say (``upkeep.Statistics.refresh`` in server/storage/). These tests hold autovacuum off on the
 tables so that only the server can have analysed them."""
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def test_a_push_succeeds_when_the_analysis_fails(
     def broken(_grown: int) -> tuple[bool, float]:
         raise sa.exc.OperationalError("ANALYZE", {}, Exception("the server went away"))
 
-    monkeypatch.setattr(postgres, "_analyse_if_outgrown", broken)
+    monkeypatch.setattr(postgres.statistics, "analyse_if_outgrown", broken)
     who = _seeder(postgres)
     _push_notes(postgres, who, 1_200, per_push=400)
     with postgres.engine.connect() as conn:
