@@ -46,7 +46,7 @@ from .files import committed_header_path, finish_rotation, rotating_path, settle
 from .header import Header, header_path, parse_header, read_header, write_header
 from .migrations import schema_version
 from .rotate import VaultInUse
-from .session import _open, check_passphrase
+from .session import check_passphrase, open_with_key
 from .store import Vault
 
 FORMAT = "sli-backup/1"
@@ -250,7 +250,10 @@ def restore(
     finally:
         _remove(tmp_db)
     if given.recovery_key is not None:
-        with contextlib.suppress(VaultError), _open(vault_path, key, header.page_size) as vault:
+        with (
+            contextlib.suppress(VaultError),
+            open_with_key(vault_path, key, header.page_size) as vault,
+        ):
             vault.audit("restored-with-recovery-key", detail={"file": source.name})
     return BackupInfo(
         vault_path, header.vault_id, int(manifest.get("schema_version", 0)), source.stat().st_size

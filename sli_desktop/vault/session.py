@@ -95,7 +95,7 @@ def create_vault(
         if wrote_header and not path.exists():
             header_path(path).unlink(missing_ok=True)
         raise
-    vault = _open(path, key, header.page_size)
+    vault = open_with_key(path, key, header.page_size)
     remembered = bool(remember and keystore and keystore.set(header.vault_id, key.hex()))
     return Created(vault, recovery_text, remembered)
 
@@ -138,7 +138,7 @@ def unlock(
         key = header.unwrap_with_passphrase(passphrase)
         if key is None:
             raise WrongPassphrase()
-    return _open(path, key, header.page_size)
+    return open_with_key(path, key, header.page_size)
 
 
 def unlock_with_recovery_key(path: Path, recovery_key: str, new_passphrase: str) -> Vault:
@@ -150,7 +150,7 @@ def unlock_with_recovery_key(path: Path, recovery_key: str, new_passphrase: str)
         raise WrongRecoveryKey()
     check_passphrase(new_passphrase)
     write_header(path, header.rewrapped(key, new_passphrase))
-    vault = _open(path, key, header.page_size)
+    vault = open_with_key(path, key, header.page_size)
     vault.audit("passphrase-reset-with-recovery-key")
     return vault
 
@@ -183,12 +183,12 @@ def change_passphrase(
     check_passphrase(new)
     if not rotate_key:
         write_header(path, header.rewrapped(key, new))
-        with _open(path, key, header.page_size) as vault:
+        with open_with_key(path, key, header.page_size) as vault:
             vault.audit("passphrase-changed")
         return None
     remembered = remembered_key(header, keystore) == key
     rotated = rotate.rotate(path, header, key, new, progress=progress, cancelled=cancelled)
-    with _open(path, rotated.key, header.page_size) as vault:
+    with open_with_key(path, rotated.key, header.page_size) as vault:
         vault.audit(
             "passphrase-changed",
             detail={"key": "rotated", "removed_copies": rotated.removed_copies},
@@ -224,7 +224,7 @@ def remembered_key(header: Header, keystore: KeyStore | None) -> bytes | None:
     return key if len(key) == keys.KEY_BYTES and header.matches(key) else None
 
 
-def _open(path: Path, key: bytes, page_size: int) -> Vault:
+def open_with_key(path: Path, key: bytes, page_size: int) -> Vault:
     """The unlocked vault, holding the key in one buffer that locking it overwrites."""
     buffer = keys.KeyBuffer(key)
     conn = open_connection(path, buffer.key, page_size=page_size)
