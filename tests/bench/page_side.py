@@ -1,13 +1,15 @@
-"""One side of the page-size benchmark, in a process of its own (memory security is on, as in the
-app, and stays on for the life of a process): ``python -m tests.bench.page_side PAGE NOTES DIR``.
+"""One side of the page-size benchmark, in a process of its own, memory security off as in the
+product: ``python -m tests.bench.page_side PAGE NOTES DIR``.
 
-With vaults of PAGE-byte pages it times the 200,000-figure import (as test_import_bench does), and
-on a vault of NOTES realistic notes (bulk-loaded by a child with memory security off) 100 saves of
-one note each in its own transaction and 400 searches of the vault benchmark's mix. Prints one
-JSON object."""
+With vaults of PAGE-byte pages it times the 200,000-figure import (as test_import_bench does),
+and on a vault of NOTES realistic notes (bulk-loaded by a child process): the vault benchmark's
+1,000-query search mix after the same warm-up, 200 saves of one note each in its own transaction
+(the window's save), and 5,000 more notes through ``Vault.save``, 1,000 per transaction (the
+vault benchmark's append). Prints one JSON object."""
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import statistics
@@ -23,19 +25,15 @@ from sli_desktop.vault.search import Search
 from sli_desktop.vault.session import create_vault, unlock
 from tests.bench import corpus
 from tests.bench.test_import_bench import METRIC_ROWS, PASSPHRASE, make_vault, write_metrics_csv
+from tests.bench.vault_side import CHUNK, QUERY_SEED, WARMUP_SEED, percentile
 from tests.bulkload import bulk_load
 
-SAVES, QUERIES, WARM_UP = 100, 400, 50
+SAVES, APPEND = 200, 5000
 
 
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def figures_import(page_size: int, folder: Path) -> dict[str, Any]:
@@ -56,35 +54,54 @@ def notes_vault(page_size: int, notes: int, folder: Path) -> dict[str, Any]:
     with created.vault as vault:
         Councils(vault).upsert_register(corpus.councils())
     bulk_load(path, PASSPHRASE, notes, "tests.bench.corpus:notes")
+    result: dict[str, Any] = {}
     with unlock(path, PASSPHRASE) as vault:
         assert int(vault.conn.execute("PRAGMA page_size").fetchone()[0]) == page_size
-        saves = []
-        for note in corpus.notes(SAVES, seed=777):
-            start = time.perf_counter()
-            with vault.transaction():
-                vault.save(note)
-            saves.append((time.perf_counter() - start) * 1000)
+        vocab = corpus.Vocabulary.build(corpus.VOCABULARY_SEED)
         search = Search(vault)
-        queries = corpus.queries(QUERIES, seed=99)
-        for query in queries[:WARM_UP]:
+        for query in corpus.queries(200, WARMUP_SEED, vocab):
             search.search(query.text)
         times = []
-        for query in queries:
+        gc.collect()
+        gc.disable()
+        for query in corpus.queries(1000, QUERY_SEED, vocab):
             start = time.perf_counter()
             search.search(query.text)
             times.append((time.perf_counter() - start) * 1000)
-    return {
-        "save_ms_median": statistics.median(saves),
-        "search_p50_ms": statistics.median(times),
-        "search_p95_ms": _percentile(times, 0.95),
-        "file_mb": path.stat().st_size / 1e6,
-    }
+        gc.enable()
+        result["search_p50_ms"] = percentile(times, 50)
+        result["search_p95_ms"] = percentile(times, 95)
+        saves, save_cpu = [], []
+        for note in corpus.notes(SAVES, seed=777):
+            start, cpu = time.perf_counter(), _cpu()
+            with vault.transaction():
+                vault.save(note)
+            saves.append((time.perf_counter() - start) * 1000)
+            save_cpu.append((_cpu() - cpu) * 1000)
+        result["save_ms_median"] = statistics.median(saves)
+        result["save_ms_p95"] = percentile(saves, 95)
+        result["save_cpu_ms_median"] = statistics.median(save_cpu)
+        batch = list(corpus.notes(APPEND, seed=31))
+        rates, cpu = [], _cpu()
+        for first in range(0, APPEND, CHUNK):
+            gc.collect()
+            gc.disable()
+            start = time.perf_counter()
+            with vault.transaction():
+                for note in batch[first : first + CHUNK]:
+                    vault.save(note)
+            rates.append(CHUNK / (time.perf_counter() - start))
+            gc.enable()
+        result["append_notes_per_s"] = statistics.median(rates)
+        result["append_cpu_ms_per_note"] = 1000 * (_cpu() - cpu) / APPEND
+    result["file_mb"] = path.stat().st_size / 1e6
+    return result
 
 
 def main() -> None:
     page_size, notes, folder = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
     folder.mkdir(parents=True, exist_ok=True)
-    result = {"page_size": page_size, "notes": notes}
+    result: dict[str, Any] = {"page_size": page_size, "notes": notes}
     result.update(figures_import(page_size, folder))
     result.update(notes_vault(page_size, notes, folder))
     print(json.dumps(result))

@@ -13,7 +13,8 @@ schema on plain sqlite3, both driven by the same ``Vault`` code in the same run,
 
 Results go to bench-results/vault.json and a table on stdout. Timings never fail the test: the
 aims are printed as met or missed. SLI_BENCH_NOTES makes a smaller vault for a quick look;
-SLI_BENCH_WORKDIR keeps the vaults there and reuses them (skipping the fill) when present.
+SLI_BENCH_WORKDIR keeps the vaults there and reuses them (skipping the fill) when present;
+SLI_BENCH_PAGE_SIZE gives both sides pages of another size than new vaults have.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ def _table(r: dict[str, Any]) -> str:
         f"Vault benchmark: {r['search']['notes'][CIPHER]:,} notes, nproc {m['nproc']} "
         f"({m['cpu']}), load {m['loadavg_at_start'][0]:.1f}",
         f"SQLCipher {m['sqlcipher']} vs sqlite3 {m['sqlite3']}; same schema, same Vault code",
+        f"pages of {s['settings'][CIPHER]['page_size']} bytes, "
         f"rank window {s['rank_window']}, FTS5 segments in the notes index "
         f"{s['fts_segments'][CIPHER]} / {s['fts_segments'][PLAIN]}",
         "",

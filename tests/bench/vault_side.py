@@ -41,6 +41,9 @@ CHUNK = 1000  # notes per write transaction
 CONTACTS = 2000
 NOTES_SEED = 20250101
 QUERY_SEED, WARMUP_SEED = 11, 12
+#: the page size of both sides: new vaults' unless SLI_BENCH_PAGE_SIZE says otherwise (to
+#: compare sizes against plain sqlite3; test_page_size_bench compares them with each other)
+PAGE_SIZE = int(os.environ.get("SLI_BENCH_PAGE_SIZE", str(NEW_VAULT_PAGE_SIZE)))
 #: connection settings the plain side copies from the product's SQLCipher connection
 MIRRORED = (
     "page_size",  # first: it only takes before the file has pages (and before WAL)
@@ -50,14 +53,15 @@ MIRRORED = (
     "journal_mode",
     "synchronous",
     "cache_size",
+    "secure_delete",  # on in the product; some sqlite3 builds default to off
 )
 CIPHER_SETTINGS = ("cipher_memory_security", "cipher_page_size", "cipher_hmac_algorithm")
 
 
 # -- connections -----------------------------------------------------------------------------
-def open_cipher(path: Path, key: bytes) -> Connection:
+def open_cipher(path: Path, key: bytes, page_size: int) -> Connection:
     """The product's own ``open_connection`` (memory security off, as in the product)."""
-    conn = open_connection(path, key, page_size=NEW_VAULT_PAGE_SIZE)
+    conn = open_connection(path, key, page_size=page_size)
     if memory_security_enabled(conn):
         raise RuntimeError("cipher_memory_security is on in this process; the product has it off")
     return conn
@@ -92,8 +96,11 @@ class Side:
 
 def open_sides(workdir: Path) -> list[Side]:
     key = bytes.fromhex((workdir / "key.hex").read_text())
+    # the page size the vaults were made with (a kept SLI_BENCH_WORKDIR may predate a change)
+    page_file = workdir / "page_size"
+    page_size = int(page_file.read_text()) if page_file.exists() else NEW_VAULT_PAGE_SIZE
     cipher_path, plain_path = workdir / "vault.sli", workdir / "plain.db"
-    cipher_conn = open_cipher(cipher_path, key)
+    cipher_conn = open_cipher(cipher_path, key, page_size)
     cipher = Vault(cipher_conn, cipher_path, "bench")
     plain = Vault(open_plain(plain_path, like=cipher_conn), plain_path, "bench")
     for side in (cipher, plain):
@@ -105,6 +112,7 @@ def create_sides(workdir: Path) -> list[Side]:
     """Two empty vaults with the same schema, councils and contacts."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "key.hex").write_text(keys.new_database_key().hex())
+    (workdir / "page_size").write_text(str(PAGE_SIZE))
     sides = open_sides(workdir)
     vocab = corpus.Vocabulary.build(corpus.VOCABULARY_SEED)
     people = corpus.contacts(CONTACTS, vocabulary=vocab)
