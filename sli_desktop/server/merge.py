@@ -34,7 +34,9 @@ def merge(
         b = old.get(name, _MISSING)
         t = theirs.get(name, _MISSING)
         m = mine.get(name, _MISSING)
-        if m == t or t == b:
+        if m is _MISSING and t is not _MISSING:
+            value = t  # a field the sender's app does not have yet (an older app): as it was
+        elif m == t or t == b:
             value = m
         elif m == b:
             value = t
