@@ -272,4 +272,4 @@ def _audit_each(
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
-    vault._audit_head = None  # the next store.audit reads the head back from the table
+    vault.audit_written_directly()

@@ -164,19 +164,19 @@ class Notes:
         """Notes whose review date is on or before ``on`` (default today), oldest due first;
         at most ``limit`` of them. Filtered, ordered and cut in SQL: only what is shown is
         read (a vault of 100,000 old notes answers in a fraction of a second)."""
-        where, params = self._due_where(on)
+        where, params = self.due_where(on)
         months = self._months()
         # Ordering only: SQLite's '+N months' can land up to three days after the clamped
-        # date for a note made on the 29th-31st; which notes are due is exact (``_due_where``).
+        # date for a note made on the 29th-31st; which notes are due is exact (``due_where``).
         cases = " ".join(f"WHEN '{m.value}' THEN '+{int(n)} months'" for m, n in months.items())
         order = f'coalesce(review_by, date("date", CASE marking {cases} END)), date, seq'
         return self.vault.records(Note, where, params, order=order, limit=limit)
 
     def count_due(self, on: date | None = None) -> int:
-        where, params = self._due_where(on)
+        where, params = self.due_where(on)
         return int(self.vault.scalar(f"SELECT count(*) FROM notes WHERE {where}", params))
 
-    def _due_where(self, on: date | None) -> tuple[str, builtins.list[Any]]:
+    def due_where(self, on: date | None) -> tuple[str, builtins.list[Any]]:
         """A note without its own review date is due when its date is on or before the last
         date that, plus its marking's months, still falls on or before ``on``."""
         day = on or self.vault.now().date()

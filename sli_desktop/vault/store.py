@@ -369,6 +369,11 @@ class Vault:
             )
             self._audit_head = digest
 
+    def audit_written_directly(self) -> None:
+        """Bulk work appended audit rows itself: the next ``audit`` reads the chain's head back
+        from the table instead of the one this vault last wrote."""
+        self._audit_head = None
+
     def _current_version(self, cls: type[Record], record_id: str) -> int | None:
         row = self.conn.execute(
             f"SELECT version FROM {codec.table(cls)} WHERE id = ?", (record_id,)

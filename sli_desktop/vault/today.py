@@ -214,7 +214,7 @@ def _due(vault: Vault, day: date) -> tuple[list[Note], int]:
     """The oldest notes due for review and how many are due (counted to DUE_COUNTED), by the
     Notes view's own rule. Oldest first rather than by review date, so the date index answers
     without sorting every due note."""
-    where, params = Notes(vault)._due_where(day)
+    where, params = Notes(vault).due_where(day)
     first = vault.records(Note, where, params, order="date, seq", limit=REVIEW_LIMIT)
     counted = vault.scalar(
         f"SELECT count(*) FROM (SELECT 1 FROM notes WHERE {where} LIMIT {DUE_COUNTED})", params
