@@ -7,9 +7,7 @@ feed's sequence numbers become visible in order and a cursor never skips a chang
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -25,15 +23,8 @@ from ...domain.records import STORED
 from ...sync import protocol as p
 from .. import awaited, corrections, derived_ids, followers
 from ..merge import merge
-from . import access, accounts, upkeep, write_rules
-from .access import (
-    GOOD_PRACTICE,
-    NO_SUCH_REVISION,
-    READERS_ROLES,
-    SHARED_KINDS,
-    Auth,
-    Principal,
-)
+from . import access, accounts, feed, upkeep, write_rules
+from .access import GOOD_PRACTICE, NO_SUCH_REVISION, READERS_ROLES, Auth, Principal
 from .database import Database, StorageError
 from .schema import (
     applied,
@@ -864,129 +855,13 @@ class Storage:
             ).scalar()
         return batch.regions[gss]
 
-    def _visible(self, who: Principal) -> Any:
-        c = changes.c
-        not_private = sa.or_(c.private.is_(False), c.owner == who.user)
-        if who.role == "admin":
-            return not_private
-        scope = [
-            c.kind.in_(sorted(SHARED_KINDS)),
-            sa.and_(c.region.is_(None), c.owner == who.user),
-        ]
-        scope.append(c.shared.is_(True))  # good practice reaches every region
-        if who.regions:
-            scope.append(c.region.in_(sorted(who.regions)))
-        if who.role == "coordinator":
-            scope.append(c.kind == "engagement")
-        return sa.and_(not_private, sa.or_(*scope))
-
+    # -- the feed: feed.py ------------------------------------------------------------------
     def pull(self, who: Principal, cursor: int, limit: int) -> p.PullResponse:
-        rows, new_cursor, more = self._feed(who, cursor, limit)
-        items = [
-            p.FeedItem(
-                seq=r.seq,
-                type=r.item,
-                kind=r.kind,
-                record_id=r.record_id,
-                rev=r.rev,
-                payload=json.loads(r.payload) if r.payload is not None else None,
-                conflict=(
-                    p.Conflict.model_validate_json(r.detail) if r.detail is not None else None
-                ),
-            )
-            for r in rows
-        ]
-        return p.PullResponse(items=items, cursor=new_cursor, more=more)
+        return feed.pull(self.db, who, cursor, limit)
 
     def pull_json(self, who: Principal, cursor: int, limit: int, **extra: Any) -> bytes:
-        """``pull`` as the JSON body of a PullResponse, built from the stored texts: a page of
-        2,000 records is not parsed and re-serialised on its way out (the stored payloads and
-        conflict details are already the JSON that goes on the wire)."""
-        rows, new_cursor, more = self._feed(who, cursor, limit)
-        # One list of pieces joined once: each payload is copied into the body once, not
-        # first into its item's text and then again into the page's.
-        pieces = ['{"items":[']
-        for n, r in enumerate(rows):
-            pieces += (
-                ',{"seq":' if n else '{"seq":',
-                str(int(r.seq)),
-                ',"type":',
-                _json_name(r.item),
-                ',"kind":',
-                _json_name(r.kind),
-                ',"record_id":',
-                _json_text(r.record_id),
-                ',"rev":',
-                str(int(r.rev)),
-                ',"payload":',
-                r.payload if r.payload is not None else "null",
-                ',"conflict":',
-                r.detail if r.detail is not None else "null",
-                "}",
-            )
-        tail = "".join(f",{json.dumps(k)}:{json.dumps(v)}" for k, v in extra.items())
-        more_text = "true" if more else "false"
-        pieces.append(f'],"cursor":{new_cursor},"more":{more_text}{tail}}}')
-        return "".join(pieces).encode()
-
-    def _feed(self, who: Principal, cursor: int, limit: int) -> tuple[list[Any], int, bool]:
-        """The page after ``cursor`` the user may see, the cursor after it, and whether more
-        follows. Two queries: the sizes of up to ``limit`` + 1 items (no payloads), which
-        decide where the page ends, then the page's rows in one go. A page of large records
-        (document parts) therefore holds about PAGE_BYTES in memory, never every row, and a
-        page of small ones is one fetch rather than one round trip per 16 rows (on
-        PostgreSQL a server-side cursor made 6,300 round trips for 100,000 notes)."""
-        with self.engine.connect() as conn:
-            top = conn.execute(sa.select(sa.func.max(changes.c.seq))).scalar() or 0
-            page = self._page(who, cursor, top, limit + 1)
-            payload = _payload_of(page)
-            sizes = conn.execute(
-                sa.select(page.c.seq, sa.func.coalesce(sa.func.length(payload), 0)).order_by(
-                    page.c.seq
-                )
-            ).all()
-            chosen, more = _page_of(((int(r[0]), int(r[1])) for r in sizes), limit)
-            rows: list[Any] = []
-            if chosen:
-                page = self._page(who, cursor, chosen[-1][0], limit + 1)
-                detail = (
-                    sa.select(conflicts.c.detail)
-                    .where(conflicts.c.id == page.c.conflict_id)
-                    .scalar_subquery()
-                )
-                rows = list(
-                    conn.execute(
-                        sa.select(
-                            page.c.seq,
-                            page.c.item,
-                            page.c.kind,
-                            page.c.record_id,
-                            page.c.rev,
-                            _payload_of(page).label("payload"),
-                            detail.label("detail"),
-                        ).order_by(page.c.seq)
-                    ).all()
-                )
-        new_cursor = rows[-1].seq if more else max(top, cursor)
-        return list(rows), int(new_cursor), more
-
-    def _page(self, who: Principal, cursor: int, upto: int, limit: int) -> Any:
-        """The feed's items after ``cursor`` up to ``upto`` that ``who`` may see, at most
-        ``limit`` of them, as a subquery. The limit is taken on the feed alone, and payloads
-        are looked up item by item (``_payload_of``), so the plan does not hang on the
-        database's statistics: PostgreSQL, planning a join over tables it had no statistics
-        for yet (a server that has just taken 100,000 changes), joined every remaining item
-        of the feed to its payload and sorted them for each page (0.8 s a page, 0.07 s once
-        analysed). Large pushes now analyse the tables too (``_refresh_statistics``), but a
-        plan that does not depend on it is the safer one."""
-        c = changes.c
-        return (
-            sa.select(c.seq, c.item, c.kind, c.record_id, c.rev, c.conflict_id)
-            .where(c.seq > cursor, c.seq <= upto, self._visible(who))
-            .order_by(c.seq)
-            .limit(limit)
-            .subquery("page")
-        )
+        """``pull`` as the JSON body of a PullResponse (feed.pull_json)."""
+        return feed.pull_json(self.db, who, cursor, limit, **extra)
 
     # -- read events ------------------------------------------------------------------------
     def store_reads(self, who: Principal, request: p.ReadsRequest) -> p.ReadsResponse:
@@ -1087,58 +962,8 @@ class Storage:
             metadata.create_all(self.engine)
 
 
-#: A pull page stops once its payloads pass this size (large records such as document parts).
-PAGE_BYTES = p.MAX_BODY_BYTES
-
-
-def _payload_of(page: Any) -> Any:
-    """The payload of a feed page's record item (NULL for a conflict item), looked up by key
-    for each item: an index lookup whatever the database's statistics say."""
-    r = revisions.c
-    return (
-        sa.select(r.payload)
-        .where(
-            page.c.item == "record",
-            r.kind == page.c.kind,
-            r.record_id == page.c.record_id,
-            r.rev == page.c.rev,
-        )
-        .scalar_subquery()
-    )
-
-
-def _page_of(sizes: Iterable[tuple[int, int]], limit: int) -> tuple[list[tuple[int, int]], bool]:
-    """The (seq, payload length) of one page's items (at most ``limit``, at least one, and no
-    more than PAGE_BYTES of payload) and whether more follow."""
-    page: list[tuple[int, int]] = []
-    total = 0
-    for row in sizes:
-        total += row[1]
-        if len(page) >= limit or (page and total > PAGE_BYTES):
-            return page, True
-        page.append(row)
-    return page, False
-
-
-#: Text that JSON writes as itself between quotes (ids, kinds): no escaping to do.
-_PLAIN = re.compile(r"[0-9A-Za-z_.:-]*")
-
-
-def _json_text(text: str) -> str:
-    """``json.dumps(text)`` for one string, without its cost for a plain id (every item of
-    a pull page names one): tests/unit/test_server_feed_json.py holds the two equal."""
-    return f'"{text}"' if _PLAIN.fullmatch(text) else json.dumps(text)
-
-
-@functools.lru_cache(maxsize=256)
-def _json_name(text: str) -> str:
-    """``json.dumps`` of a feed item's type or kind: a handful of values, written once each."""
-    return json.dumps(text)
-
-
 __all__ = [
     "NO_SUCH_REVISION",
-    "PAGE_BYTES",
     "READERS_ROLES",
     "Auth",
     "Principal",
