@@ -40,7 +40,6 @@ import pytest
 import sqlalchemy as sa
 
 from sli_desktop.domain import Council, CouncilType, Note, Region, council_id
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage, records
 from sli_desktop.sync import client as client_module
 from sli_desktop.sync import protocol as p
@@ -49,6 +48,7 @@ from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.store import Vault
+from tests.background_server import BackgroundServer
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results" / "sync.json"

@@ -25,7 +25,6 @@ from sli_desktop.gui.dialogs.coverage import CoverageDialog
 from sli_desktop.gui.views.base import source_row
 from sli_desktop.gui.views.coverage import CoverageView
 from sli_desktop.gui.views.sync import SyncView
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.vault.actions import Actions
 from sli_desktop.vault.coverage import Assignments, payload_digest
@@ -34,6 +33,7 @@ from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.syncstate import SyncState
+from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE
 from tests.integration.sync.support import enrolled, register_payloads
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QMessageBox
 from sli_desktop.domain import Council, CouncilType, Marking, Note, Region, council_id
 from sli_desktop.gui.views.notes import NotesView
 from sli_desktop.gui.views.settings import SettingsView
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync.client import SyncClient
 from sli_desktop.vault.councils import Councils
@@ -26,6 +25,7 @@ from sli_desktop.vault.preferences import Preferences
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.store import Vault
 from sli_desktop.vault.syncstate import SyncState
+from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE
 from tests.integration.sync.support import register_payloads
 

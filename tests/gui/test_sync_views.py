@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QPushButton
 from sli_desktop.domain import Note
 from sli_desktop.gui.views.conflicts import THEIRS_MARK, ConflictsView, diff_html
 from sli_desktop.gui.views.sync import SyncView
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync.client import SyncClient
 from sli_desktop.vault.keys import KdfParams
@@ -23,6 +22,7 @@ from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.syncstate import SyncState
+from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE
 from tests.gui.test_journeys import _shortcut
 from tests.integration.sync.support import Device, enrolled, register_payloads

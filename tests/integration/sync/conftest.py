@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
+from tests.background_server import BackgroundServer
 
 from .support import database_url, register_payloads
 

@@ -16,7 +16,6 @@ import httpx
 import pytest
 
 from sli_desktop.domain import Council, CouncilType, Note, Region, council_id
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync import protocol as p
 from sli_desktop.sync.client import SyncClient, SyncResult
@@ -26,6 +25,7 @@ from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.store import Vault
+from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE
 
 POSTGRES_ENV = "SLI_TEST_POSTGRES_URL"

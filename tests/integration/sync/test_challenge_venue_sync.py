@@ -10,11 +10,11 @@ from pathlib import Path
 
 from sli_desktop.domain import Engagement
 from sli_desktop.domain.timetable import TimetableEntry
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync import protocol as p
 from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.syncstate import SyncState
+from tests.background_server import BackgroundServer
 
 from .support import WESTMINSTER, Device, enrolled_pair
 

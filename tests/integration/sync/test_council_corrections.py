@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from sli_desktop.domain import Council, CouncilType, Region, council_id
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.councils import CorrectionRefused, Councils
+from tests.background_server import BackgroundServer
 from tests.integration.sync.support import BHAM, enrolled, register_payloads
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from sli_desktop.domain import Coverage, CoverageRole, Region
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.vault.coverage import Assignments, NotAllowed
 from sli_desktop.vault.syncstate import SyncState
+from tests.background_server import BackgroundServer
 
 from .support import BHAM, DURHAM, enrolled
 

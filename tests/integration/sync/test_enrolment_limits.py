@@ -19,10 +19,10 @@ import pytest
 import sqlalchemy as sa
 
 from sli_desktop.server import ratelimit
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.proxies import trusted_networks
 from sli_desktop.server.ratelimit import ADDRESS_WINDOW, PER_ADDRESS, PER_CODE
 from sli_desktop.server.storage import Storage, enrolment_failures
+from tests.background_server import BackgroundServer
 from tests.conftest import CliResult
 from tests.integration.test_cli import fails
 

@@ -37,10 +37,10 @@ from sli_desktop.domain import (
 )
 from sli_desktop.domain.enums import SupportKind
 from sli_desktop.domain.improvement import leadership_place_id
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.derived_ids import DERIVED_REFUSAL
 from sli_desktop.server.storage import NO_SUCH_REVISION, Storage, conflicts, records
 from sli_desktop.sync import protocol as p
+from tests.background_server import BackgroundServer
 
 from .support import BHAM, WESTMINSTER, Device, enrolled
 

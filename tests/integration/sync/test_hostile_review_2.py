@@ -17,12 +17,12 @@ import pytest
 import sqlalchemy as sa
 
 from sli_desktop.domain import Action, Note, NoteType
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.awaited import AWAITED_REFUSAL
 from sli_desktop.server.storage import Storage, changes, records, revisions
 from sli_desktop.sync import protocol as p
 from sli_desktop.vault.documents import Documents
 from sli_desktop.vault.notes import Notes
+from tests.background_server import BackgroundServer
 
 from .support import WESTMINSTER, enrolled
 

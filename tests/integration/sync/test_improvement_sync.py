@@ -11,12 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from sli_desktop.domain import Assessment, ControlChange, NoteType, SupportOffer, ValidationError
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage, changes
 from sli_desktop.vault.assessments import Assessments
 from sli_desktop.vault.control import PoliticalControl
 from sli_desktop.vault.goodpractice import GoodPractice
 from sli_desktop.vault.syncstate import SyncState
+from tests.background_server import BackgroundServer
 
 from .support import BHAM, DURHAM, WESTMINSTER, enrolled
 

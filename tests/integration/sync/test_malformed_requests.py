@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 
 from sli_desktop.domain import Note
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync import protocol as p
+from tests.background_server import BackgroundServer
 
 from .support import WESTMINSTER
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.vault.session import unlock
 from sli_desktop.vault.store import Vault
+from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE, CliResult
 from tests.integration.test_cli import as_json, fails, ok
 

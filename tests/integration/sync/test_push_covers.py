@@ -9,11 +9,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage, applied
 from sli_desktop.sync import protocol as p
 from sli_desktop.sync import push
 from sli_desktop.vault.syncstate import OutboxRow
+from tests.background_server import BackgroundServer
 
 from .support import enrolled
 

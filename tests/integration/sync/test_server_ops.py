@@ -21,9 +21,9 @@ import pytest
 import sqlalchemy as sa
 
 from sli_desktop.domain import Note
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.logs import JsonFormatter, TextFormatter, device_hash
 from sli_desktop.server.storage import Storage
+from tests.background_server import BackgroundServer
 
 from .support import WESTMINSTER, access_lines, make_device, register_payloads
 

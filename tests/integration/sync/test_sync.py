@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sli_desktop.domain import Council, Note
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync import conflicts as conflict_service
 from sli_desktop.sync.client import DeviceWiped, SyncError, check_url
 from sli_desktop.vault.syncstate import SyncState
+from tests.background_server import BackgroundServer
 
 from .support import (
     BHAM,

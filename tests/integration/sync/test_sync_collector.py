@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync.client import SyncError
 from sli_desktop.vault.store import Vault
+from tests.background_server import BackgroundServer
 
 from .support import enrolled_pair
 

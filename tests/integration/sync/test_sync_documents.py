@@ -10,10 +10,10 @@ import httpx
 
 from sli_desktop.domain import Council
 from sli_desktop.domain.document import MAX_DOCUMENT_BYTES, Document, DocumentPart
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync import protocol as p
 from sli_desktop.vault.documents import Documents
+from tests.background_server import BackgroundServer
 
 from .support import WESTMINSTER, enrolled
 

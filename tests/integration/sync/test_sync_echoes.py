@@ -16,11 +16,11 @@ import pytest
 import sqlalchemy as sa
 
 from sli_desktop.domain import Note, Record
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage, records
 from sli_desktop.vault import codec
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.store import Vault
+from tests.background_server import BackgroundServer
 
 from .support import Device, enrolled_pair
 

@@ -21,12 +21,12 @@ import sqlalchemy as sa
 
 from sli_desktop.cli.app import main
 from sli_desktop.server import storage as server_storage
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync import protocol as p
 from sli_desktop.sync import transport
 from sli_desktop.sync.client import NotAnswering, SyncClient, SyncError, Timeouts
 from sli_desktop.vault.notes import Notes
+from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE
 
 from .faultproxy import Chaos, FaultProxy

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sli_desktop.domain import Metric
 from sli_desktop.importers.metrics import import_metrics, read_metrics
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.vault.store import ROW_PAYLOAD
 from sli_desktop.vault.syncstate import SyncState
+from tests.background_server import BackgroundServer
 
 from .support import WESTMINSTER, enrolled_pair
 

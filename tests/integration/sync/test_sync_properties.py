@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sli_desktop.domain import Note
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync.client import SyncError
 from sli_desktop.vault.syncstate import SyncState
+from tests.background_server import BackgroundServer
 
 from .support import Device, Flaky, enrolled, register_payloads
 

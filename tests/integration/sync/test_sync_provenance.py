@@ -10,11 +10,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage, applied, conflicts, records, revisions
 from sli_desktop.vault.expiry import offline_status
 from sli_desktop.vault.notes import SCRUBBED_TITLE, Notes
 from sli_desktop.vault.syncstate import SyncState
+from tests.background_server import BackgroundServer
 
 from .support import enrolled
 

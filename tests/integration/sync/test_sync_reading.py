@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage, revisions
 from sli_desktop.sync.client import SyncError
 from sli_desktop.vault.store import Vault
 from sli_desktop.vault.syncstate import SyncState
+from tests.background_server import BackgroundServer
 
 from .support import enrolled_pair
 

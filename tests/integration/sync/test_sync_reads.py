@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync.client import SyncError
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.reads import Reads
+from tests.background_server import BackgroundServer
 
 from .support import enrolled
 

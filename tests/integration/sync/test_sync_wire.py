@@ -16,12 +16,12 @@ import pytest
 import sqlalchemy as sa
 
 from sli_desktop.domain import Note
-from sli_desktop.server.app import BackgroundServer
 from sli_desktop.server.ratelimit import ADDRESS_WINDOW, PER_ADDRESS
 from sli_desktop.server.storage import Storage, applied
 from sli_desktop.sync import protocol as p
 from sli_desktop.sync.client import SyncError
 from sli_desktop.vault.store import Vault
+from tests.background_server import BackgroundServer
 from tests.conftest import CliResult
 from tests.integration.test_cli import fails, ok
 
