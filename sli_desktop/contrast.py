@@ -23,7 +23,8 @@ def rgb(colour: str) -> RGB:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def hex_colour(value: RGB) -> str:
+def hex_colour(value: tuple[float, float, float]) -> str:
+    """Rounded and clamped to 0-255: ``mix`` hands it fractions."""
     return "#{:02x}{:02x}{:02x}".format(*(max(0, min(255, round(c))) for c in value))
 
 
@@ -47,7 +48,8 @@ def ratio(first: str, second: str) -> float:
 def mix(colour: str, towards: str, amount: float) -> str:
     """``colour`` moved ``amount`` (0-1) of the way to ``towards``."""
     a, b = rgb(colour), rgb(towards)
-    return hex_colour(tuple(x + (y - x) * amount for x, y in zip(a, b, strict=True)))  # type: ignore[arg-type]
+    red, green, blue = (x + (y - x) * amount for x, y in zip(a, b, strict=True))
+    return hex_colour((red, green, blue))
 
 
 def readable(colour: str, backgrounds: Iterable[str], minimum: float = TEXT_MINIMUM) -> str:

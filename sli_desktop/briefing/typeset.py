@@ -45,7 +45,8 @@ def hyphenate(word: str) -> Iterator[tuple[str, str]]:
     "Newcastle-under-Lyme" whole, and pyphen does not know place or people's names)."""
     if "-" in word or any(ch.isupper() for ch in word):
         return iter(())
-    return _dictionary().iterate(word)  # type: ignore[no-any-return]
+    places: Iterator[tuple[str, str]] = _dictionary().iterate(word)  # pyphen is untyped
+    return places
 
 
 #: No glyph of the briefing's faces is wider than this many ems: a word this short cannot be

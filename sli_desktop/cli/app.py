@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from .. import __version__
 from ..domain import ValidationError
@@ -64,7 +65,7 @@ COMMAND_MODULES = (
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line on stderr, like every other error."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
 

@@ -53,8 +53,8 @@ class DBusScreenLock(ScreenLock):
             return
         for path, interface in _SOURCES:
             # Any sender: the screensaver's well-known name differs between desktops.
-            # The stubs want bytes for the slot; PySide6 itself takes SLOT()'s str.
             slot = SLOT("active_changed(bool)")
+            # The stubs want bytes for the slot; PySide6 itself takes SLOT()'s str.
             if bus.connect("", path, interface, "ActiveChanged", self, slot):  # type: ignore[call-overload]
                 self.connected += 1
 

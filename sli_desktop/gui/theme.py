@@ -63,7 +63,7 @@ class Appearance:
         if size is None:  # the old on/off "Large text" setting
             size = 150 if bool(settings.value("large_text", False, type=bool)) else 100
         try:
-            percent = int(size)  # type: ignore[call-overload]
+            percent = int(size) if isinstance(size, int | float | str | bytes) else 100
         except (TypeError, ValueError):
             percent = 100
         contrast = str(settings.value("contrast", "desktop"))
