@@ -17,6 +17,8 @@ from reportlab.platypus import Flowable, Paragraph
 
 from ..domain import Contact, Council, Document, Engagement, ImprovementBoard, Note
 from ..domain.improvement import Assessment, year_label
+from ..domain.timetable import TimetableEntry
+from ..formats import NONE, heading_date
 from . import sections as sec
 from .council import flags, profile
 from .styles import Sheet
@@ -31,7 +33,8 @@ class KeyDocument:
 
 @dataclass(frozen=True)
 class ScopeParts:
-    """The engagement's scope, with the venue and timetable an adviser wrote into it."""
+    """The engagement's scope, with the venue and timetable an adviser wrote into it before
+    challenges had fields for them."""
 
     venue: str
     timetable: list[tuple[str, str]]
@@ -41,7 +44,9 @@ class ScopeParts:
 def scope_parts(scope: str) -> ScopeParts:
     """A line 'Venue: …' names where the team meets; lines after 'Timetable:' (up to a blank
     line) are its programme, each 'when: what' or 'when – what'. The rest is the scope.
-    Engagements have no fields of their own for these yet, so the scope carries them."""
+    Challenges recorded before the venue and timetable fields carried them so; they are read
+    this way where the fields are empty rather than moved by a migration, which would rewrite
+    every such challenge on every device at once (one edit each, racing in sync)."""
     venue = ""
     timetable: list[tuple[str, str]] = []
     rest: list[str] = []
@@ -129,6 +134,32 @@ def timetable(e: Engagement) -> list[tuple[str, str]]:
     return rows
 
 
+def venue(e: Engagement) -> str:
+    """Where the team meets, from the field, else from a 'Venue:' line of an older scope."""
+    return e.venue or scope_parts(e.scope).venue
+
+
+def _recorded_timetable(s: Sheet, entries: Sequence[TimetableEntry]) -> Flowable:
+    """Day, time, what: each day named once, on its first entry, as a printed programme."""
+    rows = []
+    last = None
+    for entry in entries:
+        day = f"<b>{sec.text(heading_date(entry.day))}</b>" if entry.day != last else ""
+        at = f"{entry.at:%H:%M}" if entry.at else NONE
+        rows.append([day, at, sec.text(entry.what)])
+        last = entry.day
+    return sec.grid(s, ["Day", "Time", "What"], rows, [0.4, 0.12, 0.48])
+
+
+def _timetable_block(s: Sheet, e: Engagement, parts: ScopeParts) -> Flowable:
+    if e.timetable:
+        return _recorded_timetable(s, e.timetable)
+    days = [(sec.text(a), sec.text(b)) for a, b in parts.timetable] or timetable(e)
+    if not days:
+        return sec.none_recorded(s, "Dates to be agreed.")
+    return sec.grid(s, ["When", "What"], [list(d) for d in days], [0.4, 0.6])
+
+
 def _team_table(s: Sheet, e: Engagement, contacts: dict[str, Contact]) -> Flowable:
     if not e.team:
         return sec.none_recorded(s, "No peers named yet.")
@@ -185,23 +216,14 @@ def story(
                 ("Council", f"<b>{sec.text(council.name)}</b>"),
                 ("Peer challenge", sec.text(e.type.label)),
                 ("On site", when if e.start else "Dates to be agreed"),
-                ("Venue", sec.text(parts.venue) or "Not recorded yet"),
+                ("Venue", sec.text(venue(e)).replace("\n", "<br/>") or "Not recorded yet"),
                 ("Status", sec.text(e.status.value)),
                 ("Team", sec.plural(len(e.team), "peer")),
             ],
         ),
     ]
     out += sec.section(s, "The team", [_team_table(s, e, team_contacts)])
-    days = [(sec.text(a), sec.text(b)) for a, b in parts.timetable] or timetable(e)
-    out += sec.section(
-        s,
-        "Timetable",
-        [
-            sec.grid(s, ["When", "What"], [list(d) for d in days], [0.4, 0.6])
-            if days
-            else sec.none_recorded(s, "Dates to be agreed.")
-        ],
-    )
+    out += sec.section(s, "Timetable", [_timetable_block(s, e, parts)])
     scope = [p for p in parts.text.split("\n\n") if p.strip()]
     out += sec.section(
         s,
