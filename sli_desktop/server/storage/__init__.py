@@ -24,6 +24,7 @@ from .. import awaited, corrections, derived_ids, followers
 from ..merge import merge
 from . import access, accounts, feed, reads, upkeep, write_rules
 from .access import GOOD_PRACTICE, NO_SUCH_REVISION, READERS_ROLES, Auth, Principal
+from .batch import Batch, prefetch
 from .database import Database, StorageError
 from .schema import (
     applied,
@@ -39,85 +40,6 @@ from .schema import (
 )
 
 KINDS = {cls.kind: cls for cls in RECORD_TYPES}
-
-
-class _Batch:
-    """Inserts collected during one write transaction and sent with executemany: the feed keeps
-    its order. A change touching a record already in the batch flushes it first, so every read
-    sees what came before it."""
-
-    def __init__(self) -> None:
-        self.rows: dict[sa.Table, list[dict[str, Any]]] = {}
-        self.touched: set[tuple[str, str]] = set()
-        self.regions: dict[str, str | None] = {}
-        #: change ids waiting in ``rows`` (push flushes before a change that repeats one)
-        self.change_ids: set[str] = set()
-        #: Known before the first change of a push (one query each, instead of one per change):
-        #: the change ids already applied and the records that already exist. A change whose
-        #: ids and record are in neither, nor written earlier in the push, needs no lookup.
-        self.known_ids: set[str] = set()
-        self.known_records: dict[tuple[str, str], Any] = {}
-        #: updates of existing records, sent with executemany like the inserts
-        self.updates: list[dict[str, Any]] = []
-        self.written_ids: set[str] = set()
-        self.written_records: set[tuple[str, str]] = set()
-        #: the stored revisions the push's changes name as their base (kind, record_id, rev):
-        #: read with the records, so a merge needs no query of its own
-        self.bases: dict[tuple[str, str, int], str] = {}
-        #: who may create a record pointed at before it arrived (server/awaited.py): read for
-        #: the push's new records of kinds others point at, and kept as followers add more
-        self.awaited: dict[tuple[str, str], str] = {}
-
-    def add(self, table: sa.Table, row: dict[str, Any]) -> None:
-        self.rows.setdefault(table, []).append(row)
-        if table is revisions:
-            self.touched.add((row["kind"], row["record_id"]))
-            self.written_records.add((row["kind"], row["record_id"]))
-        elif table is applied:
-            self.change_ids.add(row["change_id"])
-            self.written_ids.add(row["change_id"])
-
-    def may_be_applied(self, ids: Sequence[str]) -> bool:
-        return not (self.known_ids.isdisjoint(ids) and self.written_ids.isdisjoint(ids))
-
-    def current(self, kind: str, record_id: str) -> tuple[bool, Any]:
-        """(True, the row or None) when the prefetch still tells the truth about the record:
-        it was not written earlier in this push."""
-        key = (kind, record_id)
-        if key in self.written_records:
-            return False, None
-        return True, self.known_records.get(key)
-
-    def update(self, kind: str, record_id: str, values: dict[str, Any]) -> None:
-        self.updates.append({"k_kind": kind, "k_record_id": record_id, **values})
-        self.touched.add((kind, record_id))
-        self.written_records.add((kind, record_id))
-
-    def flush(self, conn: Connection) -> None:
-        by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in self.updates:  # one executemany needs the same keys in every row
-            by_keys.setdefault(tuple(sorted(row)), []).append(row)
-        for keys, updates in by_keys.items():
-            conn.execute(
-                records.update()
-                .where(
-                    records.c.kind == sa.bindparam("k_kind"),
-                    records.c.record_id == sa.bindparam("k_record_id"),
-                )
-                .values({k: sa.bindparam(k) for k in keys if not k.startswith("k_")}),
-                updates,
-            )
-        self.updates.clear()
-        for table in (records, revisions, conflicts, applied, changes):
-            rows = self.rows.pop(table, None)
-            if rows and "shared" in table.c:  # one executemany needs the same keys in every row
-                for row in rows:
-                    row.setdefault("shared", False)
-            if rows:
-                conn.execute(table.insert(), rows)
-        self.rows.clear()
-        self.touched.clear()
-        self.change_ids.clear()
 
 
 class Storage:
@@ -170,7 +92,7 @@ class Storage:
     def import_councils(self, councils: Iterable[dict[str, Any]]) -> int:
         """The register every client receives on its first sync; returns how many changed."""
         changed = 0
-        batch = _Batch()
+        batch = Batch()
         with self.db.write() as conn:
             for payload in councils:
                 if ("council", payload["id"]) in batch.touched:
@@ -203,9 +125,9 @@ class Storage:
 
     def push(self, who: Principal, request: p.PushRequest) -> p.PushResponse:
         results: list[p.ChangeResult] = []
-        batch = _Batch()
+        batch = Batch()
         with self.db.write() as conn:
-            self._prefetch(conn, request, batch)
+            prefetch(conn, request, batch)
             for change in request.changes:
                 if (
                     change.kind,
@@ -224,66 +146,8 @@ class Storage:
             self.statistics.refresh(len(request.changes))
         return p.PushResponse(results=results)
 
-    def _prefetch(self, conn: Connection, request: p.PushRequest, batch: _Batch) -> None:
-        """Which of the push's change ids are applied already, and which of its records exist:
-        a few queries for the whole push (chunked to stay within bind-parameter limits)."""
-        ids = sorted({i for c in request.changes for i in (c.change_id, *c.covers)})
-        for start in range(0, len(ids), 500):
-            batch.known_ids.update(
-                conn.execute(
-                    sa.select(applied.c.change_id).where(
-                        applied.c.change_id.in_(ids[start : start + 500])
-                    )
-                ).scalars()
-            )
-        by_kind: dict[str, set[str]] = {}
-        for c in request.changes:
-            by_kind.setdefault(c.kind, set()).add(c.record_id)
-        for kind, wanted in by_kind.items():
-            found = sorted(wanted)
-            for start in range(0, len(found), 500):
-                for row in conn.execute(
-                    sa.select(records).where(
-                        records.c.kind == kind,
-                        records.c.record_id.in_(found[start : start + 500]),
-                    )
-                ).all():
-                    batch.known_records[(kind, str(row.record_id))] = row
-        bases: dict[str, set[tuple[str, int]]] = {}
-        for c in request.changes:
-            if c.base_rev > 0 and (c.kind, c.record_id) in batch.known_records:
-                bases.setdefault(c.kind, set()).add((c.record_id, c.base_rev))
-        for kind, pairs in bases.items():
-            # kind = ? AND record_id IN (…) AND rev IN (…): the primary key's index on both
-            # databases (a tuple IN scanned the whole table on SQLite); the few other
-            # combinations it also matches are dropped here.
-            ordered = sorted(pairs)
-            for start in range(0, len(ordered), 500):
-                chunk = ordered[start : start + 500]
-                for row in conn.execute(
-                    sa.select(revisions.c.record_id, revisions.c.rev, revisions.c.payload).where(
-                        revisions.c.kind == kind,
-                        revisions.c.record_id.in_(sorted({r for r, _ in chunk})),
-                        revisions.c.rev.in_(sorted({rev for _, rev in chunk})),
-                    )
-                ).all():
-                    if (str(row.record_id), int(row.rev)) in pairs:
-                        batch.bases[(kind, str(row.record_id), int(row.rev))] = row.payload
-        for kind, wanted in by_kind.items():
-            if kind not in followers.FOLLOWERS:
-                continue
-            new = sorted(r for r in wanted if (kind, r) not in batch.known_records)
-            for start in range(0, len(new), 500):
-                for row in conn.execute(
-                    sa.select(awaited_records).where(
-                        awaited_records.c.kind == kind,
-                        awaited_records.c.record_id.in_(new[start : start + 500]),
-                    )
-                ).all():
-                    batch.awaited[(kind, str(row.record_id))] = str(row.owner)
-
     def _apply(
-        self, conn: Connection, who: Principal, change: p.Change, batch: _Batch
+        self, conn: Connection, who: Principal, change: p.Change, batch: Batch
     ) -> p.ChangeResult:
         ids = list(dict.fromkeys([*change.covers, change.change_id]))
         done = (
@@ -593,9 +457,7 @@ class Storage:
                 )
         return p.ChangeResult(change_id=change.change_id, status=status, rev=rev)
 
-    def _is_private(
-        self, conn: Connection, lead: tuple[str, str], batch: _Batch, user: str
-    ) -> bool:
+    def _is_private(self, conn: Connection, lead: tuple[str, str], batch: Batch, user: str) -> bool:
         """Whether the record another points at (``followers.leader``) is private on the server
         (a record it does not hold is not: ``user``, who points at it, is then the one who may
         create it, server/awaited.py)."""
@@ -613,7 +475,7 @@ class Storage:
         return bool(found[0])
 
     def _visibility_changed(
-        self, conn: Connection, before: Any, *, private: bool, shared: bool, batch: _Batch
+        self, conn: Connection, before: Any, *, private: bool, shared: bool, batch: Batch
     ) -> None:
         """A record just stored became private or stopped being shared (``before``: its row as
         it was). Its earlier feed items and conflicts follow, so nobody who syncs from now on
@@ -667,7 +529,7 @@ class Storage:
             ]
         return found
 
-    def _follow(self, conn: Connection, row: Any, private: bool, batch: _Batch) -> None:
+    def _follow(self, conn: Connection, row: Any, private: bool, batch: Batch) -> None:
         """Make a record that points at another as private as it now is (and what points at
         it in turn): private, its feed items and conflicts are hidden from all but its owner;
         public again, it is fed at its current revision to those who may see it."""
@@ -778,7 +640,7 @@ class Storage:
         change_id: str,
         device_id: str,
         exists: bool,
-        batch: _Batch,
+        batch: Batch,
         private: bool = False,
     ) -> None:
         text = dumps(payload)
@@ -834,7 +696,7 @@ class Storage:
         return None if text is None else dict(json.loads(text))
 
     def _region(
-        self, conn: Connection, kind: str, payload: dict[str, Any], batch: _Batch
+        self, conn: Connection, kind: str, payload: dict[str, Any], batch: Batch
     ) -> str | None:
         if kind == "council":
             region = payload.get("region")
