@@ -195,6 +195,14 @@ def today(vault: Vault, day: date | None = None, me: str | None = None) -> Today
     )
 
 
+def data_version(vault: Vault) -> int:
+    """A number that changes when another connection (a pull or an import on a worker) has
+    committed since this one last asked (SQLite's ``data_version``). SQLite then drops this
+    connection's whole page cache, so reading Today back costs decrypting its pages again: the
+    window has a worker read it instead (gui/views/today.py)."""
+    return int(vault.scalar("PRAGMA data_version"))
+
+
 def _serious_unaware(vault: Vault) -> set[str]:
     """Councils with a complete serious concern they have not been told is shared; the
     condition is written out literally so the partial index notes_serious_unaware serves it."""

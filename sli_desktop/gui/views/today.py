@@ -1,6 +1,11 @@
 """Today, the first view after unlock: the adviser's councils ranked by concern, and beside
 them what needs her (overdue actions, the next 30 days, drafts to finish, notes due for
-review). Every row opens where the thing lives. The data comes from vault/today.py."""
+review). Every row opens where the thing lives. The data comes from vault/today.py.
+
+After a pull or an import on a worker, the window's connection has lost its cached pages, and
+reading Today back would hold the window for a tenth of a second or more on a large vault: a
+worker with a connection of its own reads it then, and the view shows it when it arrives
+(docs/PERFORMANCE.md, "The window never freezes")."""
 
 from __future__ import annotations
 
@@ -22,9 +27,10 @@ from ... import formats
 from ...domain import Engagement
 from ...vault.overview import CONTACT_LEADER
 from ...vault.store import Vault
-from ...vault.today import DUE_COUNTED, CouncilRow, Event, Scope, Today, today
+from ...vault.today import DUE_COUNTED, CouncilRow, Event, Scope, Today, data_version, today
 from ..flow import wrap_column
 from ..models import Column, RowsModel, concern_colour
+from ..tasks import Progress, Task, vault_task
 from ..wording import plural
 from .base import View, button, page_title, table_view
 
@@ -62,6 +68,11 @@ class TodayView(View):
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(vault, parent)
         self.data: Today | None = None
+        #: The window connection's ``data_version`` when Today was last read (None: never).
+        self._version: int | None = None
+        #: Today being read on a worker, and whether another refresh was asked for meanwhile.
+        self.task: Task[Today] | None = None
+        self._again = False
         self.heading = QLabel()
         self.heading.setAccessibleName("Today's date")
         self.scope = QLabel()
@@ -130,7 +141,53 @@ class TodayView(View):
 
     # -- showing ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        data = today(self.vault)
+        """Read Today here while the window's connection has it cached; once another
+        connection has written (a pull, an import), on a worker."""
+        if self.task is not None:
+            self._again = True  # shown when the read under way ends
+            return
+        version = data_version(self.vault)
+        if self._version is None or version == self._version:
+            self._version = version
+            self.show_data(today(self.vault))
+            return
+        self._version = version
+        self._read_elsewhere()
+
+    def _read_elsewhere(self) -> None:
+        def work(_progress: Progress, worker: Vault) -> Today:
+            return today(worker)
+
+        task = vault_task(self, "Reading Today", self.vault, work, quiet=True)
+        self.task = task
+
+        def ended() -> None:
+            self.task = None
+            task.dialog.deleteLater()  # quiet: never shown, and not left behind either
+
+        def read(data: Today) -> None:
+            ended()
+            if self.vault.is_open:
+                # As of now: closing the worker's connection checkpointed the log, which
+                # counts as a write elsewhere, and must not send the next refresh there too.
+                self._version = data_version(self.vault)
+                self.show_data(data)
+                self._after()
+
+        def failed(_exc: BaseException) -> None:
+            ended()
+            if self.vault.is_open:
+                self.show_data(today(self.vault))  # read here after all, whatever went wrong
+                self._after()
+
+        task.success(read).failure(failed).on_cancel(ended).run()
+
+    def _after(self) -> None:
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def show_data(self, data: Today) -> None:
         self.data = data
         self.heading.setText(formats.heading_date(data.day))
         regions = ", ".join(r.value for r in data.regions)
