@@ -16,11 +16,14 @@ The window idle for 3 s first gives the floor this machine's load sets (another 
 holding both cores delays the window's thread whatever it runs). Aims: the longest gap under
 100 ms in each; a save after a pull under 50 ms at p99. Results go
 to bench-results/responsiveness.json; timings never fail the test. SLI_BENCH_HEARTBEAT_NOTES
-makes a smaller pull for a quick look.
+makes a smaller pull for a quick look. SLI_BENCH_HEARTBEAT_STALLS=<ms> writes every thread's
+Python stack each time a beat is that late (``faulthandler``, re-armed at every beat) to
+bench-results/responsiveness-stalls.txt: what held the window, or the interpreter lock, then.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import json
 import os
@@ -54,6 +57,8 @@ from tests.bench.vault_side import percentile
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results" / "responsiveness.json"
+STALLS = ROOT / "bench-results" / "responsiveness-stalls.txt"
+STALL_MS = float(os.environ.get("SLI_BENCH_HEARTBEAT_STALLS", "0"))
 NOTES = int(os.environ.get("SLI_BENCH_HEARTBEAT_NOTES", "100000"))
 CONTACTS = 20_000
 ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -66,11 +71,14 @@ PASSPHRASE = "benchmark passphrase, not secret"
 class Heartbeat:
     """A 10 ms timer on the window's thread; the longest gap between its beats."""
 
-    def __init__(self, parent: QObject) -> None:
+    def __init__(self, parent: QObject, phase: str) -> None:
+        self.phase = phase
         self.timer = QTimer(parent)
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._beat)
         self.beats: list[float] = []
+        #: Where each late beat's stacks go (SLI_BENCH_HEARTBEAT_STALLS), or None.
+        self.stalls: Any = None
 
         #: (generation, ms) of each cyclic collection meanwhile, on whichever thread
         self.collections: list[tuple[int, float]] = []
@@ -78,6 +86,11 @@ class Heartbeat:
 
     def _beat(self) -> None:
         self.beats.append(time.perf_counter())
+        if self.stalls is not None:
+            self.stalls.write(f"-- beat {len(self.beats)}\n")
+            self.stalls.flush()
+            # A C thread of faulthandler's prints the stacks if the next beat is this late.
+            faulthandler.dump_traceback_later(STALL_MS / 1000, file=self.stalls)
 
     def _gc(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
@@ -91,11 +104,19 @@ class Heartbeat:
         self.beats = [time.perf_counter()]
         self.collections = []
         gc.callbacks.append(self._gc)
+        if STALL_MS:
+            STALLS.parent.mkdir(exist_ok=True)
+            self.stalls = STALLS.open("a", encoding="utf-8")
+            self.stalls.write(f"==== {self.phase}\n")
         self.timer.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.timer.stop()
+        if self.stalls is not None:
+            faulthandler.cancel_dump_traceback_later()
+            self.stalls.close()
+            self.stalls = None
         gc.callbacks.remove(self._gc)
         self.beats.append(time.perf_counter())
 
@@ -192,7 +213,7 @@ def test_responsiveness_benchmark(qtbot: Any, tmp_path: Path) -> None:
         report["page"] = shell.sync_runner.page
 
         # 0. The window doing nothing: the floor this machine's load sets for the gaps.
-        with Heartbeat(shell) as beat:
+        with Heartbeat(shell, "idle") as beat:
             qtbot.wait(3000)
         report["idle"] = {**beat.result(), "idle_seconds": 3.0}
 
@@ -200,7 +221,7 @@ def test_responsiveness_benchmark(qtbot: Any, tmp_path: Path) -> None:
         lines: list[str] = []
         shell.sync_runner.finished.connect(lines.append)
         print("pulling...")
-        with Heartbeat(shell) as beat:
+        with Heartbeat(shell, "pull") as beat:
             started = time.perf_counter()
             shell.sync_runner.sync()
             _wait(qtbot, lambda: bool(lines), 900)
@@ -211,7 +232,7 @@ def test_responsiveness_benchmark(qtbot: Any, tmp_path: Path) -> None:
         # 2. The index merge after it, then single saves on the window's connection.
         merger = shell.index_merger
         print("merging the index...")
-        with Heartbeat(shell) as beat:
+        with Heartbeat(shell, "merge") as beat:
             started = time.perf_counter()
             _wait(qtbot, lambda: not merger.running, 900)
             merged_s = time.perf_counter() - started
@@ -233,7 +254,7 @@ def test_responsiveness_benchmark(qtbot: Any, tmp_path: Path) -> None:
         csv_path.write_text(contacts_csv_text(CONTACTS), encoding="utf-8")
         actions = shell.data_actions
         print("importing contacts...")
-        with Heartbeat(shell) as beat:
+        with Heartbeat(shell, "contacts import") as beat:
             started = time.perf_counter()
             actions.import_contacts(str(csv_path))
             _wait(qtbot, lambda: actions.preview is not None and actions.preview.isVisible(), 300)
@@ -257,7 +278,7 @@ def test_responsiveness_benchmark(qtbot: Any, tmp_path: Path) -> None:
             return Boards(worker).attach_terms(board.id, document)
 
         print("attaching 20 MB...")
-        with Heartbeat(shell) as beat:
+        with Heartbeat(shell, "attachment") as beat:
             started = time.perf_counter()
             task = vault_task(shell, "Attaching", vault, attach)
             task.success(done.append).failure(done.append).run()
