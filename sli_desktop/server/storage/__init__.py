@@ -26,6 +26,7 @@ from . import access, accounts, feed, reads, upkeep, write_rules
 from .access import GOOD_PRACTICE, NO_SUCH_REVISION, READERS_ROLES, Auth, Principal
 from .batch import Batch, prefetch
 from .database import Database, StorageError
+from .records import current_row, region_of, revision_of, scrub_history, store
 from .schema import (
     applied,
     awaited_records,
@@ -38,6 +39,7 @@ from .schema import (
     records,
     revisions,
 )
+from .visibility import follow, followers_of, is_private, visibility_changed
 
 KINDS = {cls.kind: cls for cls in RECORD_TYPES}
 
@@ -97,7 +99,7 @@ class Storage:
             for payload in councils:
                 if ("council", payload["id"]) in batch.touched:
                     batch.flush(conn)  # the same council twice: the second sees the first
-                current = self._current(conn, "council", payload["id"])
+                current = current_row(conn, "council", payload["id"])
                 if current is not None:
                     old = json.loads(current.payload)
                     payload = corrections.register_payload(payload, old)
@@ -107,7 +109,7 @@ class Storage:
                     }:
                         continue
                 rev = 1 if current is None else current.rev + 1
-                self._store(
+                store(
                     conn,
                     "council",
                     payload["id"],
@@ -203,14 +205,14 @@ class Storage:
             or not (
                 who.role == "admin"
                 or access.may_write_in(
-                    who, change.kind, self._region(conn, change.kind, change.payload, batch), ""
+                    who, change.kind, region_of(conn, change.kind, change.payload, batch), ""
                 )
             )
         ):
             return self._reject(conn, who, change, ids, derived_ids.DERIVED_REFUSAL)
         known, current = batch.current(change.kind, change.record_id)
         if not known:
-            current = self._current(conn, change.kind, change.record_id)
+            current = current_row(conn, change.kind, change.record_id)
         # A change starts from a revision the server issued, of a record it holds (base 0: a
         # create, or two devices deriving the same id), and only someone who may see the record
         # learns that it exists: the same answer for a record hidden from the writer (another's
@@ -224,7 +226,7 @@ class Storage:
         if change.kind == "council":  # the register's region, never the one a device sends
             new_region = None if current is None else current.region
         else:
-            new_region = self._region(conn, change.kind, change.payload, batch)
+            new_region = region_of(conn, change.kind, change.payload, batch)
         private = change.kind == "note" and bool(change.payload.get("private"))
         owner = who.user if current is None else current.owner
         author = owner == who.user
@@ -265,7 +267,7 @@ class Storage:
                 base = (
                     json.loads(last.sent)
                     if last.sent  # an applied change's sent fields are its revision's
-                    else self._revision(conn, change.kind, change.record_id, last.rev)
+                    else revision_of(conn, change.kind, change.record_id, last.rev)
                 )
             elif change.base_rev == 0:
                 base = None  # two devices created the same record: no common base
@@ -274,7 +276,7 @@ class Storage:
                 # disposal scrubs it, and a disposed note takes no further change)
                 base = json.loads(batch.bases[(change.kind, change.record_id, change.base_rev)])
             else:
-                base = self._revision(conn, change.kind, change.record_id, change.base_rev)
+                base = revision_of(conn, change.kind, change.record_id, change.base_rev)
                 if base is None:  # every issued revision is kept: never issued
                     return self._reject(conn, who, change, ids, NO_SUCH_REVISION)
             theirs = json.loads(current.payload)
@@ -334,10 +336,10 @@ class Storage:
             return self._reject(conn, who, change, ids, refusal)
         if disposal:
             private = bool(payload.get("private"))
-            self._scrub_history(conn, change.kind, change.record_id, result_payload)
+            scrub_history(conn, change.kind, change.record_id, result_payload)
         lead = followers.leader(change.kind, result_payload)
         if lead is not None:  # an action or a document of a private note stays private too
-            private = self._is_private(conn, lead, batch, who.user)
+            private = is_private(conn, lead, batch, who.user)
         if (
             current is not None
             and current.shared
@@ -350,7 +352,7 @@ class Storage:
             # the same change, too: the other regions would otherwise keep live copies.
             stored = theirs or json.loads(current.payload)  # a disposal merges nothing
             withdrawn = {**stored, **write_rules.WITHDRAWN_BLANK, "deleted": True, "version": rev}
-            self._store(
+            store(
                 conn,
                 change.kind,
                 change.record_id,
@@ -366,7 +368,7 @@ class Storage:
             result_payload["version"] = rev
             if conflict is not None:
                 conflict.rev = rev
-        self._store(
+        store(
             conn,
             change.kind,
             change.record_id,
@@ -380,7 +382,7 @@ class Storage:
             batch=batch,
         )
         if current is not None:
-            self._visibility_changed(
+            visibility_changed(
                 conn,
                 current,
                 private=private,
@@ -395,10 +397,10 @@ class Storage:
                 # What points at a record can arrive first (an action raised from a draft
                 # note, which waits on the device until complete): it turns private with it.
                 batch.flush(conn)
-                for row in self._followers(conn, change.kind, change.record_id):
-                    self._follow(conn, row, True, batch)
+                for row in followers_of(conn, change.kind, change.record_id):
+                    follow(conn, row, True, batch)
         if conflict is not None:
-            region = self._region(conn, change.kind, result_payload, batch)
+            region = region_of(conn, change.kind, result_payload, batch)
             # A conflict carries both sides: private if any version it stems from was, so a
             # private version never reaches anyone but the note's author.
             conflict_private = private or any(
@@ -457,140 +459,6 @@ class Storage:
                 )
         return p.ChangeResult(change_id=change.change_id, status=status, rev=rev)
 
-    def _is_private(self, conn: Connection, lead: tuple[str, str], batch: Batch, user: str) -> bool:
-        """Whether the record another points at (``followers.leader``) is private on the server
-        (a record it does not hold is not: ``user``, who points at it, is then the one who may
-        create it, server/awaited.py)."""
-        if lead in batch.touched:
-            batch.flush(conn)  # written earlier in this push: read what it now is
-        found = conn.execute(
-            sa.select(records.c.private).where(
-                records.c.kind == lead[0], records.c.record_id == lead[1]
-            )
-        ).first()
-        if found is None:
-            if lead not in batch.awaited:
-                batch.awaited[lead] = awaited.expect(conn, awaited_records, lead, user)
-            return False
-        return bool(found[0])
-
-    def _visibility_changed(
-        self, conn: Connection, before: Any, *, private: bool, shared: bool, batch: Batch
-    ) -> None:
-        """A record just stored became private or stopped being shared (``before``: its row as
-        it was). Its earlier feed items and conflicts follow, so nobody who syncs from now on
-        receives an older version; and what points at it (``followers``) becomes private or
-        public with it (a public one is fed again at its current revision)."""
-        went_private = private and not before.private
-        unshared = bool(before.shared) and not shared
-        if not (went_private or unshared or (before.private and not private)):
-            return
-        batch.flush(conn)  # the rows this change added are in the tables the updates touch
-        if went_private or unshared:
-            flags = {"private": True} if went_private else {}
-            if unshared:
-                flags["shared"] = False
-            self._reflag(conn, before.kind, before.record_id, flags, upto=before.rev)
-        if bool(before.private) != private:
-            for row in self._followers(conn, before.kind, before.record_id):
-                self._follow(conn, row, private, batch)
-
-    def _reflag(
-        self,
-        conn: Connection,
-        kind: str,
-        record_id: str,
-        flags: dict[str, bool],
-        upto: int = p.MAX_REV,
-    ) -> None:
-        """Set ``flags`` on the feed items and conflicts of a record, up to revision ``upto``
-        (those of the change being applied already carry the right ones)."""
-        for table in (changes, conflicts):
-            conn.execute(
-                table.update()
-                .where(table.c.kind == kind, table.c.record_id == record_id, table.c.rev <= upto)
-                .values(**flags)
-            )
-
-    def _followers(self, conn: Connection, kind: str, record_id: str) -> list[Any]:
-        """The stored records that point at record ``record_id`` of ``kind``."""
-        found: list[Any] = []
-        for follower, field, _owner_kind in followers.FOLLOWERS.get(kind, ()):
-            rows = conn.execute(
-                sa.select(records).where(
-                    records.c.kind == follower,
-                    records.c.payload.like(followers.pattern(field, record_id), escape="\\"),
-                )
-            ).all()
-            found += [
-                r
-                for r in rows
-                if followers.points_at(follower, json.loads(r.payload), kind, record_id)
-            ]
-        return found
-
-    def _follow(self, conn: Connection, row: Any, private: bool, batch: Batch) -> None:
-        """Make a record that points at another as private as it now is (and what points at
-        it in turn): private, its feed items and conflicts are hidden from all but its owner;
-        public again, it is fed at its current revision to those who may see it."""
-        if bool(row.private) == private:
-            return
-        key = (row.kind, row.record_id)
-        batch.written_records.add(key)  # the push's prefetched row no longer tells the truth
-        conn.execute(
-            records.update()
-            .where(records.c.kind == row.kind, records.c.record_id == row.record_id)
-            .values(private=private)
-        )
-        if private:
-            self._reflag(conn, row.kind, row.record_id, {"private": True})
-        else:
-            conn.execute(
-                changes.insert().values(
-                    item="record",
-                    kind=row.kind,
-                    record_id=row.record_id,
-                    rev=row.rev,
-                    conflict_id=None,
-                    region=row.region,
-                    private=False,
-                    owner=row.owner,
-                    shared=bool(row.shared),
-                )
-            )
-        for below in self._followers(conn, row.kind, row.record_id):
-            self._follow(conn, below, private, batch)
-
-    def _scrub_history(
-        self, conn: Connection, kind: str, record_id: str, tombstone: dict[str, Any]
-    ) -> None:
-        """A disposed note leaves nothing readable on the server: every stored revision, what
-        devices sent, and conflict copies are overwritten with the scrubbed tombstone."""
-        text = dumps(tombstone)
-        conn.execute(
-            revisions.update()
-            .where(revisions.c.kind == kind, revisions.c.record_id == record_id)
-            .values(payload=text)
-        )
-        conn.execute(
-            applied.update()
-            .where(applied.c.kind == kind, applied.c.record_id == record_id)
-            .values(sent=text)
-        )
-        for row in conn.execute(
-            sa.select(conflicts.c.id, conflicts.c.detail).where(
-                conflicts.c.kind == kind, conflicts.c.record_id == record_id
-            )
-        ).all():
-            detail = p.Conflict.model_validate_json(row.detail)
-            detail.fields = {}
-            detail.resolved = True
-            conn.execute(
-                conflicts.update()
-                .where(conflicts.c.id == row.id)
-                .values(detail=detail.model_dump_json(), resolved=True)
-            )
-
     def _reject(
         self, conn: Connection, who: Principal, change: p.Change, ids: list[str], reason: str
     ) -> p.ChangeResult:
@@ -602,7 +470,7 @@ class Storage:
             return
         # Resolving decides the record's value: only someone who may write the record may
         # (coverage: coordinators and admins; good practice: its council's region).
-        current = self._current(conn, row.kind, row.record_id)
+        current = current_row(conn, row.kind, row.record_id)
         if current is None or not access.may_write(
             who, row.kind, current.region, current.owner, current
         ):
@@ -627,92 +495,6 @@ class Storage:
                 shared=row.shared,
             )
         )
-
-    def _store(
-        self,
-        conn: Connection,
-        kind: str,
-        record_id: str,
-        rev: int,
-        payload: dict[str, Any],
-        *,
-        owner: str,
-        change_id: str,
-        device_id: str,
-        exists: bool,
-        batch: Batch,
-        private: bool = False,
-    ) -> None:
-        text = dumps(payload)
-        region = self._region(conn, kind, payload, batch)
-        council = payload.get("gss_code") if kind == "council" else payload.get("council")
-        values = {
-            "rev": rev,
-            "payload": text,
-            "deleted": bool(payload.get("deleted")),
-            "council": council,
-            "region": region,
-            "private": private,
-            "owner": owner,
-            "shared": access.shared(kind, payload, private),
-            "last_change": change_id,
-            "last_device": device_id,
-        }
-        if exists:
-            batch.update(kind, record_id, values)
-        else:
-            batch.add(records, {"kind": kind, "record_id": record_id, **values})
-        batch.add(revisions, {"kind": kind, "record_id": record_id, "rev": rev, "payload": text})
-        batch.add(
-            changes,
-            {
-                "item": "record",
-                "kind": kind,
-                "record_id": record_id,
-                "rev": rev,
-                "conflict_id": None,
-                "region": region,
-                "private": private,
-                "owner": owner,
-                "shared": values["shared"],
-            },
-        )
-
-    def _current(self, conn: Connection, kind: str, record_id: str) -> Any:
-        return conn.execute(
-            sa.select(records).where(records.c.kind == kind, records.c.record_id == record_id)
-        ).first()
-
-    def _revision(
-        self, conn: Connection, kind: str, record_id: str, rev: int
-    ) -> dict[str, Any] | None:
-        text = conn.execute(
-            sa.select(revisions.c.payload).where(
-                revisions.c.kind == kind,
-                revisions.c.record_id == record_id,
-                revisions.c.rev == rev,
-            )
-        ).scalar()
-        return None if text is None else dict(json.loads(text))
-
-    def _region(
-        self, conn: Connection, kind: str, payload: dict[str, Any], batch: Batch
-    ) -> str | None:
-        if kind == "council":
-            region = payload.get("region")
-            return str(region) if region else None
-        gss = payload.get("council")
-        if not gss:
-            return None
-        if gss not in batch.regions:
-            if batch.rows.get(records):
-                batch.flush(conn)  # a council added earlier in this batch must be found
-            batch.regions[gss] = conn.execute(
-                sa.select(records.c.region).where(
-                    records.c.kind == "council", records.c.council == gss
-                )
-            ).scalar()
-        return batch.regions[gss]
 
     # -- the feed: feed.py ------------------------------------------------------------------
     def pull(self, who: Principal, cursor: int, limit: int) -> p.PullResponse:

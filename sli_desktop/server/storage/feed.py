@@ -102,17 +102,31 @@ def pull(db: Database, who: Principal, cursor: int, limit: int) -> p.PullRespons
     return p.PullResponse(items=items, cursor=new_cursor, more=more)
 
 
-def pull_json(db: Database, who: Principal, cursor: int, limit: int, **extra: Any) -> bytes:
+def pull_json(
+    db: Database, who: Principal, cursor: int, limit: int, *, lines: bool = False, **extra: Any
+) -> bytes:
     """``pull`` as the JSON body of a PullResponse, built from the stored texts: a page of
     2,000 records is not parsed and re-serialised on its way out (the stored payloads and
-    conflict details are already the JSON that goes on the wire)."""
+    conflict details are already the JSON that goes on the wire).
+
+    ``lines`` (a client that asks for ``protocol.FEED_LINES``): the same page as JSON lines,
+    the head (cursor, more, ``extra``) first and then one item a line, so the device can read
+    a page a slice at a time instead of in one call that holds its interpreter lock for the
+    whole page (docs/SYNC.md, "Reading a page in slices")."""
     rows, new_cursor, more = _feed(db, who, cursor, limit)
+    more_text = "true" if more else "false"
+    tail = "".join(f",{json.dumps(k)}:{json.dumps(v)}" for k, v in extra.items())
     # One list of pieces joined once: each payload is copied into the body once, not
     # first into its item's text and then again into the page's.
-    pieces = ['{"items":[']
+    if lines:
+        pieces = [f'{{"cursor":{new_cursor},"more":{more_text}{tail}}}']
+        between = first = '\n{"seq":'
+    else:
+        pieces = ['{"items":[']
+        between, first = ',{"seq":', '{"seq":'
     for n, r in enumerate(rows):
         pieces += (
-            ',{"seq":' if n else '{"seq":',
+            between if n else first,
             str(int(r.seq)),
             ',"type":',
             json_name(r.item),
@@ -123,15 +137,24 @@ def pull_json(db: Database, who: Principal, cursor: int, limit: int, **extra: An
             ',"rev":',
             str(int(r.rev)),
             ',"payload":',
-            r.payload if r.payload is not None else "null",
+            _one_line(r.payload) if r.payload is not None else "null",
             ',"conflict":',
-            r.detail if r.detail is not None else "null",
+            _one_line(r.detail) if r.detail is not None else "null",
             "}",
         )
-    tail = "".join(f",{json.dumps(k)}:{json.dumps(v)}" for k, v in extra.items())
-    more_text = "true" if more else "false"
-    pieces.append(f'],"cursor":{new_cursor},"more":{more_text}{tail}}}')
+    if not lines:
+        pieces.append(f'],"cursor":{new_cursor},"more":{more_text}{tail}}}')
     return "".join(pieces).encode()
+
+
+def _one_line(text: str) -> str:
+    """Stored JSON as one line: the server writes it compact (a newline inside a string is
+    escaped), so this only rewrites text stored some other way, for the lines form's sake."""
+    return (
+        text
+        if "\n" not in text
+        else json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+    )
 
 
 def _feed(db: Database, who: Principal, cursor: int, limit: int) -> tuple[list[Any], int, bool]:
