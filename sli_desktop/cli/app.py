@@ -12,7 +12,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 
 from .. import __version__
 from ..domain import ValidationError
@@ -39,6 +38,7 @@ from . import (
     cmd_sync,
     cmd_vault,
 )
+from .args import Parser
 from .context import Context, UsageError
 
 COMMAND_MODULES = (
@@ -62,17 +62,10 @@ COMMAND_MODULES = (
 )
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line on stderr, like every other error."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-
 def build_parser() -> Parser:
     # SUPPRESS: these options may stand before or after the command words; a nested parser
     # must not overwrite a value given at another level with its own default.
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--vault",
         metavar="PATH",

@@ -1,12 +1,27 @@
-"""Argument types more than one `sli` command reads (dates, regions): one module, so command
-modules never import from each other and a date is parsed and refused the same way everywhere."""
+"""The parser every `sli` command is built on, and the argument types more than one reads
+(dates, regions): one module, so command modules never import from each other and a date is
+parsed and refused the same way everywhere."""
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import NoReturn, TypeAlias
 
 from ..domain import Region
+from .context import UsageError
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+#: What a command module adds its parser to (``register(sub, common)``). argparse names the
+#: type only privately; it is what ``Parser.add_subparsers`` returns.
+Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 
 def date_arg(text: str) -> date:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import date
-from typing import Any
 
 from ..vault.actions import Actions
-from .args import date_arg
+from .args import Commands, Parser, date_arg
 from .context import Context
 from .output import emit_json, say, table
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser("action", parents=[common], help="follow-up actions")
     asub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     c = asub.add_parser("add", parents=[common], help="add an action")

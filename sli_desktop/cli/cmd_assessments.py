@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from ..domain import AssessmentKind
 from ..domain.improvement import year_label
 from ..importers.textfile import read_text
 from ..vault.assessments import Assessments
 from ..vault.councils import Councils
-from .args import date_arg
+from .args import Commands, Parser, date_arg
 from .context import Context
 from .output import emit_json, say, table
 
@@ -23,7 +22,7 @@ def kind_arg(text: str) -> AssessmentKind:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser(
         "assessment",
         parents=[common],

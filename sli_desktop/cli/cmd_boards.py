@@ -16,7 +16,7 @@ from ..domain import ImprovementBoard, SignOffElement, SignOffStatus
 from ..vault.boards import Boards, members_from
 from ..vault.councils import Councils
 from ..vault.documents import Documents
-from .args import date_arg
+from .args import Commands, Parser, date_arg
 from .context import Context, UsageError
 from .output import emit_json, say, table
 
@@ -35,7 +35,7 @@ def _element(text: str) -> SignOffElement:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser("board", parents=[common], help="Improvement Boards and their sign-off")
     bsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 

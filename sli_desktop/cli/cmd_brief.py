@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..briefing import (
     Briefing,
@@ -21,7 +20,7 @@ from ..briefing.protect import MIN_PASSPHRASE
 from ..domain import Marking
 from ..formats import plural
 from ..vault.store import Vault
-from .args import date_arg, english_region_arg
+from .args import Commands, Parser, date_arg, english_region_arg
 from .context import Context, UsageError
 from .output import emit_json, say
 
@@ -38,7 +37,7 @@ def marking_arg(text: str) -> Marking:
     )
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser("brief", parents=[common], help="confidential briefings as PDF")
     bsub = p.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, target, help_text, func in (

@@ -19,7 +19,8 @@ from ..vault.councils import Councils
 from ..vault.engagements import PROGRAMME_START, Engagements
 from ..vault.errors import NotFound
 from ..vault.interests import PeerConflict, PeerInterests
-from .args import date_arg, region_arg
+from ..vault.store import Vault
+from .args import Commands, Parser, date_arg, region_arg
 from .context import Context, UsageError
 from .output import emit_json, say, table, warn
 
@@ -75,7 +76,7 @@ def _timetable_options(c: argparse.ArgumentParser) -> None:
     days.add_argument("--timetable", type=Path, metavar="FILE", help=_TIMETABLE_HELP)
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser("challenge", parents=[common], help="peer challenges and reviews")
     csub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     c = csub.add_parser("add", parents=[common], help="record a peer challenge or review")
@@ -351,7 +352,7 @@ _STRICT_HELP = (
 )
 
 
-def _register_team(csub: Any, common: argparse.ArgumentParser) -> None:
+def _register_team(csub: Commands, common: Parser) -> None:
     t = csub.add_parser("team", parents=[common], help="the peer team of a challenge")
     tsub = t.add_subparsers(dest="team_action", metavar="ACTION", required=True)
     c = tsub.add_parser(
@@ -382,7 +383,7 @@ def _register_team(csub: Any, common: argparse.ArgumentParser) -> None:
     c.set_defaults(func=team_remove)
 
 
-def _peer(vault: Any, data: dict[str, str]) -> Peer:
+def _peer(vault: Vault, data: dict[str, str]) -> Peer:
     """A peer from --peer, its council given by GSS code or by name. A GSS code the vault does
     not hold (a Welsh council, say) is kept as given: only names need the register."""
     text = data.get("council", "")
@@ -395,7 +396,7 @@ def _peer(vault: Any, data: dict[str, str]) -> Peer:
     return validated(Peer, data)
 
 
-def _as_checked(vault: Any, peers: list[Peer]) -> list[Peer]:
+def _as_checked(vault: Vault, peers: list[Peer]) -> list[Peer]:
     """For the conflict check only: a peer given without a council but whose organisation names
     exactly one council ("East Staffordshire Borough Council") is checked as working there."""
     if all(p.council or not p.organisation for p in peers):

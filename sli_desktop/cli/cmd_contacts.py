@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
-from typing import Any
 
 from ..domain import LawfulBasis
 from ..importers import contacts as contact_files
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
+from .args import Commands, Parser
 from .context import Context
 from .output import emit_json, say, table
 
@@ -17,7 +16,7 @@ from .output import emit_json, say, table
 LISTED = 50
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser("contact", parents=[common], help="contacts")
     csub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     c = csub.add_parser("add", parents=[common], help="add a contact")

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
-
 from ..domain import SupportStatus
 from ..vault.control import PoliticalControl
 from ..vault.councils import Councils
-from .args import date_arg
+from .args import Commands, Parser, date_arg
 from .context import Context
 from .output import emit_json, say, table
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser(
         "control",
         parents=[common],

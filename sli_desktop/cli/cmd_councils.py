@@ -6,7 +6,6 @@ import argparse
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from ..domain import CouncilType
 from ..domain.improvement import year_label
@@ -21,7 +20,7 @@ from ..vault.goodpractice import GoodPractice
 from ..vault.notes import Notes
 from ..vault.overview import CONTACT_LEADER
 from ..vault.support_in_place import support_in_place
-from .args import region_arg
+from .args import Commands, Parser, region_arg
 from .context import Context, UsageError
 from .output import emit_json, say, table
 
@@ -36,7 +35,7 @@ def type_arg(text: str) -> CouncilType:
     )
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser("council", parents=[common], help="the council register")
     csub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     c = csub.add_parser("import", parents=[common], help="import the UK local authority register")

@@ -9,7 +9,7 @@ from typing import Any
 from ..domain import Coverage, CoverageRole
 from ..vault.councils import Councils
 from ..vault.coverage import Assignments, Handover
-from .args import date_arg, region_arg
+from .args import Commands, Parser, date_arg, region_arg
 from .context import Context, UsageError
 from .output import emit_json, say, table
 
@@ -24,7 +24,7 @@ def role_arg(text: str) -> CoverageRole:
 ROLES_HELP = ", ".join(f"{r.short} ({r.value})" for r in CoverageRole)
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser(
         "coverage",
         parents=[common],

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from ..importers.contacts import write_export
 from ..vault import backup as backups
 from ..vault.backup import BackupSecret
+from .args import Commands, Parser
 from .context import Context, UsageError, add_recovery_key_arguments
 from .output import emit_json, say
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser("backup", parents=[common], help="the whole vault in one encrypted file")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     p.set_defaults(func=backup)

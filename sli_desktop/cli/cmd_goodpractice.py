@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from ..importers.textfile import read_text
 from ..vault.councils import Councils
 from ..vault.goodpractice import GoodPractice
-from .args import date_arg
+from .args import Commands, Parser, date_arg
 from .context import Context, UsageError
 from .output import emit_json, say, table
 
 MARKINGS = ["OFFICIAL", "OFFICIAL-SENSITIVE"]
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser(
         "goodpractice",
         parents=[common],

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import date
-from typing import Any
 
 from ..domain import SupportStatus
 from ..domain.improvement import year_label
 from ..vault.councils import Councils
 from ..vault.leadership import Leadership, programme
-from .args import date_arg
+from .args import Commands, Parser, date_arg
 from .context import Context
 from .output import emit_json, say, table
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser(
         "leadership",
         parents=[common],

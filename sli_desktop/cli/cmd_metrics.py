@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
-from typing import Any
 
 from ..importers.metrics import import_metrics, read_metrics
 from ..vault.metrics import Metrics
+from .args import Commands, Parser
 from .context import Context
 from .output import emit_json, say, table
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser("metrics", parents=[common], help="performance figures")
     msub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     c = msub.add_parser(

@@ -13,6 +13,7 @@ from ..vault.notes import Notes
 from ..vault.preferences import Preferences
 from ..vault.reads import Reads
 from ..vault.search import Search
+from .args import Commands, Parser
 from .context import Context, UsageError
 from .output import emit_json, say, table
 
@@ -21,7 +22,7 @@ MARKINGS = [m.value for m in Marking]
 SOURCES = [s.value for s in NoteSource]
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser("note", parents=[common], help="intelligence notes")
     nsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 

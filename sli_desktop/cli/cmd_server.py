@@ -3,23 +3,26 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import paths
 from ..importers.register import read_release
 from ..sync.protocol import ROLES
+from .args import Commands, Parser
 from .context import Context, UsageError
 from .output import emit_json, say, table
+
+if TYPE_CHECKING:  # imported where used (below): other commands never load the server
+    from ..server.storage import Storage
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser("server", parents=[common], help="the sync server and its users")
     ssub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    db = argparse.ArgumentParser(add_help=False)
+    db = Parser(add_help=False)
     db.add_argument(
         "--db",
         metavar="URL",
@@ -92,7 +95,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.set_defaults(func=note_readers)
 
 
-def _storage(ctx: Context) -> Any:
+def _storage(ctx: Context) -> Storage:
     from ..server.storage import Storage, StorageError
 
     url = ctx.args.db or paths.default_server_db()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -10,11 +9,12 @@ from typing import Any, TextIO
 from ..importers.textfile import read_text
 from ..sync import conflicts as conflict_service
 from ..vault.syncstate import SyncState
+from .args import Commands, Parser
 from .context import Context, UsageError
 from .output import emit_json, say, table
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     c = sub.add_parser("enroll", parents=[common], help="enrol this vault with a sync server")
     c.add_argument("--server", required=True, metavar="URL")
     c.add_argument("--code", required=True, metavar="CODE")

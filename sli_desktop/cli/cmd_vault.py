@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import Any
 
 from ..platform.keyring_store import store_name
 from ..vault import identity, inspection, keys, session
 from ..vault.audit import AuditLog
 from ..vault.errors import WrongRecoveryKey
 from ..vault.header import read_header
+from .args import Commands, Parser
 from .context import Context, UsageError, add_recovery_key_arguments
 from .output import emit_json, say, table
 
 STORE = store_name()  # "Windows Credential Manager", "the macOS keychain"…
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: Commands, common: Parser) -> None:
     p = sub.add_parser("init", parents=[common], help="create a new encrypted vault")
     p.add_argument(
         "--remember", action="store_true", help=f"keep the key on this device, in {STORE}"
