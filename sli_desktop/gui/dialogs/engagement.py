@@ -1,16 +1,37 @@
-"""A new peer challenge: council, kind, where it stands, the on-site dates, scope and team."""
+"""A peer challenge: council, kind, where it stands, the on-site dates, venue and timetable,
+scope and team. The same form edits an existing challenge's details; its status moves with
+the schedule's Move controls and its team with Edit team, so both are left alone there."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from ...domain import Engagement, EngagementKind, EngagementStatus
+from ...domain.timetable import TimetableEntry, parse_lines
+from ...formats import short_date
 from ...vault.councils import Councils
 from ...vault.engagements import Engagements
 from ...vault.store import Vault
 from .base import FormDialog, chain, embed, parse_date
 from .council_choice import CouncilChoice
 from .team import TeamEditor, interest_checker
+
+
+def lines_high(editor: QPlainTextEdit, least: int, most: int) -> None:
+    """Between ``least`` and ``most`` lines of the editor's font tall, so the form still fits a
+    small screen at a large text size (tests/gui/test_fits_screen.py) whatever the font."""
+    frame = editor.frameWidth() * 2 + int(editor.document().documentMargin() * 2)
+    line = editor.fontMetrics().lineSpacing()
+    editor.setMinimumHeight(least * line + frame)
+    editor.setMaximumHeight(most * line + frame)
+
+
+def timetable_text(entries: list[TimetableEntry]) -> str:
+    """The timetable as the form shows it, one entry a line, dates the British way; the form
+    reads these lines back as they are ("10 Mar 2026 09:00 Arrival and welcome")."""
+    return "\n".join(
+        f"{short_date(t.day)}{f' {t.at:%H:%M}' if t.at else ''} {t.what}" for t in entries
+    )
 
 
 class EngagementDialog(FormDialog):
@@ -21,33 +42,75 @@ class EngagementDialog(FormDialog):
         "status": ("status", "Status"),
         "start": ("start", "On-site start"),
         "end": ("end", "On-site end"),
+        "venue": ("venue", "Venue"),
+        "timetable": ("timetable", "Timetable"),
         "scope": ("scope", "Scope"),
         "team": ("peerTable", "Team"),
     }
 
     def __init__(
-        self, vault: Vault, council: str | None = None, parent: QWidget | None = None
+        self,
+        vault: Vault,
+        council: str | None = None,
+        parent: QWidget | None = None,
+        engagement: Engagement | None = None,
     ) -> None:
-        super().__init__("engagement.ui", "New peer challenge", parent)
+        title = "Peer challenge details" if engagement else "New peer challenge"
+        super().__init__("engagement.ui", title, parent)
         self.vault = vault
-        self.resize(680, 640)
+        self.engagement = engagement
+        self.resize(680, 700)
         names = Councils(vault).names()
         self.councils = CouncilChoice(self.ui.council, names)
-        self.councils.set_code(council)
+        self.councils.set_code(engagement.council if engagement else council)
         for kind in EngagementKind:
             self.ui.kind.addItem(kind.label, kind.value)
         for status in EngagementStatus:
-            if status is not EngagementStatus.CANCELLED:
+            if status is not EngagementStatus.CANCELLED or engagement:
                 self.ui.status.addItem(status.value.capitalize(), status.value)
         self.team = TeamEditor(
             names, checker=interest_checker(vault, lambda: self.councils.resolve() or None)
         )
         embed(self.ui.teamHost, self.team)
         self.team.problem.connect(self.show_message)
-        chain(self.ui.scope, *self.team.focus_chain(), self.ui.buttons)
-        (self.ui.kind if council else self.ui.council).setFocus()
+        lines_high(self.ui.venue, 2, 4)  # an address
+        lines_high(self.ui.timetable, 2, 6)
+        if engagement is None:
+            chain(self.ui.scope, *self.team.focus_chain(), self.ui.buttons)
+            (self.ui.kind if council else self.ui.council).setFocus()
+        else:
+            self._show(engagement)
+            chain(self.ui.scope, self.ui.buttons)
+            self.ui.kind.setFocus()
+
+    def _show(self, e: Engagement) -> None:
+        """An existing challenge: its details to edit; council, status and team shown by the
+        schedule, and changed there (Move, Edit team), so they are not offered here."""
+        ui = self.ui
+        ui.council.setEnabled(False)
+        ui.kind.setCurrentIndex(ui.kind.findData(e.type.value))
+        ui.status.setCurrentIndex(ui.status.findData(e.status.value))
+        ui.status.setEnabled(False)
+        ui.status.setToolTip("Move a challenge along with the schedule's Move controls.")
+        # Day-first digits, as the field's hint asks: read back whatever the desktop's language.
+        ui.start.setText(f"{e.start:%d/%m/%Y}" if e.start else "")
+        ui.end.setText(f"{e.end:%d/%m/%Y}" if e.end else "")
+        ui.venue.setPlainText(e.venue)
+        ui.timetable.setPlainText(timetable_text(e.timetable))
+        ui.scope.setPlainText(e.scope)
+        ui.teamHost.setVisible(False)
 
     def store(self) -> Engagement | None:
+        details = {
+            "type": self.ui.kind.currentData(),
+            "start": parse_date(self.ui.start.text(), "start"),
+            "end": parse_date(self.ui.end.text(), "end"),
+            "venue": self.ui.venue.toPlainText(),
+            "timetable": parse_lines(self.ui.timetable.toPlainText()),
+            "scope": self.ui.scope.toPlainText(),
+        }
+        if self.engagement is not None:
+            return Engagements(self.vault).edit(self.engagement.id, **details)
         if self.team.pending() and not self.team.add_peer():
             return None
         council = self.councils.code()
@@ -59,10 +122,7 @@ class EngagementDialog(FormDialog):
             return None
         return Engagements(self.vault).add(
             council=council,
-            type=self.ui.kind.currentData(),
             status=EngagementStatus(self.ui.status.currentData()),
-            start=parse_date(self.ui.start.text(), "start"),
-            end=parse_date(self.ui.end.text(), "end"),
-            scope=self.ui.scope.toPlainText(),
             team=self.team.team(),
+            **details,
         )

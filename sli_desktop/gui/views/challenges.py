@@ -102,6 +102,9 @@ class ChallengesView(View):
         self.message.setAccessibleName("Schedule message")
         self.message.setWordWrap(True)
         self.new_button = button("Ne&w peer challenge…", self.new_challenge)
+        self.details_button = button(
+            "Edit detai&ls…", self.edit_details, "Edit details of selected"
+        )
         self.team_button = button("Edit t&eam…", self.edit_team, "Edit team of selected")
         self.action_button = button("Follow-up act&ion…", self.new_action)
         self.delete_button = button(
@@ -119,6 +122,7 @@ class ChallengesView(View):
         show.setBuddy(self.region_filter)
         top = flow_row(
             self.new_button,
+            self.details_button,
             self.team_button,
             self.action_button,
             self.delete_button,
@@ -284,6 +288,12 @@ class ChallengesView(View):
 
     def new_challenge(self) -> None:
         self.open_dialog(EngagementDialog(self.vault, parent=self))
+
+    def edit_details(self) -> None:
+        """Dates, venue, timetable, kind and scope of the selected challenge."""
+        engagement = self._need_selection()
+        if engagement is not None:
+            self.open_dialog(EngagementDialog(self.vault, parent=self, engagement=engagement))
 
     def edit_team(self) -> None:
         engagement = self._need_selection()
