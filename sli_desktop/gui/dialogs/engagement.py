@@ -99,6 +99,7 @@ class EngagementDialog(FormDialog):
         ui.timetable.setPlainText(timetable_text(e.timetable))
         ui.scope.setPlainText(e.scope)
         ui.teamHost.setVisible(False)
+        self.resize(680, 500)  # no team editor below: the fields need not spread out
 
     def store(self) -> Engagement | None:
         details = {
