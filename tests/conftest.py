@@ -13,9 +13,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 import pytest
 
 from sli_desktop.vault.keys import KdfParams
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.store import Vault
+from tests.memory_keystore import MemoryKeyStore
 
 PASSPHRASE = "correct horse battery staple"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

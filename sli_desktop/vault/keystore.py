@@ -91,34 +91,6 @@ class SystemKeyStore:
             self._keyring.delete_password(SERVICE, name)
 
 
-class MemoryKeyStore:
-    """For tests and for a session that must remember nothing."""
-
-    def __init__(self, available: bool = True) -> None:
-        self._secrets: dict[str, str] = {}
-        self._available = available
-
-    @property
-    def available(self) -> bool:
-        return self._available
-
-    @property
-    def where(self) -> str:
-        return "memory (not kept)"
-
-    def get(self, name: str) -> str | None:
-        return self._secrets.get(name) if self._available else None
-
-    def set(self, name: str, secret: str) -> bool:
-        if not self._available:
-            return False
-        self._secrets[name] = secret
-        return True
-
-    def delete(self, name: str) -> None:
-        self._secrets.pop(name, None)
-
-
 def system_keystore() -> KeyStore | None:
     """The OS keyring, or None where there is none at all (an ordinary state, not an error)."""
     try:

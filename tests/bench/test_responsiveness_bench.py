@@ -46,7 +46,6 @@ from sli_desktop.sync import protocol as p
 from sli_desktop.sync.client import SyncClient
 from sli_desktop.vault.boards import Boards
 from sli_desktop.vault.keys import KdfParams
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.store import Vault
@@ -54,6 +53,7 @@ from tests.bench import corpus
 from tests.bench.test_import_bench import contacts_csv_text
 from tests.bench.test_sync_bench import ProcessServer, _client, _token
 from tests.bench.vault_side import percentile
+from tests.memory_keystore import MemoryKeyStore
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results" / "responsiveness.json"

@@ -45,10 +45,10 @@ from sli_desktop.sync import client as client_module
 from sli_desktop.sync import protocol as p
 from sli_desktop.sync.client import SyncClient
 from sli_desktop.vault.keys import KdfParams
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.store import Vault
 from tests.background_server import BackgroundServer
+from tests.memory_keystore import MemoryKeyStore
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results" / "sync.json"

@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings
 
 from sli_desktop.gui.session import VaultSession
 from sli_desktop.gui.shell import Shell
-from sli_desktop.vault.keystore import MemoryKeyStore
+from tests.memory_keystore import MemoryKeyStore
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from sli_desktop.gui.session import VaultSession
 from sli_desktop.gui.shell import Shell
 from sli_desktop.gui.views.base import View
 from sli_desktop.gui.workspace import NAVIGATION
-from sli_desktop.vault.keystore import MemoryKeyStore
+from tests.memory_keystore import MemoryKeyStore
 
 
 def settle() -> None:

@@ -17,10 +17,10 @@ from sli_desktop.gui.dialogs.passphrase import ChangePassphraseDialog
 from sli_desktop.vault import session as vault_session
 from sli_desktop.vault.errors import VaultError, WrongPassphrase
 from sli_desktop.vault.header import header_path, read_header
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.session import unlock
 from sli_desktop.vault.store import Vault
 from tests.conftest import PASSPHRASE
+from tests.memory_keystore import MemoryKeyStore
 
 NEW = "a quite different passphrase, changed in the window"
 ALT = Qt.KeyboardModifier.AltModifier

@@ -30,12 +30,12 @@ from sli_desktop.vault.actions import Actions
 from sli_desktop.vault.coverage import Assignments, payload_digest
 from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.keys import KdfParams
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.syncstate import SyncState
 from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE
 from tests.integration.sync.support import enrolled, register_payloads
+from tests.memory_keystore import MemoryKeyStore
 
 LEFT = Qt.MouseButton.LeftButton
 BIRMINGHAM = "E08000025"

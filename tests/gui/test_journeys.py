@@ -150,7 +150,7 @@ def test_idle_lock_keeps_the_draft(qtbot, make_shell, councils_vault, vault_path
 
 
 def test_remembered_key_unlocks_without_asking(qtbot, make_shell, tmp_path: Path) -> None:
-    from sli_desktop.vault.keystore import MemoryKeyStore
+    from tests.memory_keystore import MemoryKeyStore
 
     store = MemoryKeyStore()
     path = tmp_path / "remembered.sli"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sli_desktop.platform.keyring_store import remember_label, store_name, unavailable
-from sli_desktop.vault.keystore import MemoryKeyStore
+from tests.memory_keystore import MemoryKeyStore
 
 
 def test_the_unlock_page_names_the_store(make_shell, councils_vault, vault_path: Path) -> None:

@@ -19,7 +19,6 @@ from sli_desktop.server.storage import Storage
 from sli_desktop.sync.client import SyncClient
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.keys import KdfParams
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.notes import SCRUBBED_TITLE, Notes
 from sli_desktop.vault.preferences import Preferences
 from sli_desktop.vault.session import create_vault
@@ -28,6 +27,7 @@ from sli_desktop.vault.syncstate import SyncState
 from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE
 from tests.integration.sync.support import register_payloads
+from tests.memory_keystore import MemoryKeyStore
 
 BHAM = "E08000025"
 

@@ -18,7 +18,6 @@ from sli_desktop.gui.views.sync import SyncView
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync.client import SyncClient
 from sli_desktop.vault.keys import KdfParams
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.syncstate import SyncState
@@ -26,6 +25,7 @@ from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE
 from tests.gui.test_journeys import _shortcut
 from tests.integration.sync.support import Device, enrolled, register_payloads
+from tests.memory_keystore import MemoryKeyStore
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from sli_desktop import __version__
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.store import Vault
 from tests.conftest import PASSPHRASE, CliResult
+from tests.memory_keystore import MemoryKeyStore
 
 Cli = Callable[..., CliResult]
 

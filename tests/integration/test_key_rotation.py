@@ -20,7 +20,6 @@ from sli_desktop.vault.backup import backup, restore
 from sli_desktop.vault.connection import open_connection
 from sli_desktop.vault.errors import VaultDamaged, WrongPassphrase, WrongRecoveryKey
 from sli_desktop.vault.header import Header, header_path, read_header
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.migrations import backup_path
 from sli_desktop.vault.rotate import RotationCancelled, VaultInUse
 from sli_desktop.vault.session import change_passphrase, unlock, unlock_with_recovery_key
@@ -34,6 +33,7 @@ from tests.integration.vault_files_support import (
     one_line_error,
     sli,
 )
+from tests.memory_keystore import MemoryKeyStore
 
 THIRD_PASSPHRASE = "copper meadow falcon sixteen ribbons"
 

@@ -13,7 +13,6 @@ import pytest
 from sli_desktop.vault import files
 from sli_desktop.vault.backup import backup
 from sli_desktop.vault.header import VaultFileMissing, header_path, read_header
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.session import (
     change_passphrase,
     create_vault,
@@ -29,6 +28,7 @@ from tests.integration.vault_files_support import (
     one_line_error,
     sli,
 )
+from tests.memory_keystore import MemoryKeyStore
 
 LOST = {
     "missing": lambda path: path.unlink(),

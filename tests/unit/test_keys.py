@@ -14,7 +14,6 @@ from sli_desktop.vault import keys
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.errors import WrongPassphrase, WrongRecoveryKey
 from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE, header_path, read_header
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.session import (
     PassphraseNeeded,
@@ -29,6 +28,7 @@ from sli_desktop.vault.session import (
 )
 from sli_desktop.vault.store import Vault
 from tests.conftest import PASSPHRASE
+from tests.memory_keystore import MemoryKeyStore
 
 FAST = keys.KdfParams.fast_for_tests()
 NEW_PASSPHRASE = "a different and longer passphrase"

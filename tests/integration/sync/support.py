@@ -21,12 +21,12 @@ from sli_desktop.sync import protocol as p
 from sli_desktop.sync.client import SyncClient, SyncResult
 from sli_desktop.vault import codec
 from sli_desktop.vault.keys import KdfParams
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.store import Vault
 from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE
+from tests.memory_keystore import MemoryKeyStore
 
 POSTGRES_ENV = "SLI_TEST_POSTGRES_URL"
 BHAM, WESTMINSTER, DURHAM = "E08000025", "E09000033", "E06000047"

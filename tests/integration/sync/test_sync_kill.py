@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from sli_desktop.server.storage import Storage
-from sli_desktop.vault.keystore import MemoryKeyStore
 from sli_desktop.vault.session import unlock
 from sli_desktop.vault.syncstate import SyncState
 from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE
+from tests.memory_keystore import MemoryKeyStore
 
 from .support import enrolled
 
