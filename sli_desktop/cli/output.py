@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 
-def emit_json(document: Any) -> None:
+def emit_json(document: object) -> None:
     """UTF-8 with non-ASCII characters as themselves, whatever the locale says."""
     data = json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
     sys.stdout.buffer.write(data.encode("utf-8"))
@@ -26,7 +25,7 @@ def warn(text: str) -> None:
     sys.stderr.flush()
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], empty: str = "nothing") -> None:
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], empty: str = "nothing") -> None:
     if not rows:
         say(f"({empty})")
         return
@@ -38,7 +37,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], empty: str = "n
         say("  ".join(_fit(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ..domain import Note
@@ -22,11 +22,11 @@ Index = QModelIndex | QPersistentModelIndex
 @dataclass(frozen=True)
 class Column(Generic[T]):
     header: str
-    value: Callable[[T], Any]
+    value: Callable[[T], object]
     colour: Callable[[T], str] | None = None
 
 
-def text(value: Any) -> str:
+def text(value: object) -> str:
     """A cell as a person reads it: dates British ("5 Dec 2026"), times local."""
     if value is None:
         return ""
@@ -44,7 +44,7 @@ def text(value: Any) -> str:
 class RowsModel(QAbstractTableModel, Generic[T]):
     """A table of already-loaded rows (councils, contacts, actions: hundreds, not 100,000s)."""
 
-    def __init__(self, columns: Sequence[Column[T]], parent: Any = None) -> None:
+    def __init__(self, columns: Sequence[Column[T]], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[T] = []
@@ -68,12 +68,12 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         section: int,
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
+    ) -> str | None:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].header
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         column = self.columns[index.column()]
@@ -103,7 +103,7 @@ class LazyNotesModel(RowsModel[Note]):
         notes: Notes,
         columns: Sequence[Column[Note]],
         council: str | None = None,
-        parent: Any = None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(columns, parent)
         self.notes = notes

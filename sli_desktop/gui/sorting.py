@@ -3,18 +3,20 @@ whatever format they are shown in, numbers as numbers ("#10" after "#9"), blanks
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Generic, TypeVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QTableView
 
 from .models import RowsModel
 
+T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 
 
-def sort_key(value: Any) -> tuple[int, Any]:
+def sort_key(value: object) -> tuple[int, float | str]:
     """Comparable across one column: numbers, then dates, then text; empty cells last."""
     if value is None or value == "" or value == []:
         return (3, "")
@@ -29,14 +31,14 @@ def sort_key(value: Any) -> tuple[int, Any]:
     return (2, str(value).casefold())
 
 
-class ValueSortProxy(QSortFilterProxyModel):
+class ValueSortProxy(QSortFilterProxyModel, Generic[T]):
     """Over a RowsModel: each column sorts by its Column's value, or by its ``sort`` key when
     the view gives one (``keys``: column number -> function of the row)."""
 
-    def __init__(self, model: RowsModel[Any], parent: Any = None) -> None:
+    def __init__(self, model: RowsModel[T], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows_model = model
-        self.keys: dict[int, Any] = {}
+        self.keys: dict[int, Callable[[T], object]] = {}
         self.setSourceModel(model)
 
     def lessThan(self, left: Index, right: Index) -> bool:
@@ -47,18 +49,18 @@ class ValueSortProxy(QSortFilterProxyModel):
         b = sort_key(key(model.row(right.row())))
         if a[0] != b[0]:
             return a[0] < b[0]
-        try:
-            return bool(a[1] < b[1])
-        except TypeError:
-            return str(a[1]) < str(b[1])
+        x, y = a[1], b[1]  # one rank, so both numbers or both text
+        if isinstance(x, str) or isinstance(y, str):
+            return str(x) < str(y)
+        return x < y
 
 
 def sort_by_value(
     table: QTableView,
-    model: RowsModel[Any],
+    model: RowsModel[T],
     column: int = 0,
     order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
-) -> ValueSortProxy:
+) -> ValueSortProxy[T]:
     """Give ``table`` a value-sorting proxy over ``model``, sorted on ``column`` to begin."""
     proxy = ValueSortProxy(model, table)
     table.setModel(proxy)
