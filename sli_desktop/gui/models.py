@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ..domain import Note
 from ..formats import date_time, short_date
-from ..vault.notes import Notes
 from .theme import CONCERN_COLOURS
 
 T = TypeVar("T")
@@ -92,6 +91,16 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         return None
 
 
+class NotePages(Protocol):
+    """What the lazy model reads notes from: the vault's Notes, or a view's pages in an order."""
+
+    def count(self, council: str | None = None) -> int: ...
+
+    def list(
+        self, council: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Note]: ...
+
+
 class LazyNotesModel(RowsModel[Note]):
     """Notes, newest first, read a page at a time as the view scrolls (fetchMore), so a
     100,000-note vault opens without reading every row. ``fetched`` counts rows read."""
@@ -100,7 +109,7 @@ class LazyNotesModel(RowsModel[Note]):
 
     def __init__(
         self,
-        notes: Notes,
+        notes: NotePages,
         columns: Sequence[Column[Note]],
         council: str | None = None,
         parent: QObject | None = None,

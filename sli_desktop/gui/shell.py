@@ -3,6 +3,7 @@ status bar (sync status and DEMO) that every screen shows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,11 @@ class Shell(QMainWindow):
 
     # -- actions and menus -----------------------------------------------------------------
     def _action(
-        self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Any, icon: str = ""
+        self,
+        text: str,
+        shortcut: str | QKeySequence.StandardKey | None,
+        slot: Callable[..., object],  # Qt passes "checked" when the slot takes it
+        icon: str = "",
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:

@@ -7,11 +7,11 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from itertools import pairwise
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from ...domain import Record, ValidationError
 from ...domain.plain import plain
@@ -145,5 +145,6 @@ class FormDialog(QDialog):
         if error:
             announce(message, text)  # heard as well as seen (issue 22)
 
-    def save_button(self) -> Any:
-        return self.ui.buttons.button(QDialogButtonBox.StandardButton.Save)
+    def save_button(self) -> QPushButton:
+        buttons: QDialogButtonBox = self.ui.buttons  # every form's button box is "buttons"
+        return buttons.button(QDialogButtonBox.StandardButton.Save)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -64,7 +64,7 @@ def page_title(text: str) -> QLabel:
 
 
 def table_view(
-    name: str, model: Any, sortable: bool = True, stretch: int | None = None
+    name: str, model: QAbstractItemModel, sortable: bool = True, stretch: int | None = None
 ) -> QTableView:
     """A read-only, row-selecting table; ``stretch`` is the column that takes spare width
     (by default the last)."""
@@ -117,7 +117,7 @@ def confirm(parent: QWidget, title: str, question: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def button(text: str, slot: Callable[[], Any], name: str = "") -> QPushButton:
+def button(text: str, slot: Callable[[], object], name: str = "") -> QPushButton:
     """A push button named for screen readers without its mnemonic's ampersand."""
     widget = QPushButton(text)
     widget.setAccessibleName(name or text.replace("&", "").rstrip("…"))

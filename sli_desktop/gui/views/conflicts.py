@@ -37,7 +37,7 @@ THEIRS_MARK = "background:#d6f5d6; color:#0b0c0c; font-weight:bold; text-decorat
 DIFF_HINT = "Words that differ from the other version are bold and underlined"
 
 
-def as_text(value: Any) -> str:
+def as_text(value: object) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -40,6 +40,8 @@ from ..models import Column, RowsModel
 from .base import button, confirm, source_row, table_view
 
 ControlRow = tuple[ControlChange, SupportOffer | None]
+
+RowT = TypeVar("RowT")  # a table's row: what _selected hands back
 
 
 def _days(offer: SupportOffer | None) -> str:
@@ -152,17 +154,15 @@ class ImprovementPanel(QWidget):
         self.places.set_rows(Leadership(self.vault).list(gss))
 
     # -- actions ---------------------------------------------------------------------------
-    def _selected(self, table: QTableView, model: RowsModel[Any], what: str) -> object | None:
+    def _selected(self, table: QTableView, model: RowsModel[RowT], what: str) -> RowT | None:
         row = source_row(table)
         if row is None:
             if len(model.rows) == 1:
-                only: object = model.rows[0]
-                return only
+                return model.rows[0]
             self.message.setText(f"Select {what} in the list first.")
             table.setFocus()
             return None
-        found: object = model.row(row)
-        return found
+        return model.row(row)
 
     def new_assessment(self) -> None:
         self.open_dialog(AssessmentDialog(self.vault, self.gss, parent=self))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
@@ -36,7 +36,7 @@ from ..a11y import MessageLine
 from ..dialogs.action import ActionDialog
 from ..dialogs.note_edit import NoteEditDialog
 from ..flow import flow_row, title_row
-from ..models import Column, LazyNotesModel, RowsModel, concern_colour
+from ..models import Column, LazyNotesModel, NotePages, RowsModel, concern_colour
 from ..wording import plural
 from .base import View, button, page_title, table_view
 
@@ -58,7 +58,9 @@ class _NoPages:
     def count(self, council: str | None = None) -> int:
         return 0
 
-    def list(self, council: str | None = None, limit: int | None = None, offset: int = 0) -> Any:
+    def list(
+        self, council: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Note]:
         return []
 
 
@@ -71,7 +73,9 @@ class _Pages:
     def count(self, council: str | None = None) -> int:
         return self.pages.count()
 
-    def list(self, council: str | None = None, limit: int | None = None, offset: int = 0) -> Any:
+    def list(
+        self, council: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Note]:
         return self.pages.page(limit or LazyNotesModel.PAGE, offset)
 
 
@@ -89,7 +93,7 @@ class NotesView(View):
             Column("Marking", lambda n: n.marking.value),
             Column("Title", lambda n: n.title),
         ]
-        self.model = LazyNotesModel(cast(Notes, _NoPages()), columns, parent=self)
+        self.model = LazyNotesModel(_NoPages(), columns, parent=self)
         self.subset: RowsModel[Note] = RowsModel(
             [
                 *columns[:5],
@@ -172,8 +176,8 @@ class NotesView(View):
     def order(self) -> NoteOrder:
         return NoteOrder(self.sort.currentData() or NoteOrder.DATE.value)
 
-    def _pages(self, order: NoteOrder) -> Notes:
-        return cast(Notes, _Pages(NoteList(self.vault, order)))
+    def _pages(self, order: NoteOrder) -> NotePages:
+        return _Pages(NoteList(self.vault, order))
 
     def _current(self) -> RowsModel[Note]:
         if self.showing != "all":
