@@ -9,6 +9,7 @@ it) and ``contact_export`` (Outlook CSV and vCard 3.0 out).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..gcpause import collector_paused
@@ -43,6 +44,7 @@ __all__ = [
 
 #: Twenty thousand contacts are a few megabytes; a file this large is not an address book.
 MAX_BYTES = 25 * 1024 * 1024
+_VCARD = re.compile(r"\s*BEGIN:VCARD", re.IGNORECASE)
 
 
 @collector_paused()
@@ -51,7 +53,9 @@ def read_contacts(path: Path) -> Parsed[ContactRow]:
     binary, too large, no name column) raises ImportProblem; a bad row is listed in
     ``problems`` with its line."""
     text = read_text(path, MAX_BYTES)
-    if path.suffix.lower() in (".vcf", ".vcard") or text.lstrip().upper().startswith("BEGIN:VCARD"):
+    # The start only: upper-casing a whole 20,000-contact file held the interpreter lock for
+    # tens of milliseconds on the worker, and the window with it (issue 25).
+    if path.suffix.lower() in (".vcf", ".vcard") or _VCARD.match(text):
         return read_vcards(path, text)
     if path.suffix.lower() == ".ldif":
         raise ImportProblem(path, "is an LDIF file; export the address book as CSV or vCard")

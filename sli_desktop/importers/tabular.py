@@ -7,6 +7,10 @@ they start on; a row with the wrong number of fields is a row problem, not the e
 The delimiter is found from the header line: a comma, or the semicolon Excel writes where the
 decimal mark is a comma (German, French settings), or a tab. Empty cells after the last column
 (a trailing delimiter on every row, as Thunderbird writes) are not extra fields.
+
+The reader is fed a piece of the file at a time (``lines``): the desktop reads files on a
+worker, and one ``io.StringIO`` of a whole file is a single call that holds the interpreter
+lock while it copies every character, during which the window cannot run (issue 25).
 """
 
 from __future__ import annotations
@@ -59,9 +63,26 @@ BROKEN_QUOTE = (
 _DELIMITERS = (",", ";", "\t")
 
 
+#: Characters per piece of a file handed to the CSV reader (``lines``).
+PIECE = 64 * 1024
+
+
+def lines(text: str, piece: int = PIECE) -> Iterator[str]:
+    """The text's lines as ``io.StringIO(text, newline="")`` gives them (line ends kept, for
+    the csv module), made a piece of about ``piece`` characters at a time. Pieces end just
+    after a line feed, so no CRLF is split and the lines are the same as the whole file's."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start + piece)
+        end = size if end < 0 else end + 1
+        yield from io.StringIO(text[start:end], newline="")
+        start = end
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter the header line uses most, counting outside double quotes."""
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     outside = "".join(first.split('"')[0::2])
     counts = {d: outside.count(d) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])
@@ -101,9 +122,7 @@ class Table:
         """Each non-blank row's cells, as many as the header has, or a problem. With
         ``notes``, a row holding only its first value (a footnote below a published table,
         "Source: …") comes back as that one cell."""
-        reader = csv.reader(
-            io.StringIO(self.text, newline=""), strict=True, delimiter=self.delimiter
-        )
+        reader = csv.reader(lines(self.text), strict=True, delimiter=self.delimiter)
         next(reader)  # the header, already read by open_table
         width = len(self.header)
         start = reader.line_num + 1  # where the next record starts
@@ -154,9 +173,7 @@ def open_table(
     csv.field_size_limit(FIELD_LIMIT)
     delimiter = sniff_delimiter(text)
     try:
-        header = next(
-            csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter), []
-        )
+        header = next(csv.reader(lines(text), strict=True, delimiter=delimiter), [])
     except csv.Error:
         raise ImportProblem(path, BROKEN_QUOTE.replace("this line", "the header"), 1) from None
     while header and not header[-1].strip():
