@@ -168,3 +168,20 @@ def test_locking_while_today_is_read_elsewhere_is_clean(
     assert "Traceback" not in err
     _unlock(qtbot, window)
     assert _concern(_today(window), COV) is ConcernLevel.SERIOUS
+
+
+def test_after_an_import_through_the_menu_today_is_read_on_a_worker(
+    qtbot, window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "contacts.csv"
+    rows = [f"Person{i},Brontë,Coventry City Council,p{i}@coventry.gov.uk" for i in range(200)]
+    source.write_text("First Name,Last Name,Company,E-mail Address\n" + "\n".join(rows) + "\n")
+    view = _today(window)
+    seen = _threads(monkeypatch)
+    actions = window.data_actions
+    actions.import_contacts(str(source))
+    qtbot.waitUntil(lambda: actions.preview is not None and actions.preview.isVisible())
+    actions.preview.accept()
+    qtbot.waitUntil(lambda: "Contacts from" in window.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: bool(seen) and view.task is None, timeout=10_000)
+    assert all(t is not threading.main_thread() for t in seen)
