@@ -44,6 +44,7 @@ def points_at(kind: str, payload: dict[str, Any], lead: str, lead_id: str) -> bo
 
 def pattern(field: str, target: str) -> str:
     """A LIKE pattern finding ``"field":"target"`` in a payload as the server stores it
-    (compact JSON, storage._dumps); ``%`` and ``_`` in the target are escaped with ``\\``."""
+    (compact JSON, storage/schema.py ``dumps``); ``%`` and ``_`` in the target are escaped
+    with ``\\``."""
     escaped = target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f'%"{field}":"{escaped}"%'

@@ -1,4 +1,4 @@
-"""The pull page's JSON is built from stored texts (server/storage.py ``pull_json``); ids,
+"""The pull page's JSON is built from stored texts (server/storage/feed.py ``pull_json``); ids,
 kinds and item types are quoted by a fast path that must write exactly what ``json.dumps``
 writes, for any text."""
 
