@@ -1,8 +1,8 @@
 """PostgreSQL plans the push's lookups from its statistics, and a fresh server has none until
 autovacuum gets to its tables (up to a minute later, or never where it is turned off). The
 server analyses the sync tables itself after a large push once they have grown past what their
-statistics say (``upkeep.Statistics.refresh`` in server/storage/). These tests hold autovacuum off on the
-tables so that only the server can have analysed them."""
+statistics say (``Statistics.refresh`` in server/storage/upkeep.py). These tests hold autovacuum
+off on the tables so that only the server can have analysed them."""
 
 from __future__ import annotations
 
