@@ -1,12 +1,12 @@
 """The parser every `sli` command is built on, and the argument types more than one reads
-(dates, regions): one module, so command modules never import from each other and a date is
-parsed and refused the same way everywhere."""
+(dates, regions, where a recovery key comes from): one module, so command modules never import
+from each other and a date is parsed and refused the same way everywhere."""
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import NoReturn, TypeAlias
+from typing import Any, NoReturn, TypeAlias
 
 from ..domain import Region
 from .context import UsageError
@@ -47,3 +47,17 @@ def english_region_arg(text: str) -> Region:
             + ", ".join(r.value for r in Region.english())
         )
     return region
+
+
+def add_recovery_key_arguments(
+    parser: argparse.ArgumentParser,
+    key_help: str = "the recovery key itself (others can read it in the process list: prefer "
+    "SLI_RECOVERY_KEY, --recovery-key-file or the prompt)",
+    **given: Any,
+) -> None:
+    """Where a recovery key can come from besides the environment and the prompt (see
+    Context.recovery_key): never only the command line, which others can read."""
+    parser.add_argument("--recovery-key", metavar="KEY", help=key_help, **given)
+    parser.add_argument(
+        "--recovery-key-file", metavar="F", help="read the recovery key from the file F"
+    )

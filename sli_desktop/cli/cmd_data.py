@@ -10,8 +10,8 @@ from pathlib import Path
 from ..importers.contacts import write_export
 from ..vault import backup as backups
 from ..vault.backup import BackupSecret
-from .args import Commands, Parser
-from .context import Context, UsageError, add_recovery_key_arguments
+from .args import Commands, Parser, add_recovery_key_arguments
+from .context import Context, UsageError
 from .output import emit_json, say
 
 

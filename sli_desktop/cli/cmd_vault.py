@@ -9,8 +9,8 @@ from ..vault import identity, inspection, keys, session
 from ..vault.audit import AuditLog
 from ..vault.errors import WrongRecoveryKey
 from ..vault.header import read_header
-from .args import Commands, Parser
-from .context import Context, UsageError, add_recovery_key_arguments
+from .args import Commands, Parser, add_recovery_key_arguments
+from .context import Context, UsageError
 from .output import emit_json, say, table
 
 STORE = store_name()  # "Windows Credential Manager", "the macOS keychain"…

@@ -9,7 +9,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .. import paths
 from ..vault import session
@@ -28,20 +27,6 @@ OFFLINE_ALLOWED = frozenset(
 
 class UsageError(Exception):
     """A mistake in how the command was called: exit 2 with this one sentence."""
-
-
-def add_recovery_key_arguments(
-    parser: argparse.ArgumentParser,
-    key_help: str = "the recovery key itself (others can read it in the process list: prefer "
-    "SLI_RECOVERY_KEY, --recovery-key-file or the prompt)",
-    **given: Any,
-) -> None:
-    """Where a recovery key can come from besides the environment and the prompt (see
-    Context.recovery_key): never only the command line, which others can read."""
-    parser.add_argument("--recovery-key", metavar="KEY", help=key_help, **given)
-    parser.add_argument(
-        "--recovery-key-file", metavar="F", help="read the recovery key from the file F"
-    )
 
 
 @dataclass
