@@ -15,7 +15,7 @@ import getpass
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,9 +121,9 @@ def _untypeable(char: str) -> bool:
     return char == "\ufeff" or unicodedata.category(char) == "Cc"
 
 
-def _zxcvbn(passphrase: str, known: list[str]) -> dict[str, Any]:
+def _zxcvbn(passphrase: str, known: list[str]) -> Mapping[str, Any]:
     with _zxcvbn_lock:
-        result: dict[str, Any] = zxcvbn(
+        result: Mapping[str, Any] = zxcvbn(
             passphrase[:ESTIMATED_LENGTH], user_inputs=known, max_length=ESTIMATED_LENGTH
         )
     return result
