@@ -123,7 +123,7 @@ def _text(
     return String(x, y, text, fontName=font, fontSize=size, fillColor=colour, textAnchor=anchor)
 
 
-def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
+def spread_labels(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
     """Label heights moved apart by at least ``gap``, kept between ``low`` and ``high``."""
     order = sorted(range(len(wanted)), key=lambda i: wanted[i])
     placed = [wanted[i] for i in order]
@@ -231,7 +231,7 @@ def trend_chart(series: MetricSeries, width: float, size: float) -> Drawing:
     draw("value", ACCENT, False)
     # Latest values at the right-hand end, moved apart so they never overprint.
     wanted = [y_of(v) - size * 0.35 if v is not None else y0 for v, _ in end_labels]
-    placed = _spread(wanted, size * 1.15, 0.0, y1 - size * 0.7)
+    placed = spread_labels(wanted, size * 1.15, 0.0, y1 - size * 0.7)
     for (v, colour), y in zip(end_labels, placed, strict=True):
         if v is not None:
             d.add(_text(x1 + gap, y, figure(v, unit, places), size, colour, font=fonts.SEMIBOLD))

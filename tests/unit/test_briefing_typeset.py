@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from reportlab.graphics.shapes import Drawing, Group, String
 
 from sli_desktop.briefing import fonts, styles, typeset
-from sli_desktop.briefing.charts import MetricSeries, Point, _spread, trend_chart
+from sli_desktop.briefing.charts import MetricSeries, Point, spread_labels, trend_chart
 
 fonts.register()
 
@@ -97,7 +97,7 @@ def test_chart_labels_do_not_overprint(years: int, size: float) -> None:
 
 
 def test_end_labels_close_together_are_moved_apart() -> None:
-    placed = _spread([100.0, 101.0], 12.0, 0.0, 500.0)
+    placed = spread_labels([100.0, 101.0], 12.0, 0.0, 500.0)
     assert abs(placed[0] - placed[1]) >= 12.0
 
 

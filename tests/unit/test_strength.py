@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sli_desktop.demo import DEMO_PASSPHRASE
-from sli_desktop.gui.selftest import _passphrase as selftest_passphrase
+from sli_desktop.gui.selftest import throwaway_passphrase
 from sli_desktop.vault import strength
 from sli_desktop.vault.header import header_path
 from sli_desktop.vault.keys import KdfParams
@@ -57,7 +57,7 @@ def test_the_passphrases_the_project_uses_are_accepted(passphrase: str) -> None:
 
 def test_the_self_test_passphrase_is_always_accepted() -> None:
     for _ in range(20):
-        check_passphrase(selftest_passphrase())
+        check_passphrase(throwaway_passphrase())
 
 
 @pytest.mark.parametrize(
