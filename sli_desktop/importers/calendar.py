@@ -23,6 +23,7 @@ from pathlib import Path
 import icalendar
 
 from ..domain import Engagement, EngagementStatus, Marking, Region
+from ..formats import short_date
 from ..vault.councils import Councils
 from ..vault.engagements import Engagements
 from ..vault.store import Vault
@@ -107,6 +108,8 @@ def schedule_ics(
         event.add("class", "CONFIDENTIAL" if marking is Marking.OFFICIAL_SENSITIVE else "PRIVATE")
         event.add("categories", ["Peer challenge", marking.value])
         event.add("description", _description(e, council, marking, reason))
+        if e.venue and not e.deleted:  # calendars show LOCATION on one line
+            event.add("location", ", ".join(e.venue.splitlines()))
         cal.add_component(event)
     return bytes(cal.to_ical())
 
@@ -121,6 +124,11 @@ def _description(e: Engagement, council: str, marking: Marking, reason: str | No
         lines += [
             f"  {p.name} ({p.role.value}{', ' + p.organisation if p.organisation else ''})"
             for p in e.team
+        ]
+    if e.timetable and not e.deleted:
+        lines.append("Timetable:")
+        lines += [
+            f"  {short_date(t.day)}{f' {t.at:%H:%M}' if t.at else ''} {t.what}" for t in e.timetable
         ]
     if e.scope and not e.deleted:
         lines += ["", f"Scope: {e.scope}"]

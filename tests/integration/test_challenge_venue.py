@@ -189,3 +189,27 @@ def test_edit_refusals_change_nothing(sli: Cli) -> None:
         sli("challenge", "edit", e["id"], "--no-timetable", "--day", "2026-03-10 B")
     )
     assert as_json(sli("challenge", "show", e["id"], "--json")) == e
+
+
+def test_the_calendar_event_carries_the_venue_and_timetable(sli: Cli, tmp_path: Path) -> None:
+    import icalendar
+
+    add_challenge(
+        sli,
+        BHAM,
+        "corporate",
+        "booked",
+        "--start",
+        "2026-03-10",
+        "--end",
+        "2026-03-11",
+        "--venue",
+        VENUE,
+        "--day",
+        "2026-03-10 09:00 Arrival and welcome",
+    )
+    ics = tmp_path / "schedule.ics"
+    ok(sli("challenge", "export", "--ics", str(ics)))
+    [event] = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert str(event["location"]) == "Council House, Victoria Square, Birmingham B1 1BB"
+    assert "Timetable:\n  10 Mar 2026 09:00 Arrival and welcome" in str(event["description"])
