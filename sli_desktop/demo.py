@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from .domain import (
     Council,
@@ -276,6 +277,8 @@ def fill(vault: Vault, today: date) -> None:
                 end=start + timedelta(days=3) if start else None,
                 scope="Leadership, corporate capacity, financial resilience and "
                 "the council's own focus on regeneration.",
+                venue="Committee Room 2, the Council House" if start else "",
+                timetable=_demo_timetable(start) if status is EngagementStatus.BOOKED else [],
                 team=[
                     {"name": "Cllr Jo Marsh", "role": "lead member peer"},
                     {"name": "Sam Osei", "role": "chief executive peer"},
@@ -290,6 +293,18 @@ def fill(vault: Vault, today: date) -> None:
             )
         _coverage(vault, today)
         _improvement(vault, today)
+
+
+def _demo_timetable(start: date | None) -> list[dict[str, Any]]:
+    """Four days on site as a team would plan them."""
+    if start is None:
+        return []
+    return [
+        {"day": start, "at": "09:00", "what": "Arrival, introductions and the leader's welcome"},
+        {"day": start, "at": "14:00", "what": "Focus group with scrutiny members"},
+        {"day": start + timedelta(days=1), "what": "Interviews with partners and staff"},
+        {"day": start + timedelta(days=3), "at": "11:30", "what": "Feedback to the leader"},
+    ]
 
 
 #: Invented good practice: (council, title, theme, what they did, outcome, contact).
