@@ -4,9 +4,12 @@ that to a few layers again, and a ``type: ignore`` names its error and says why.
 from __future__ import annotations
 
 import re
+import textwrap
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from mypy import api as mypy_api
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "sli_desktop"
@@ -81,3 +84,51 @@ def test_the_ignore_check_finds_a_bare_or_unexplained_ignore(tmp_path: Path) -> 
         "m.py:1: a = f()  # type: ignore",
         "m.py:2: b = f()  # type: ignore[misc]",
     ]
+
+
+def mypy_errors(source: str, tmp_path: Path) -> list[str]:
+    """mypy's error lines for ``source``, checked as the package is (its config and cache)."""
+    module = tmp_path / "snippet.py"
+    module.write_text(textwrap.dedent(source))
+    report, _, _ = mypy_api.run(
+        [
+            str(module),
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--cache-dir",
+            str(ROOT / ".mypy_cache"),
+        ]
+    )
+    return [line for line in report.splitlines() if ": error:" in line]
+
+
+TASK_SNIPPET = """
+    from PySide6.QtWidgets import QWidget
+
+    from sli_desktop.gui.tasks import Progress, Task, vault_task
+    from sli_desktop.vault.store import Vault
+
+
+    def count(progress: Progress) -> int:
+        return 1
+
+
+    def count_in(progress: Progress, vault: Vault) -> int:
+        return 1
+
+
+    def said(text: {wanted}) -> None:
+        pass
+
+
+    def build(parent: QWidget, vault: Vault) -> None:
+        Task(parent, "Counting", count).success(said).run()
+        vault_task(parent, "Counting", vault, count_in).success(said).run()
+"""
+
+
+def test_a_task_hands_its_success_callback_what_its_work_returned(tmp_path: Path) -> None:
+    assert mypy_errors(TASK_SNIPPET.format(wanted="int"), tmp_path) == []
+    errors = mypy_errors(TASK_SNIPPET.format(wanted="str"), tmp_path)
+    assert len(errors) == 2, errors
+    assert all('expected "Callable[[int], None]"' in e for e in errors), errors
