@@ -151,3 +151,17 @@ def test_a_new_challenge_takes_venue_and_timetable(qtbot, shell) -> None:
         (date(2026, 11, 3), time(9, 15), "Arrival"),
         (date(2026, 11, 4), time(12), "Feedback"),
     ]
+
+
+def test_moving_the_dates_away_from_the_timetable_says_what_to_do(qtbot, shell) -> None:
+    view = shell.workspace.go("challenges")
+    _select(qtbot, view.table, lambda e: e.council == BIRMINGHAM)
+    view.move_to.setCurrentIndex(view.move_to.findText("on site"))
+    view.start.setDate(date(2026, 10, 5))
+    view.end.setDate(date(2026, 10, 7))
+    qtbot.mouseClick(view.move_button, LEFT)
+    assert view.message.text() == (
+        "The timetable has a day outside these on-site dates: change it with Edit details "
+        "first, then move."
+    )
+    assert _only(shell).status is EngagementStatus.BOOKED

@@ -343,7 +343,16 @@ class ChallengesView(View):
             changes = {"start": self.start.date().toPython(), "end": self.end.date().toPython()}
         try:
             Engagements(self.vault).move(engagement.id, status, **changes)
-        except (ValidationError, VaultError) as exc:
+        except ValidationError as exc:
+            if exc.field.startswith("timetable"):
+                self.message.setText(
+                    "The timetable has a day outside these on-site dates: change it with "
+                    "Edit details first, then move."
+                )
+            else:
+                self.message.setText(str(exc))
+            return
+        except VaultError as exc:
             self.message.setText(str(exc))
             return
         self.message.setText(f"Moved to {status.value}.")
