@@ -10,6 +10,7 @@ from sli_desktop.vault import inspection
 from sli_desktop.vault.header import read_header
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
+from tests.integration.test_cli import as_json, ok
 
 
 def test_the_facts_count_live_records_and_name_the_vault(
@@ -63,3 +64,30 @@ def test_a_broken_audit_chain_is_a_problem(councils_vault: Vault) -> None:
     councils_vault.conn.execute("UPDATE audit SET actor = 'mallory' WHERE seq = ?", (seq,))
 
     assert inspection.problems(councils_vault) == [f"the audit chain breaks at entry {seq}"]
+
+
+# -- what `sli vault info|check` print from it ------------------------------------------------
+def test_sli_vault_info_prints_the_facts(councils_vault: Vault, vault_path: Path, cli) -> None:
+    expected = inspection.facts(councils_vault, vault_path).as_dict()
+    councils_vault.close()
+
+    shown = as_json(cli("vault", "info", "--json"))
+    text = ok(cli("vault", "info")).out.splitlines()
+
+    assert shown == expected
+    assert text[0] == f"{'vault':>16}: {vault_path}"
+    assert text[-1] == f"{'actions':>16}: 0"
+
+
+def test_sli_vault_check_names_each_problem(councils_vault: Vault, vault_path: Path, cli) -> None:
+    assert ok(cli("vault", "check")).out.startswith("The vault is intact")
+    seq = int(councils_vault.scalar("SELECT seq FROM audit ORDER BY seq LIMIT 1 OFFSET 1"))
+    councils_vault.conn.execute("DROP TRIGGER audit_no_update")
+    councils_vault.conn.execute("UPDATE audit SET actor = 'mallory' WHERE seq = ?", (seq,))
+    councils_vault.close()
+
+    result = cli("vault", "check")
+
+    assert result.code == 2
+    assert result.out == f"problem: the audit chain breaks at entry {seq}\n"
+    assert result.err == f"sli: the vault at {vault_path} has 1 problem(s)\n"
