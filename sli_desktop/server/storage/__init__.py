@@ -15,7 +15,7 @@ feed's sequence numbers become visible in order and a cursor never skips a chang
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import sqlalchemy as sa
 
@@ -66,15 +66,10 @@ class Storage:
         return accounts.add_user(self.db, name, role, regions)
 
     def enroll(
-        self,
-        code: str,
-        device_name: str,
-        address: str | None = None,
-        now: float | None = None,
-        enrolment_id: str | None = None,
+        self, code: str, device_name: str, **options: Unpack[accounts.EnrolOptions]
     ) -> p.EnrollResponse | None:
         """Spend a one-time code on a new device (accounts.enroll)."""
-        return accounts.enroll(self.db, code, device_name, address, now, enrolment_id)
+        return accounts.enroll(self.db, code, device_name, **options)
 
     def authenticate(self, token: str) -> Auth:
         return accounts.authenticate(self.db, token)

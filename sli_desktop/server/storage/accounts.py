@@ -12,7 +12,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -67,13 +67,16 @@ def add_user(db: Database, name: str, role: str, regions: Sequence[str]) -> str:
     return code
 
 
+class EnrolOptions(TypedDict, total=False):
+    """How an enrolment is counted and remembered (see ``enroll``)."""
+
+    address: str | None
+    now: float | None
+    enrolment_id: str | None
+
+
 def enroll(
-    db: Database,
-    code: str,
-    device_name: str,
-    address: str | None = None,
-    now: float | None = None,
-    enrolment_id: str | None = None,
+    db: Database, code: str, device_name: str, **options: Unpack[EnrolOptions]
 ) -> p.EnrollResponse | None:
     """Spend a one-time code on a new device; None if the code is unknown, used or old.
     The same code sent again with the same ``enrolment_id`` shortly after gets the same
@@ -82,7 +85,9 @@ def enroll(
     Raises ratelimit.Limited, before looking at the code, once its address (None: not
     counted, e.g. the operator's tools) or its code has failed too often; a failure is
     counted in the same transaction as the look, so server processes share the counts."""
-    now = time.time() if now is None else now
+    address, enrolment_id = options.get("address"), options.get("enrolment_id")
+    given = options.get("now")
+    now = time.time() if given is None else given
     attempt = ratelimit.Attempt.of(code, address)
     device_id = str(uuid.uuid4())
     token = (
@@ -103,12 +108,18 @@ def enroll(
             ratelimit.failed(conn, enrolment_failures, attempt, now)
             return None
         _spend_code(conn, row, device_id, device_name, token, enrolment_id, now)
+    return _answer(row, device_id, token)
+
+
+def _answer(code: Any, device_id: str, token: str) -> p.EnrollResponse:
+    """What an enrolled device is told: its id and token, and whose it is (``code``: the
+    code's row, joined with its user)."""
     return p.EnrollResponse(
         device_id=device_id,
         token=token,
-        user=row.name,
-        role=row.role,
-        regions=json.loads(row.regions),
+        user=code.name,
+        role=code.role,
+        regions=json.loads(code.regions),
     )
 
 
@@ -157,13 +168,7 @@ def _enrolled_again(
     ).first()
     if device is None or device.revoked:
         return None
-    return p.EnrollResponse(
-        device_id=device_id,
-        token=token,
-        user=code.name,
-        role=code.role,
-        regions=json.loads(code.regions),
-    )
+    return _answer(code, device_id, token)
 
 
 def authenticate(db: Database, token: str) -> Auth:

@@ -27,7 +27,7 @@ from . import access, write_rules
 from .access import GOOD_PRACTICE, NO_SUCH_REVISION, Principal
 from .batch import Batch, prefetch
 from .database import Database
-from .records import current_row, region_of, revision_of, scrub_history, store
+from .records import current_row, feed_again, region_of, revision_of, scrub_history, store
 from .schema import applied, awaited_records, changes, conflicts, dumps
 from .visibility import follow, followers_of, is_private, visibility_changed
 
@@ -500,16 +500,4 @@ def resolve(conn: Connection, who: Principal, conflict_id: str) -> None:
         .where(conflicts.c.id == conflict_id)
         .values(resolved=True, detail=detail.model_dump_json())
     )
-    conn.execute(
-        changes.insert().values(
-            item="conflict",
-            kind=row.kind,
-            record_id=row.record_id,
-            rev=row.rev,
-            conflict_id=row.id,
-            region=row.region,
-            private=row.private,
-            owner=row.owner,
-            shared=row.shared,
-        )
-    )
+    feed_again(conn, row, item="conflict", conflict_id=row.id, private=bool(row.private))

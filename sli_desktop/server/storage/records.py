@@ -128,3 +128,23 @@ def scrub_history(conn: Connection, kind: str, record_id: str, tombstone: dict[s
             .where(conflicts.c.id == row.id)
             .values(detail=detail.model_dump_json(), resolved=True)
         )
+
+
+def feed_again(
+    conn: Connection, row: Any, *, item: str, conflict_id: str | None, private: bool
+) -> None:
+    """Put a stored record or conflict (``row``) on the feed again at its revision: a record
+    made public again, a conflict resolved."""
+    conn.execute(
+        changes.insert().values(
+            item=item,
+            kind=row.kind,
+            record_id=row.record_id,
+            rev=row.rev,
+            conflict_id=conflict_id,
+            region=row.region,
+            private=private,
+            owner=row.owner,
+            shared=bool(row.shared),
+        )
+    )

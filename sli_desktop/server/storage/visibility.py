@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from ...sync import protocol as p
 from .. import awaited, followers
 from .batch import Batch
+from .records import feed_again
 from .schema import awaited_records, changes, conflicts, records
 
 
@@ -105,18 +106,6 @@ def follow(conn: Connection, row: Any, private: bool, batch: Batch) -> None:
     if private:
         reflag(conn, row.kind, row.record_id, {"private": True})
     else:
-        conn.execute(
-            changes.insert().values(
-                item="record",
-                kind=row.kind,
-                record_id=row.record_id,
-                rev=row.rev,
-                conflict_id=None,
-                region=row.region,
-                private=False,
-                owner=row.owner,
-                shared=bool(row.shared),
-            )
-        )
+        feed_again(conn, row, item="record", conflict_id=None, private=False)
     for below in followers_of(conn, row.kind, row.record_id):
         follow(conn, below, private, batch)
