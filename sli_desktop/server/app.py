@@ -276,11 +276,13 @@ def create_app(
         limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE)] = 500,
     ) -> Response:
         # Built from the stored JSON texts, not re-serialised (Storage.pull_json): the body is
-        # a PullResponse, as documented by response_model.
+        # a PullResponse, as documented by response_model, or as JSON lines for a client
+        # that asks (p.FEED_LINES: it reads a page a slice at a time).
+        lines = p.FEED_LINES in request.headers.get("accept", "")
         body = store(request).pull_json(
-            who, cursor, limit, max_offline_days=request.app.state.max_offline_days
+            who, cursor, limit, lines=lines, max_offline_days=request.app.state.max_offline_days
         )
-        return Response(body, media_type="application/json")
+        return Response(body, media_type=p.FEED_LINES if lines else "application/json")
 
     @app.post(
         f"{p.API}/reads",

@@ -16,6 +16,10 @@ API = "/v1"
 #: Upper bounds the server enforces (and the client respects) per request.
 MAX_PUSH_CHANGES = 500
 MAX_PAGE = 10_000
+#: A pull page as JSON lines (a client asks for it in ``Accept``; a server older than it
+#: answers plain JSON): the head (cursor, more, max_offline_days) and then one feed item a
+#: line, so a device reads a page a slice at a time (docs/SYNC.md, "Reading a page in slices").
+FEED_LINES = "application/x-ndjson"
 MAX_READS = 1000
 MAX_BODY_BYTES = 16 * 1024 * 1024
 #: Change ids one change may cover, and all the changes of one push together: the server keeps
@@ -179,6 +183,15 @@ class PullResponse(_Model):
     more: bool
     #: The operator's limit: a device that has not synced for this many days locks until it
     #: syncs (0: never). Absent from older servers; the device then keeps its default.
+    max_offline_days: int | None = Field(default=None, ge=0, le=3650)
+
+
+class PullHead(_Model):
+    """The first line of a pull page sent as ``FEED_LINES``: a PullResponse but its items,
+    which follow one a line."""
+
+    cursor: int
+    more: bool
     max_offline_days: int | None = Field(default=None, ge=0, le=3650)
 
 

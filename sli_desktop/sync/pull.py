@@ -2,12 +2,13 @@
 
 Each page is written in one transaction together with the cursor that follows it, so a pull
 cut anywhere resumes where it stopped. The next page is read ahead in a worker thread while
-this one is written (``Puller.pull``).
+this one is written (``Puller.pull``), a slice at a time: a page is asked for as JSON lines
+(``protocol.FEED_LINES``), so no single call holds the interpreter lock for a whole page and
+the window's thread gets its turn (docs/SYNC.md, "Reading a page in slices").
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,7 +26,8 @@ from ..vault.store import Vault
 from ..vault.syncstate import SyncState
 from . import protocol as p
 from .errors import SyncError
-from .transport import Link, parse
+from .transport import Link
+from .turns import Turns
 
 #: progress(phase, done, total): phase is "push" or "pull"; total is 0 when unknown.
 Progress = Callable[[str, int, int], None]
@@ -38,9 +40,12 @@ PAGE = p.MAX_PAGE
 #: vault starts writing sooner instead of waiting while the whole first page is read, and
 #: each page is read while the one before it (half its size) is written.
 FIRST_PAGE = 1_000
-#: Records the pull's worker reads between two looks at whether the writer can spare the
-#: interpreter: about 2 ms of Python, the longest the writer may wait for the lock back.
+#: Feed items the pull's worker reads (validates and encodes) between two looks at whether
+#: the writer can spare the interpreter: a few milliseconds of Python, the longest the writer
+#: (or the window) may wait for the lock back.
 _READ_AT_ONCE = 50
+#: A slice of a page's lines, validated in one call.
+_ITEMS = pydantic.TypeAdapter(list[p.FeedItem])
 
 
 @dataclass(frozen=True)
@@ -90,20 +95,21 @@ class Puller:
         self.progress("pull", 0, 0)
         self.landed = set(self.state.landed())
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sli-sync-pull")
-        done = threading.Event()  # the pull is over: a worker still reading stops waiting
+        turns = Turns()
         try:
             with self.state.receiving():
                 self.check_cancel()
                 limit = min(self.page, FIRST_PAGE)
-                ahead = self._fetch(pool, self.state.cursor, limit, done)
+                ahead = self._fetch(pool, self.state.cursor, limit, turns)
                 while True:
-                    response = self.link.checked("/pull", partial(self._waited, ahead))
+                    response = self.link.checked("/pull", partial(self._waited, ahead, turns))
                     page = ahead.result()
-                    answer = page.answer or parse(p.PullResponse, response)
+                    answer = page.answer or _read_answer(response)
                     if answer.more:
                         limit = min(self.page, limit * 2)
-                        ahead = self._fetch(pool, answer.cursor, limit, done)
-                    applied = self._apply_page(answer, page.records)
+                        ahead = self._fetch(pool, answer.cursor, limit, turns)
+                    applied = self._apply_page(answer, page.records, turns)
+                    _let_go(answer.items, page.records or [])
                     pulled += applied[0]
                     conflicts += applied[1]
                     self.progress("pull", pulled, 0)
@@ -111,50 +117,38 @@ class Puller:
                         return pulled, conflicts
                     self.check_cancel()
         finally:
-            done.set()
+            turns.done.set()
             pool.shutdown(wait=False, cancel_futures=True)
 
     def _fetch(
-        self, pool: ThreadPoolExecutor, cursor: int, limit: int, done: threading.Event
+        self, pool: ThreadPoolExecutor, cursor: int, limit: int, turns: Turns
     ) -> Future[_Page]:
-        return pool.submit(self._download, self.link.http, cursor, limit, done)
+        return pool.submit(self._download, self.link.http, cursor, limit, turns)
 
-    def _waited(self, ahead: Future[_Page]) -> httpx.Response:
+    @staticmethod
+    def _waited(ahead: Future[_Page], turns: Turns) -> httpx.Response:
         """The next page's response, once the worker has read it (a failed request raises
         here): the writer needs no Python meanwhile."""
-        spare = self.vault.interpreter_spare
-        spare.set()
-        try:
+        with turns.engine_only():
             return ahead.result().response
-        finally:
-            spare.clear()
 
-    def _download(
-        self, http: httpx.Client, cursor: int, limit: int, done: threading.Event
-    ) -> _Page:
+    def _download(self, http: httpx.Client, cursor: int, limit: int, turns: Turns) -> _Page:
         """One page as the worker thread gets it: the response and, if it is a good one, the
         answer read from it with its records validated and encoded (None for an item that
-        carries no record, the reason for one that does not validate), a few at a time
+        carries no record, the reason for one that does not validate), a slice at a time
         whenever the writer can spare the interpreter."""
-        response = http.request("GET", "/pull", params={"cursor": cursor, "limit": limit})
+        response = http.request(
+            "GET",
+            "/pull",
+            params={"cursor": cursor, "limit": limit},
+            headers={"Accept": f"{p.FEED_LINES}, application/json;q=0.5"},
+        )
         if response.status_code != 200:
             return _Page(response)
-        spare = self.vault.interpreter_spare
-
-        def wait_turn() -> None:
-            while not spare.wait(0.1) and not done.is_set():
-                pass
-
-        wait_turn()
-        try:
-            answer = p.PullResponse.model_validate_json(response.content)
-        except pydantic.ValidationError:
-            return _Page(response)  # the writer's parse reports it
         records: list[codec.Encoded | str | None] = []
-        items = answer.items
-        for start in range(0, len(items), _READ_AT_ONCE):
-            wait_turn()
-            for item in items[start : start + _READ_AT_ONCE]:
+
+        def encode(items: list[p.FeedItem]) -> None:
+            for item in items:
                 cls = _record_type(item)
                 if cls is None or item.payload is None:
                     records.append(None)
@@ -163,14 +157,25 @@ class Puller:
                     records.append(codec.encoded(codec.from_payload(cls, item.payload)))
                 except pydantic.ValidationError as exc:
                     records.append(str(exc))  # reported if the writer comes to write it
+
+        turns.wait_turn()
+        try:
+            answer = read_page(response, before_slice=turns.wait_turn, after_slice=encode)
+        except pydantic.ValidationError:
+            return _Page(response)  # the writer's read reports it
         return _Page(response, answer, records)
 
     def _apply_page(
-        self, answer: p.PullResponse, read: list[codec.Encoded | str | None] | None = None
+        self,
+        answer: p.PullResponse,
+        read: list[codec.Encoded | str | None] | None = None,
+        turns: Turns | None = None,
     ) -> tuple[int, int]:
         """Write one page and the cursor after it; returns (records pulled, new conflicts).
-        ``read``: the page's records as the worker validated and encoded them, item by item."""
+        ``read``: the page's records as the worker validated and encoded them, item by item;
+        ``turns``: when the worker may read meanwhile (sync/turns.py)."""
         pulled = conflicts = 0
+        turns = turns or Turns()
         if answer.max_offline_days is not None:
             self.max_offline_days = answer.max_offline_days
         try:
@@ -213,13 +218,17 @@ class Puller:
                         [r for r in incoming if (r.record.kind, r.record.id) not in held],
                         {"cursor": answer.cursor},
                         held=[r.record for r in incoming if (r.record.kind, r.record.id) in held],
+                        engine_only=turns.engine_only,
                     )
                     self.state.set_revs(revs)
                     self._caught_up(revs)
                 pulled += len(incoming)
                 self.state.set_cursor(answer.cursor)
+                turns.spare.set()  # what is left is the commit, SQLite's alone
         except pydantic.ValidationError as exc:
             raise SyncError(f"the server sent a record this app cannot read: {exc}") from None
+        finally:
+            turns.spare.clear()
         return pulled, conflicts
 
     def _caught_up(self, revs: list[tuple[str, str, int]]) -> None:
@@ -261,3 +270,49 @@ def _record_type(item: p.FeedItem) -> type[Record] | None:
 
 def _is_disposal(kind: str, payload: dict[str, Any]) -> bool:
     return kind == "note" and bool(payload.get("deleted")) and bool(payload.get("disposed_on"))
+
+
+def read_page(
+    response: httpx.Response,
+    *,
+    before_slice: Callable[[], None] = lambda: None,
+    after_slice: Callable[[list[p.FeedItem]], None] = lambda _items: None,
+) -> p.PullResponse:
+    """A pull page from the server's answer (raises pydantic.ValidationError). An answer in
+    JSON lines (``protocol.FEED_LINES``) is read _READ_AT_ONCE lines at a time, with
+    ``before_slice`` called before each slice and ``after_slice`` given its items, so no one
+    call holds the interpreter lock for long; a plain JSON answer (a server older than the
+    lines) is read in one call."""
+    if not response.headers.get("content-type", "").startswith(p.FEED_LINES):
+        answer = p.PullResponse.model_validate_json(response.content)
+        after_slice(answer.items)
+        return answer
+    head_line, *lines = response.content.split(b"\n")
+    head = p.PullHead.model_validate_json(head_line)
+    lines = [line for line in lines if line]
+    items: list[p.FeedItem] = []
+    for start in range(0, len(lines), _READ_AT_ONCE):
+        before_slice()
+        read = _ITEMS.validate_json(b"[" + b",".join(lines[start : start + _READ_AT_ONCE]) + b"]")
+        after_slice(read)
+        items += read
+    return p.PullResponse.model_construct(
+        items=items, cursor=head.cursor, more=head.more, max_offline_days=head.max_offline_days
+    )
+
+
+def _let_go(*pages: list[Any]) -> None:
+    """Frees a written page's objects a slice at a time: dropped at once, a page's hundreds
+    of thousands of objects are freed in one go that holds the interpreter lock (the window
+    waited behind it: docs/PERFORMANCE.md, 6 Dec, "issue 25, the pull")."""
+    for items in pages:
+        while items:
+            del items[-_READ_AT_ONCE * 4 :]
+
+
+def _read_answer(response: httpx.Response) -> p.PullResponse:
+    """A page the worker could not read, read again on the writer's thread to say why."""
+    try:
+        return read_page(response)
+    except pydantic.ValidationError:
+        raise SyncError("the sync server sent an answer this app does not understand") from None

@@ -13,7 +13,7 @@ import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -75,12 +75,6 @@ class Vault:
         self._depth = 0
         self._failed_inside = False  # a joined write failed: see transaction
         self._audit_head: str | None = None
-        #: Set while the thread writing to this vault will not need Python for a while: it is
-        #: inside a long statement (a full-text index update, a commit) that SQLite runs with
-        #: the interpreter lock released. A helper thread that prepares the next batch waits
-        #: for it, so it never takes the lock back from the writer between rows (an
-        #: executemany takes it for every row, and waits up to 5 ms to get it back).
-        self.interpreter_spare = threading.Event()
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -276,8 +270,7 @@ class Vault:
             raise
         self._depth = 0
         try:
-            with self._engine_only():
-                conn.execute("COMMIT")
+            conn.execute("COMMIT")
         except Error as exc:
             self._audit_head = None
             with contextlib.suppress(Error):
@@ -322,12 +315,15 @@ class Vault:
         detail: dict[str, Any] | None = None,
         *,
         held: Sequence[Record] = (),
+        engine_only: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
     ) -> None:
         """Write records as the sync server sent them: the rows and one audit entry for the lot,
         but no outbox rows (they came from the server, they must not go back). A record may
         come already encoded (the pull encodes on its reader thread). ``held``: records
         received that the vault already holds exactly so (a device's own pushes coming back):
-        counted in the audit entry like the others, but not rewritten."""
+        counted in the audit entry like the others, but not rewritten. ``engine_only`` wraps
+        each long statement SQLite runs without Python (the full-text index): the pull's
+        reader thread works then (sync/turns.py)."""
         self.bulk_work()
         with self.transaction(savepoint=False):
             by_type: dict[type[Record], dict[str, codec.Encoded]] = {}
@@ -335,7 +331,7 @@ class Vault:
                 row = item if isinstance(item, codec.Encoded) else codec.encoded(item)
                 by_type.setdefault(type(row.record), {})[row.record.id] = row  # the last wins
             for cls, latest in by_type.items():
-                self._write_rows(cls, list(latest.values()))
+                self._write_rows(cls, list(latest.values()), engine_only)
             arrived = [r.record if isinstance(r, codec.Encoded) else r for r in records]
             kinds = sorted({r.kind for r in [*arrived, *held]})
             self.audit(
@@ -380,7 +376,12 @@ class Vault:
         ).fetchone()
         return None if row is None else int(row[0])
 
-    def _write_rows(self, cls: type[Record], rows: Sequence[codec.Encoded]) -> None:
+    def _write_rows(
+        self,
+        cls: type[Record],
+        rows: Sequence[codec.Encoded],
+        engine_only: Callable[[], AbstractContextManager[object]],
+    ) -> None:
         """Many rows of one type: the full-text triggers, which cost most per row, are dropped
         and re-created inside the transaction and the index is updated once per batch."""
         conn = self.conn
@@ -409,14 +410,14 @@ class Vault:
         last_seq = int(conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0])
         hold_index(conn, table, triggers)
         for group in _by_500(live):  # out of the index: the live rows about to be replaced
-            with self._engine_only():
+            with engine_only():
                 conn.execute(
                     f"INSERT INTO {fts}({fts}, rowid, {cols}) SELECT 'delete', seq, {cols} "
                     f"FROM {table} WHERE seq IN ({','.join('?' * len(group))})",
                     group,
                 )
         conn.executemany(codec.insert_row(cls), [row.values for row in rows])
-        with self._engine_only():
+        with engine_only():
             conn.execute(  # into the index: new rows (after last_seq)
                 f"INSERT INTO {fts}(rowid, {cols}) SELECT seq, {cols} FROM {table} "
                 "WHERE deleted = 0 AND seq > ?",
@@ -429,16 +430,6 @@ class Vault:
                     group,
                 )
             release_index(conn, table, triggers)  # writes the batch's index entries out
-
-    @contextmanager
-    def _engine_only(self) -> Iterator[None]:
-        """Around a statement that keeps SQLite busy for long without Python: see
-        ``interpreter_spare``."""
-        self.interpreter_spare.set()
-        try:
-            yield
-        finally:
-            self.interpreter_spare.clear()
 
     def _write_row(self, record: Record, values: Sequence[Any] | None = None) -> None:
         if values is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from sli_desktop.domain import Note
+from sli_desktop.sync.turns import Turns
 from sli_desktop.vault import codec
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.search import Search
@@ -81,24 +82,27 @@ def test_records_encoded_ahead_are_written_as_records_are(councils_vault: Vault)
 
 
 def test_the_writer_says_when_it_can_spare_the_interpreter(councils_vault: Vault) -> None:
-    """``interpreter_spare`` is set while a batch updates the full-text index and while a
-    transaction commits (long statements SQLite runs without Python), and only then: the
-    pull's reader thread works in those moments and leaves the row-by-row inserts alone."""
+    """The pull's ``Turns.engine_only`` wraps each statement a batch runs in the full-text
+    index (long statements SQLite runs without Python), and only those: the pull's reader
+    thread works in those moments and leaves the row-by-row inserts alone. The vault carries
+    no such state of its own."""
     vault = councils_vault
+    turns = Turns()
     seen: list[tuple[str, bool]] = []
     vault.conn.set_trace_callback(
-        lambda sql: seen.append((" ".join(sql.split()[:3]), vault.interpreter_spare.is_set()))
+        lambda sql: seen.append((" ".join(sql.split()[:3]), turns.spare.is_set()))
     )
     try:
         vault.apply_remote(
-            [Note.build(council=BHAM, date="2026-02-01", title=f"Osprey {i}") for i in range(25)]
+            [Note.build(council=BHAM, date="2026-02-01", title=f"Osprey {i}") for i in range(25)],
+            engine_only=turns.engine_only,
         )
     finally:
         vault.conn.set_trace_callback(None)
     spare = {statement for statement, is_set in seen if is_set}
-    assert "COMMIT" in spare
     assert "INSERT INTO notes_fts(rowid," in spare  # the batch's new rows into the index
     assert "INSERT INTO notes_fts(notes_fts," in spare  # its entries written out
     assert ("INSERT INTO notes", False) in seen  # the rows themselves
     assert "INSERT INTO notes" not in spare and "BEGIN IMMEDIATE" not in spare
-    assert not vault.interpreter_spare.is_set()
+    assert not turns.spare.is_set()
+    assert not hasattr(vault, "interpreter_spare")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from sli_desktop.server.storage import Storage, revisions
 from sli_desktop.sync.client import SyncError
+from sli_desktop.sync.turns import Turns
 from sli_desktop.vault.store import Vault
 from sli_desktop.vault.syncstate import SyncState
 from tests.background_server import BackgroundServer
@@ -85,11 +86,14 @@ def test_no_reader_thread_outlives_a_failed_pull(
     failing = threading.Event()
     waiting = threading.Event()
 
-    class Watched(threading.Event):
-        def wait(self, timeout: float | None = None) -> bool:
-            if failing.is_set() and threading.current_thread().name.startswith("sli-sync-pull"):
-                waiting.set()  # the worker is waiting for its turn while the writer fails
-            return super().wait(timeout)
+    real_wait = Turns.wait_turn
+    pulls: list[Turns] = []
+
+    def watched(self: Turns) -> None:
+        pulls.append(self)
+        if failing.is_set() and threading.current_thread().name.startswith("sli-sync-pull"):
+            waiting.set()  # the worker is waiting for its turn while the writer fails
+        real_wait(self)
 
     def broken(self: Vault, *args: Any, **kwargs: Any) -> None:
         failing.set()
@@ -97,14 +101,15 @@ def test_no_reader_thread_outlives_a_failed_pull(
         raise SyncError("the disk is full")
 
     real = Vault.apply_remote
-    bob.vault.interpreter_spare = Watched()
+    monkeypatch.setattr(Turns, "wait_turn", watched)
     monkeypatch.setattr(Vault, "apply_remote", broken)
     with pytest.raises(SyncError, match="the disk is full"):
         bob.sync(page=10)
     try:
         assert _no_workers_left()
     finally:  # if the test fails, release the stuck worker, or it holds pytest open at exit
-        monkeypatch.setattr(Watched, "wait", lambda self, timeout=None: True)
+        for turns in pulls:
+            turns.done.set()
     monkeypatch.setattr(Vault, "apply_remote", real)
     assert bob.sync(page=10).pulled == 30
     assert _no_workers_left()
