@@ -213,3 +213,14 @@ def test_the_calendar_event_carries_the_venue_and_timetable(sli: Cli, tmp_path: 
     [event] = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert str(event["location"]) == "Council House, Victoria Square, Birmingham B1 1BB"
     assert "Timetable:\n  10 Mar 2026 09:00 Arrival and welcome" in str(event["description"])
+
+
+def test_the_timetable_can_come_from_standard_input(
+    sli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    e = add_challenge(sli, BHAM, "corporate", "booked", "--start", "2026-03-10")
+    monkeypatch.setattr("sys.stdin", io.StringIO("2026-03-10 09:00 Arrival\n"))
+    edited = as_json(sli("challenge", "edit", e["id"], "--timetable", "-", "--json"))
+    assert edited["timetable"] == [{"day": "2026-03-10", "at": "09:00:00", "what": "Arrival"}]
