@@ -15,6 +15,7 @@ from ..domain.records import validated
 from ..domain.timetable import EXAMPLE, TimetableEntry, parse_line, parse_lines
 from ..importers.calendar import export_schedule
 from ..importers.councilmatch import CouncilMatcher
+from ..importers.textfile import read_text
 from ..vault.councils import Councils
 from ..vault.engagements import PROGRAMME_START, Engagements
 from ..vault.errors import NotFound
@@ -60,6 +61,8 @@ def day_arg(text: str) -> TimetableEntry:
         raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
 
 
+#: A timetable of the most entries a challenge holds is a few kilobytes.
+_TIMETABLE_BYTES = 1024 * 1024
 _VENUE_HELP = "where the team meets; an address may take several lines (one argument)"
 _DAY_HELP = (
     f"one entry of the timetable on site, e.g. {EXAMPLE!r} (repeat for each; the time is optional)"
@@ -178,13 +181,10 @@ def _timetable(a: argparse.Namespace) -> list[TimetableEntry] | None:
         return list(a.days)
     if a.timetable is None:
         return None
-    try:
-        text = sys.stdin.read() if str(a.timetable) == "-" else a.timetable.read_text("utf-8-sig")
-    except OSError as exc:
-        raise UsageError(f"cannot read {a.timetable}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{a.timetable} is not UTF-8 text") from None
-    return parse_lines(text)
+    if str(a.timetable) == "-":
+        return parse_lines(sys.stdin.read())
+    # As any file an adviser's tools wrote: UTF-8, UTF-16 or Windows-1252 (docs/DATA.md).
+    return parse_lines(read_text(a.timetable, max_bytes=_TIMETABLE_BYTES))
 
 
 def edit(ctx: Context) -> None:

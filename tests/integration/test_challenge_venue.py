@@ -128,7 +128,10 @@ def test_edit_replaces_the_timetable_from_a_file_and_clears_it(sli: Cli, tmp_pat
     shown = ok(sli("challenge", "show", e["id"])).out
     assert "Venue: not recorded yet\n" in shown and "Timetable: not recorded yet\n" in shown
     days = tmp_path / "days.txt"
-    days.write_text("\ufeff2026-06-02 09:00 Arrival\n\n3 Jun 2026 Feedback\n", "utf-8")
+    # Saved from Excel or Notepad: Windows-1252, CRLF, an accented name.
+    days.write_bytes(
+        "2026-06-02 09:00 Arrival\r\n\r\n3 Jun 2026 Feedback from Siân\r\n".encode("cp1252")
+    )
     edited = as_json(
         sli(
             "challenge",
@@ -146,7 +149,7 @@ def test_edit_replaces_the_timetable_from_a_file_and_clears_it(sli: Cli, tmp_pat
         )
     )
     assert edited["venue"] == "Civic Centre" and edited["status"] == "discussed"
-    assert [t["what"] for t in edited["timetable"]] == ["Arrival", "Feedback"]
+    assert [t["what"] for t in edited["timetable"]] == ["Arrival", "Feedback from Siân"]
     assert ok(sli("challenge", "edit", e["id"], "--venue", "Civic Centre")).out.startswith(
         "Nothing changed"
     )
@@ -161,7 +164,7 @@ def test_edit_replaces_the_timetable_from_a_file_and_clears_it(sli: Cli, tmp_pat
         (["--day", "next Tuesday: arrival"], "“next” is not a day"),
         (["--day", "2026-03-10 9:75 Lunch"], "“9:75” is not a time of day"),
         (["--day", "2026-03-20 Feedback"], "“Feedback” is not on one of the on-site days"),
-        (["--timetable", "missing.txt"], "cannot read missing.txt"),
+        (["--timetable", "missing.txt"], "missing.txt: no such file"),
         (["--day", "2026-03-10 A", "--timetable", "x"], "not allowed with argument"),
         (["--venue", "\n".join("abcdefghij")], "venue: must fit on 8 lines"),
     ],
