@@ -86,9 +86,10 @@ def test_the_ignore_check_finds_a_bare_or_unexplained_ignore(tmp_path: Path) -> 
     ]
 
 
-def mypy_errors(source: str, tmp_path: Path) -> list[str]:
-    """mypy's error lines for ``source``, checked as the package is (its config and cache)."""
-    module = tmp_path / "snippet.py"
+def mypy_errors(source: str, module: Path) -> list[str]:
+    """mypy's error lines for ``source`` written to ``module``, checked as the package is (its
+    config and cache). Each source needs a module of its own: mypy's cache would take a
+    rewrite of the same size in the same second for the file it already checked."""
     module.write_text(textwrap.dedent(source))
     report, _, _ = mypy_api.run(
         [
@@ -128,7 +129,7 @@ TASK_SNIPPET = """
 
 
 def test_a_task_hands_its_success_callback_what_its_work_returned(tmp_path: Path) -> None:
-    assert mypy_errors(TASK_SNIPPET.format(wanted="int"), tmp_path) == []
-    errors = mypy_errors(TASK_SNIPPET.format(wanted="str"), tmp_path)
+    assert mypy_errors(TASK_SNIPPET.format(wanted="int"), tmp_path / "wants_int.py") == []
+    errors = mypy_errors(TASK_SNIPPET.format(wanted="str"), tmp_path / "wants_str.py")
     assert len(errors) == 2, errors
     assert all('expected "Callable[[int], None]"' in e for e in errors), errors
