@@ -35,7 +35,7 @@ class Heading:
     top: float  # points from the bottom of the page
 
 
-class OutlinedDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab is untyped
+class OutlinedDocTemplate(BaseDocTemplate):
     """A document template that notes each heading where it lands, for ``finish``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -49,7 +49,8 @@ class OutlinedDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab i
         text = " ".join(flowable.getPlainText().split())
         if level is None or not text:
             return
-        top = float(self.frame._y + getattr(flowable, "height", 0))
+        # Where the frame's cursor is: reportlab keeps it private (typeshed too).
+        top = float(self.frame._y + getattr(flowable, "height", 0))  # type: ignore[attr-defined]
         self.headings.append(Heading(text, level, self.page - 1, top))
 
 

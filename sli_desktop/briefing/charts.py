@@ -14,6 +14,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib.colors import Color
@@ -22,6 +23,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from ..domain import Metric
 from . import fonts
 from .styles import ACCENT, INK, MEDIAN, MUTED, RULE
+
+Anchor = Literal["start", "middle", "end"]
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def _text(
     text: str,
     size: float,
     colour: Color = INK,
-    anchor: str = "start",
+    anchor: Anchor = "start",
     font: str = fonts.REGULAR,
 ) -> String:
     return String(x, y, text, fontName=font, fontSize=size, fillColor=colour, textAnchor=anchor)
@@ -196,7 +199,7 @@ def trend_chart(series: MetricSeries, width: float, size: float) -> Drawing:
     if n > 1 and (n - 1) % every and (n - 1) - max(i for i in shown if i < n - 1) < every:
         shown.discard(max(i for i in shown if i < n - 1))
     for i in sorted(shown):
-        anchor = "middle"
+        anchor: Anchor = "middle"
         x = x_of(i)
         if n > 1 and i == 0 and x - label_w / 2 < 0:
             anchor = "start"
@@ -213,8 +216,10 @@ def trend_chart(series: MetricSeries, width: float, size: float) -> Drawing:
             run += [x_of(i), y_of(v)]
             m = size * 0.32
             if dashed:
-                d.add(Rect(x_of(i) - m, y_of(v) - m, 2 * m, 2 * m, fillColor=colour,
-                           strokeColor=None))  # fmt: skip
+                w = 2 * m
+                # typeshed types Rect's keywords as one dict (its Unpack is missing).
+                square = Rect(x_of(i) - m, y_of(v) - m, w, w, fillColor=colour, strokeColor=None)  # type: ignore[arg-type]
+                d.add(square)
             else:
                 d.add(Circle(x_of(i), y_of(v), m * 1.1, fillColor=colour, strokeColor=None))
         if len(run) >= 4:
@@ -223,7 +228,8 @@ def trend_chart(series: MetricSeries, width: float, size: float) -> Drawing:
                     run,
                     strokeColor=colour,
                     strokeWidth=max(1.5, size * 0.16),
-                    strokeDashArray=[size * 0.5, size * 0.3] if dashed else None,
+                    # None is a solid line to reportlab; typeshed leaves None out.
+                    strokeDashArray=[size * 0.5, size * 0.3] if dashed else None,  # type: ignore[arg-type]
                 )
             )
 
@@ -247,7 +253,8 @@ def trend_chart(series: MetricSeries, width: float, size: float) -> Drawing:
         d.add(
             Line(x, y + size * 0.3, x + swatch, y + size * 0.3, strokeColor=colour,
                  strokeWidth=max(1.5, size * 0.16),
-                 strokeDashArray=[size * 0.5, size * 0.3] if dashed else None)
+                 # None is a solid line to reportlab; typeshed leaves None out.
+                 strokeDashArray=[size * 0.5, size * 0.3] if dashed else None)  # type: ignore[arg-type]
         )  # fmt: skip
         d.add(_text(x + swatch + gap, y, key, size))
         x += key_w[row] + size * 2

@@ -181,14 +181,15 @@ def _header_lines(info: PageInfo) -> list[str]:
 def _numbered_canvas(furniture: Furniture) -> type[Canvas]:
     """A canvas that holds its pages back until the end so each can say "Page N of M"."""
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
+    class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._saved: list[dict[str, Any]] = []
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._saved.append(dict(self.__dict__))
-            self._startPage()
+            # reportlab's own way to begin a page without emitting one; typeshed omits it.
+            self._startPage()  # type: ignore[attr-defined]
 
         def save(self) -> None:
             total = len(self._saved)
@@ -203,7 +204,9 @@ def _numbered_canvas(furniture: Furniture) -> type[Canvas]:
             self.setFillColor(MUTED)
             self.setFont(fonts.SEMIBOLD, furniture.size)
             self.drawRightString(
-                PAGE_WIDTH - MARGIN_X, furniture.bottom_line, f"Page {self._pageNumber} of {total}"
+                PAGE_WIDTH - MARGIN_X,
+                furniture.bottom_line,
+                f"Page {self.getPageNumber()} of {total}",
             )
             self.restoreState()
 

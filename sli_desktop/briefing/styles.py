@@ -8,8 +8,10 @@ typeset.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, TypedDict, Unpack
 
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
@@ -32,6 +34,19 @@ CONCERN_COLOURS = {
 }
 ORDINARY_BODY = 10.5
 LARGE_BODY = 16.0
+
+
+class StyleOptions(TypedDict, total=False):
+    """What a style in the sheet sets beyond its font and size (reportlab's names)."""
+
+    leading: float
+    textColor: Color
+    alignment: Literal[0, 1, 2, 4]  # TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY
+    spaceBefore: float
+    spaceAfter: float
+    leftIndent: float
+    bulletIndent: float
+    keepWithNext: int
 
 
 @dataclass(frozen=True)
@@ -63,18 +78,22 @@ def sheet(large_print: bool = False) -> Sheet:
     lead = 1.38
     title = 30.0 if large_print else 22.0
 
-    def style(name: str, font: str, sz: float, **kw: object) -> ParagraphStyle:
-        base: dict[str, object] = {
-            "leading": sz * lead,
-            "textColor": INK,
-            "hyphenationLang": typeset.hyphenate,
-            "hyphenationMinWordLength": 7,  # "Medium", "Leeds" stay whole
-            "embeddedHyphenation": 0,  # "Newcastle-under-Lyme" moves whole to the next line
-            "uriWasteReduce": 0.3,  # a web address breaks after a "/" rather than mid-word
-            "allowOrphans": 0,
-            "allowWidows": 0,
-        }
-        return ParagraphStyle(name, fontName=font, fontSize=sz, **{**base, **kw})
+    def style(name: str, font: str, sz: float, **kw: Unpack[StyleOptions]) -> ParagraphStyle:
+        options: StyleOptions = {"leading": sz * lead, "textColor": INK, **kw}
+        return ParagraphStyle(
+            name,
+            fontName=font,
+            fontSize=sz,
+            # A function is a language to reportlab (it calls it for each word's hyphens);
+            # typeshed allows only a language's name.
+            hyphenationLang=typeset.hyphenate,  # type: ignore[arg-type]
+            hyphenationMinWordLength=7,  # "Medium", "Leeds" stay whole
+            embeddedHyphenation=0,  # "Newcastle-under-Lyme" moves whole to the next line
+            uriWasteReduce=0.3,  # a web address breaks after a "/" rather than mid-word
+            allowOrphans=0,
+            allowWidows=0,
+            **options,
+        )
 
     return Sheet(
         body_size=size,
