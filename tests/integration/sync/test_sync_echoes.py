@@ -62,9 +62,10 @@ class _Spy:
             detail: dict[str, Any] | None = None,
             *,
             held: list[Record] = [],  # noqa: B006 - mirrors the default ()
+            **more: Any,
         ) -> None:
             spy.calls.append((len(incoming), len(held)))
-            original(vault, incoming, detail, held=held)
+            original(vault, incoming, detail, held=held, **more)
 
         monkeypatch.setattr(Vault, "apply_remote", apply_remote)
 
