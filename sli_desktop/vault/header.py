@@ -31,11 +31,14 @@ FORMAT = "sli-vault-header/1"
 #: SQLCipher cannot read a vault's page size from the file (the whole file is encrypted), so the
 #: header records it. Vaults made before it was recorded use SQLCipher's default.
 LEGACY_PAGE_SIZE = 4096
-#: New vaults use 16 KiB pages: with memory security on, every B-tree page split costs SQLCipher
-#: a wiped and unlocked heap allocation, and larger pages split a quarter as often (an import of
-#: 200,000 figures took about a fifth less CPU than with 4 KiB; 32 and 64 KiB were slower again),
-#: and searches read fewer pages. A one-note save costs about 3 ms more (ARCHITECTURE.md).
-NEW_VAULT_PAGE_SIZE = 16384
+#: New vaults use SQLCipher's default 4 KiB pages. The 16 KiB pages new vaults had from 26 Nov to
+#: 6 Dec 2026 paid for memory security, which made every B-tree split dear. With it off, what
+#: counts is that SQLCipher encrypts and authenticates whole pages: a one-note save, the write
+#: the window waits for, touches about as many pages either way, so larger ones cost it
+#: several times the bytes, while search is no faster and only bulk imports gain a little
+#: (tests/bench/test_page_size_bench.py; figures in docs/PERFORMANCE.md). A vault keeps its
+#: page size until a key rotation, which copies every page anyway (rotate.py).
+NEW_VAULT_PAGE_SIZE = 4096
 PAGE_SIZES = frozenset(1 << n for n in range(9, 17))  # what SQLite accepts: 512 to 65536
 SALT_BYTES = 16
 #: keys.wrap's output: a 12-byte nonce, the 32-byte key, a 16-byte tag.
@@ -91,9 +94,10 @@ class Header:
 
     def rotated(self, key: bytes, passphrase: str, recovery_raw: bytes) -> Header:
         """The same vault under a new database key: every wrap, salt and the key check are new,
-        and the cost is today's default whatever this header had."""
+        and the cost and page size are today's whatever this header had (a rotation copies
+        every page anyway, so an older vault gets new vaults' pages for nothing)."""
         return self._wrapping(
-            self.vault_id, key, passphrase, recovery_raw, keys.KdfParams(), self.page_size
+            self.vault_id, key, passphrase, recovery_raw, keys.KdfParams(), NEW_VAULT_PAGE_SIZE
         )
 
     @classmethod

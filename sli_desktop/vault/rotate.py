@@ -11,7 +11,8 @@ backup.py does), checked, and swapped in with its new header through files.py's 
    open makes this fail: ``VaultInUse``) and checkpoint the WAL empty. The lock is held until
    the commit, so nothing can be written to the old file that the copy would miss, and
    ``files.settle`` in another process leaves the staged files alone meanwhile.
-2. Export into ``.NAME.rotating`` under the new key and page size; fsync it.
+2. Export into ``.NAME.rotating`` under the new key and the page size new vaults get (an older
+   vault's pages change size here: the export copies rows, not pages); fsync it.
 3. Open the copy with the new key: every page authenticates, the vault id inside is this
    vault's, ``quick_check`` is ok.
 4. Write the new header (new salt, new wraps, new key check, today's Argon2id cost, a new
@@ -124,7 +125,7 @@ def rotate(
     try:
         tracker.step()
         _discard(staged)
-        _export(conn, path, staged, new_key, header.page_size, tracker)
+        _export(conn, path, staged, new_key, new_header.page_size, tracker)
         files.fsync_file(staged)
         _verify(staged, new_key, new_header)
         tracker.step()
@@ -193,13 +194,15 @@ def _export(
     conn: Connection, path: Path, staged: Path, key: bytes, page_size: int, tracker: _Progress
 ) -> None:
     pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    old_page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     stop = False
 
     def on_progress() -> int:
         nonlocal stop
         try:
-            copied = staged.stat().st_size // page_size if staged.exists() else 0
+            # In the old vault's pages: the copy's pages may be of another size.
+            copied = staged.stat().st_size // old_page_size if staged.exists() else 0
             tracker.pages(copied, pages)
             stop = tracker.cancelled()
         except Exception:  # noqa: BLE001 - a failing progress callback stops the copy cleanly

@@ -1,6 +1,8 @@
 """The vault's page size lives in its header: SQLCipher cannot read it from the encrypted file.
-New vaults use 16 KiB pages; vaults made before that keep SQLCipher's 4 KiB default, and every
-way of opening, backing up and restoring a vault follows what its header says."""
+New vaults get ``NEW_VAULT_PAGE_SIZE``; a vault keeps the size it was made with (those made
+before headers recorded one have SQLCipher's 4 KiB default), and every way of opening, backing
+up and restoring a vault follows what its header says. A key rotation, which copies the whole
+vault anyway, gives it new vaults' page size."""
 
 from __future__ import annotations
 
@@ -27,6 +29,10 @@ from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.session import change_passphrase, create_vault, unlock
 from sli_desktop.vault.store import Vault
 from tests.conftest import PASSPHRASE
+from tests.integration.vault_files_support import NEW_PASSPHRASE, make_vault, note_ids
+
+#: a page size new vaults do not get, for vaults made before the choice changed
+OTHER_PAGE_SIZE = 16384 if NEW_VAULT_PAGE_SIZE == 4096 else 4096
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vaults"
 
@@ -46,7 +52,7 @@ def _old_vault(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     return folder / manifest["vault"], manifest
 
 
-def test_a_new_vault_uses_16_kib_pages_and_its_header_says_so(tmp_path: Path) -> None:
+def test_a_new_vault_uses_new_vaults_page_size_and_its_header_says_so(tmp_path: Path) -> None:
     path = tmp_path / "new.sli"
     with create_vault(path, PASSPHRASE, kdf=KdfParams.fast_for_tests()).vault as vault:
         assert _page_sizes(vault) == (NEW_VAULT_PAGE_SIZE, NEW_VAULT_PAGE_SIZE)
@@ -70,6 +76,39 @@ def test_changing_the_passphrase_keeps_the_page_size(tmp_path: Path) -> None:
     assert read_header(path).page_size == LEGACY_PAGE_SIZE
     with unlock(path, "a new passphrase for the old vault") as vault:
         assert _page_sizes(vault) == (LEGACY_PAGE_SIZE, LEGACY_PAGE_SIZE)
+
+
+def test_a_key_rotation_gives_an_older_vault_new_vaults_page_size(tmp_path: Path) -> None:
+    path = tmp_path / "v.sli"
+    _recovery, made = make_vault(path, notes=40, page_size=OTHER_PAGE_SIZE)
+    ids = set(made)
+    seen: list[tuple[int, int]] = []
+    change_passphrase(
+        path,
+        PASSPHRASE,
+        NEW_PASSPHRASE,
+        rotate_key=True,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert read_header(path).page_size == NEW_VAULT_PAGE_SIZE
+    assert path.stat().st_size % NEW_VAULT_PAGE_SIZE == 0
+    with unlock(path, NEW_PASSPHRASE) as vault:
+        assert _page_sizes(vault) == (NEW_VAULT_PAGE_SIZE, NEW_VAULT_PAGE_SIZE)
+        assert note_ids(vault) == ids
+        assert [r[0] for r in vault.conn.execute("PRAGMA integrity_check")] == ["ok"]
+    assert seen[-1][0] == seen[-1][1]
+    assert all(0 < done <= total for done, total in seen)
+
+
+def test_a_vault_made_before_page_sizes_were_recorded_gets_them_from_a_rotation(
+    tmp_path: Path,
+) -> None:
+    path, manifest = _old_vault(tmp_path)
+    change_passphrase(path, manifest["passphrase"], NEW_PASSPHRASE, rotate_key=True)
+    assert json.loads(header_path(path).read_text())["page_size"] == NEW_VAULT_PAGE_SIZE
+    with unlock(path, NEW_PASSPHRASE) as vault:
+        assert _page_sizes(vault) == (NEW_VAULT_PAGE_SIZE, NEW_VAULT_PAGE_SIZE)
+        assert Notes(vault).count() == manifest["counts"]["notes"]
 
 
 @pytest.mark.parametrize("made", ["new", "old"])
@@ -110,7 +149,7 @@ def test_a_header_recording_the_wrong_page_size_is_refused_and_the_vault_kept(
     path = tmp_path / "v.sli"
     create_vault(path, PASSPHRASE, kdf=KdfParams.fast_for_tests()).vault.close()
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    write_header(path, replace(read_header(path), page_size=LEGACY_PAGE_SIZE))
+    write_header(path, replace(read_header(path), page_size=OTHER_PAGE_SIZE))
     with pytest.raises(VaultDamaged):
         unlock(path, PASSPHRASE)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sli_desktop.domain import Council, CouncilType, Region, council_id
 from sli_desktop.vault.councils import Councils
+from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE
 from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.session import create_vault
@@ -30,10 +31,14 @@ class Run:
     err: str
 
 
-def make_vault(path: Path, notes: int = 30) -> tuple[str, list[str]]:
+def make_vault(
+    path: Path, notes: int = 30, page_size: int = NEW_VAULT_PAGE_SIZE
+) -> tuple[str, list[str]]:
     """A closed vault (cheap KDF) with one council and ``notes`` notes: its recovery key and
     the notes' ids."""
-    created = create_vault(path, PASSPHRASE, owner="tester", kdf=KdfParams.fast_for_tests())
+    created = create_vault(
+        path, PASSPHRASE, owner="tester", kdf=KdfParams.fast_for_tests(), page_size=page_size
+    )
     with created.vault as vault:
         Councils(vault).upsert_register(
             [
