@@ -158,7 +158,7 @@ class Task(QObject, Generic[ResultT_co]):
         self.dialog.reset()
         # The signal carries an object: it is what ``fn`` returned, so a ResultT_co.
         self._on_success(cast(ResultT_co, result))
-        self.deleteLater()
+        self._done()
 
     def _failed(self, exc: BaseException) -> None:
         self.dialog.reset()
@@ -166,6 +166,12 @@ class Task(QObject, Generic[ResultT_co]):
             self._on_cancel()
         else:
             self._on_failure(exc)
+        self._done()
+
+    def _done(self) -> None:
+        # The dialog belongs to the parent widget (it is modal over it), not to the task: it
+        # goes with the task, or every sync, import and index merge would leave one behind.
+        self.dialog.deleteLater()
         self.deleteLater()
 
 

@@ -163,7 +163,6 @@ class TodayView(View):
 
         def ended() -> None:
             self.task = None
-            task.dialog.deleteLater()  # quiet: never shown, and not left behind either
 
         def read(data: Today) -> None:
             ended()
