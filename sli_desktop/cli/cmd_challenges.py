@@ -13,6 +13,7 @@ from .. import formats
 from ..domain import Engagement, EngagementKind, EngagementStatus, Marking, Peer, PeerRole
 from ..domain.records import validated
 from ..domain.timetable import EXAMPLE, TimetableEntry, parse_line, parse_lines
+from ..formats import plural
 from ..importers.calendar import export_schedule
 from ..importers.councilmatch import CouncilMatcher
 from ..importers.textfile import read_text
@@ -447,7 +448,7 @@ def team_add(ctx: Context) -> None:
     if a.json:
         emit_json(_team_json(vault, engagement))
     else:
-        say(f"The team of {engagement.id[:8]} now has {len(engagement.team)} peer(s).")
+        say(f"The team of {engagement.id[:8]} now has {plural(len(engagement.team), 'peer')}.")
 
 
 def team_list(ctx: Context) -> None:

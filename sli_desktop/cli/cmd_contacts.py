@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain import LawfulBasis
+from ..formats import plural
 from ..importers import contacts as contact_files
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
@@ -124,4 +125,4 @@ def export_contacts(ctx: Context) -> None:
         names = Councils(vault).names()
         contact_files.write_export(a.output, contact_files.contacts_csv(contacts, names), bom=True)
     vault.audit("export", "contact", "", {"format": fmt, "count": len(contacts)})
-    say(f"Exported {len(contacts)} contact(s) to {a.output}.")
+    say(f"Exported {plural(len(contacts), 'contact')} to {a.output}.")

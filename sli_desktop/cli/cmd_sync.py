@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..formats import plural
 from ..importers.textfile import read_text
 from ..sync import conflicts as conflict_service
 from ..vault.syncstate import SyncState
@@ -92,10 +93,11 @@ def sync(ctx: Context) -> None:
     if result.refusals:
         text += f" {result.refused_text()}."
     if result.conflicts:
-        text += f" {result.conflicts} new conflict(s): see sli conflicts list."
+        text += f" {plural(result.conflicts, 'new conflict')}: see sli conflicts list."
     if result.held:
         text += (
-            f" {result.held} draft note(s) stay on this device until complete (sli note drafts)."
+            f" {plural(result.held, 'draft note')} {'stays' if result.held == 1 else 'stay'}"
+            " on this device until complete (sli note drafts)."
         )
     say(text)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ..formats import plural
 from ..platform.keyring_store import store_name
 from ..vault import identity, inspection, keys, session
 from ..vault.audit import AuditLog
@@ -191,7 +192,7 @@ def check(ctx: Context) -> int:
     if problems:
         for problem in problems:
             say(f"problem: {problem}")
-        raise UsageError(f"the vault at {ctx.vault_path} has {len(problems)} problem(s)")
+        raise UsageError(f"the vault at {ctx.vault_path} has {plural(len(problems), 'problem')}")
     say("The vault is intact: every page authenticates and the audit chain holds.")
     return 0
 

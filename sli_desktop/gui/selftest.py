@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .. import __version__
+from ..formats import plural
 
 PASSPHRASE_WORDS = ("kestrel", "harbour", "lantern", "meadow", "quarry", "saddle", "thistle")
 
@@ -108,7 +109,7 @@ def _vault_note_search_briefing(tmp: Path, passphrase: str, say: Callable[[str],
         hits = Search(vault).search(word)
         if note.id not in {h.id for h in hits}:
             raise SelfTestFailed("the note just written was not found by search")
-        say(f"search: found the note among {len(hits)} hit(s)")
+        say(f"search: found the note among {plural(len(hits), 'hit')}")
 
         draft = prepare_council(vault, gss, BriefingOptions(prepared_by="self-test"))
         pdf, pages = render_draft(draft)
@@ -119,7 +120,7 @@ def _vault_note_search_briefing(tmp: Path, passphrase: str, say: Callable[[str],
     if b"OpenSans" not in pdf:
         raise SelfTestFailed("the briefing does not embed the Open Sans typeface")
     _render_first_page(pdf)
-    say(f"briefing: {pages} page(s) with Open Sans; page 1 drawn with QtPdf")
+    say(f"briefing: {plural(pages, 'page')} with Open Sans; page 1 drawn with QtPdf")
 
 
 def _render_first_page(pdf: bytes) -> None:

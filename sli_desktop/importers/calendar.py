@@ -23,7 +23,7 @@ from pathlib import Path
 import icalendar
 
 from ..domain import Engagement, EngagementStatus, Marking, Region
-from ..formats import short_date
+from ..formats import plural, short_date
 from ..vault.councils import Councils
 from ..vault.engagements import Engagements
 from ..vault.store import Vault
@@ -148,7 +148,7 @@ class ScheduleExport:
     @property
     def summary(self) -> str:
         extra = f" ({self.cancelled} cancelled)" if self.cancelled else ""
-        return f"Wrote {self.events} event(s) to {self.path}{extra}"
+        return f"Wrote {plural(self.events, 'event')} to {self.path}{extra}"
 
 
 def calendar_title(region: Region | None) -> str:

@@ -219,7 +219,7 @@ def _long(table: Table, parsed: MetricsParsed, skip: int) -> Iterator[Record]:
     if "metric_id" not in table.columns and "metric_name" not in table.columns:
         raise ImportProblem(
             table.path,
-            'missing required column(s): "Metric id" or "Metric name" (Oflog calls it "Measure")',
+            'missing required column: "Metric id" or "Metric name" (Oflog calls it "Measure")',
             skip + 1,
         )
     # A field the file lacks (metric id, metric name or unit) reads the empty cell added last.
@@ -262,7 +262,7 @@ def _wide(table: Table, parsed: MetricsParsed, skip: int, title: str) -> Iterato
         if not measures:
             raise ImportProblem(
                 table.path,
-                'missing required column(s): "Value" (or a column per measure or per year)',
+                'missing required column: "Value" (or a column per measure or per year)',
                 skip + 1,
             )
         metric, unit = [], table.columns.get("unit")
@@ -270,7 +270,7 @@ def _wide(table: Table, parsed: MetricsParsed, skip: int, title: str) -> Iterato
     else:
         raise ImportProblem(
             table.path,
-            'missing required column(s): "Period" (or "Financial year", or a column per year '
+            'missing required column: "Period" (or "Financial year", or a column per year '
             'such as "2016-17")',
             skip + 1,
         )

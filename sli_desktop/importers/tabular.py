@@ -192,5 +192,6 @@ def open_table(
         if not any(o in columns for o in options):
             missing.append(" or ".join(f'"{spellings[o][0]}"' for o in options))
     if missing:
-        raise ImportProblem(path, f"missing required column(s): {', '.join(missing)}", 1)
+        columns_word = "column" if len(missing) == 1 else "columns"
+        raise ImportProblem(path, f"missing required {columns_word}: {', '.join(missing)}", 1)
     return Table(path, header, columns, text, delimiter)

@@ -25,6 +25,7 @@ from typing import NoReturn
 import httpx
 
 from ..domain import Note
+from ..formats import plural
 from ..vault.keystore import KeyStore
 from ..vault.store import Vault
 from ..vault.syncstate import SyncState, wipe
@@ -87,7 +88,7 @@ class SyncResult:
         nothing was refused), for the window and the terminal alike."""
         if not self.refusals:
             return ""
-        return f"The server refused {len(self.refusals)} change(s): " + "; ".join(
+        return f"The server refused {plural(len(self.refusals), 'change')}: " + "; ".join(
             r.describe() for r in self.refusals
         )
 

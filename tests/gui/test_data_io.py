@@ -201,7 +201,7 @@ def test_schedule_view_exports_the_regions_shown(
     view.export_dialog.accept()
     [event] = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert london.id in str(event["uid"])
-    assert view.message.text() == f"Wrote 1 event(s) to {ics}, marked OFFICIAL."
+    assert view.message.text() == f"Wrote 1 event to {ics}, marked OFFICIAL."
 
     # The challenge is deleted (a sync brings the tombstone): the next export cancels it.
     vault.delete(Engagements(vault).get(london.id))

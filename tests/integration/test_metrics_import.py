@@ -135,7 +135,7 @@ def test_missing_required_column(tmp_path: Path) -> None:
     path = write(tmp_path / "m.csv", ["Area code,Period,Metric id", "E08000025,2024,1"])
     with pytest.raises(ImportProblem) as caught:
         read_metrics(path)
-    assert str(caught.value).startswith('m.csv, line 1: missing required column(s): "Value"')
+    assert str(caught.value).startswith('m.csv, line 1: missing required column: "Value"')
 
 
 def test_metrics_list_cli(sli: Cli, tmp_path: Path) -> None:

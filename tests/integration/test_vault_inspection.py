@@ -90,4 +90,4 @@ def test_sli_vault_check_names_each_problem(councils_vault: Vault, vault_path: P
 
     assert result.code == 2
     assert result.out == f"problem: the audit chain breaks at entry {seq}\n"
-    assert result.err == f"sli: the vault at {vault_path} has 1 problem(s)\n"
+    assert result.err == f"sli: the vault at {vault_path} has 1 problem\n"

@@ -80,7 +80,7 @@ def test_a_device_offline_too_long_refuses_until_it_syncs(
         "conflicts": 0,
         "drafts_held": 1,
     }
-    assert "1 draft note(s) stay on this device until complete" in ok(cli("sync")).out
+    assert "1 draft note stays on this device until complete" in ok(cli("sync")).out
 
 
 def test_the_operator_limit_is_checked_before_the_server_starts(cli: Cli, tmp_path: Path) -> None:
