@@ -3,8 +3,7 @@
 An initial pull or a large import allocates millions of short-lived containers (parsed JSON,
 records, rows) that reference counting frees on its own; none of them form cycles. The
 collector still scans them every few hundred allocations, and while a page of 5,000 records is
-alive each scan walks all of it: 4.4 s of a 100,000-record pull and 2.4 s of a 200,000-figure
-import went to collections that freed nothing (measured with ``gc.callbacks``, 26 Nov 2026).
+alive each scan walks all of it, freeing nothing (figures: docs/PERFORMANCE.md, 26 Nov).
 
 Pausing is process-wide (CPython has one collector), so it is scoped and restored: nested or
 concurrent uses (on several threads at once) leave the collector enabled afterwards if it was

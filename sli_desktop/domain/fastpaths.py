@@ -1,17 +1,16 @@
 """Quick answers for the shapes of phone number and email address that nearly every address book
 holds, so that 20,000 contacts import in seconds. The libraries stay the authority.
 
-``phonenumbers`` spends about 80 µs and ``email-validator`` about 60 µs on one value, most of it
-in machinery the common shapes never need. Each function below accepts only one narrow, common
-shape, answers only when the answer is "valid, and normalised to X", and returns None for
-everything else, which then goes to the library as before: every refusal, and every error message,
-still comes from the library. Why each shortcut gives the library's answer is written beside it,
-step by step against the library's own code; its data (number patterns, special-use domains,
-mailbox names) is read from the library at run time, and a guard turns a shortcut off if the
-library's structure is not the one the reasoning relies on. tests/unit/test_fastpaths.py sets
-both against the libraries on generated common and tricky input, so a library upgrade that
-changes an answer fails the test.
-"""
+``phonenumbers`` and ``email-validator`` spend most of their time on one value in machinery the
+common shapes never need (figures: docs/PERFORMANCE.md). Each function below accepts only one
+narrow, common shape, answers only when the answer is "valid, and normalised to X", and returns None
+for everything else, which then goes to the library as before: every refusal, and every error
+message, still comes from the library. Why each shortcut gives the library's answer is written
+beside it, step by step against the library's own code; its data (number patterns, special-use
+domains, mailbox names) is read from the library at run time, and a guard turns a shortcut off if
+the library's structure is not the one the reasoning relies on. tests/unit/test_fastpaths.py sets
+both against the libraries on generated common and tricky input, so a library upgrade that changes
+an answer fails the test."""
 
 from __future__ import annotations
 
@@ -92,7 +91,7 @@ class _GbNumbers:
 @functools.cache
 def gb_numbers() -> _GbNumbers | None:
     """The GB data, or None if the library is not shaped as the reasoning above assumes. Built
-    on first use: compiling GB's patterns would otherwise add 10 ms to every start."""
+    on first use: compiling GB's patterns would otherwise slow every start."""
     try:
         metadata: Any = phonenumbers.PhoneMetadata.metadata_for_region("GB", None)
         regions = phonenumberutil.COUNTRY_CODE_TO_REGION_CODE.get(44, ())

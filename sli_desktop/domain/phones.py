@@ -56,7 +56,7 @@ def read_phone(text: str) -> PhoneReading:
 @functools.lru_cache(maxsize=8192)
 def _read(typed: str) -> PhoneReading:
     """Memoised: an address book repeats its switchboards, and the domain checks again each
-    number an import has just read (the library spends 80 µs on one)."""
+    number an import has just read (the library is slow on each: docs/PERFORMANCE.md)."""
     quick = quick_phone(typed, "GB")  # the common GB shapes, same answer (see fastpaths)
     if quick is not None:
         return PhoneReading(quick)

@@ -36,13 +36,13 @@ def new_id() -> str:
     """A random (version 4) UUID in canonical form, as ``str(uuid.uuid4())`` makes it.
 
     Written out from 16 random bytes because an import of 200,000 figures builds 200,000 ids
-    and going through a ``uuid.UUID`` object costs three times as much (6.0 against 2.0 µs)."""
+    and going through a ``uuid.UUID`` object costs several times as much (docs/PERFORMANCE.md)."""
     return _uuid4_text(os.urandom(16).hex())
 
 
 def new_ids(count: int) -> list[str]:
     """``count`` ids as ``new_id`` makes them, from one read of the system's random source
-    rather than one system call each (a bulk import makes 400,000: 0.4 s of system calls)."""
+    rather than one system call each: a bulk import makes hundreds of thousands."""
     hexes = os.urandom(16 * count).hex()
     return [_uuid4_text(hexes[i : i + 32]) for i in range(0, 32 * count, 32)]
 

@@ -3,7 +3,7 @@
 A bulk load (a pull, an import) writes each batch's index entries as one large segment
 (``store.BATCH_INDEX_BYTES``). FTS5 then merges segments as later writes arrive: the first
 single saves after a pull each paid for a slice of merging hundreds of megabytes (a "merge
-storm", up to 0.46 s a save). Merging here first, in short steps of their own transactions on
+storm": docs/PERFORMANCE.md). Merging here first, in short steps of their own transactions on
 the desktop's worker (the window saves between them), leaves the index in one segment, so a
 later save merges only its own small ones. The same steps finish a disposal: merging every
 segment into one drops the disposed note's words from the index (``purge``), without the

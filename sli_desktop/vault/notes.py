@@ -87,7 +87,7 @@ class Notes:
         they are merged, and SQLite keeps old page images in the write-ahead log until a
         checkpoint. Merging the index into one segment (freed pages are zeroed: the vault runs
         with secure_delete) and folding the log into the file leaves the disposed words nowhere
-        in the vault. About 1.4 s at 100,000 notes: on the window's thread it is owed instead
+        in the vault. Too slow for the window's thread on a large vault, so there it is owed
         (index_merge.PURGE_PENDING), and the desktop's worker merges it in steps, resuming
         after a lock; elsewhere (the CLI) it is done here and now."""
         if self.vault.window_thread is threading.current_thread():

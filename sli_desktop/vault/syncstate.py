@@ -48,9 +48,9 @@ LANDED = "sync_landed:"
 _LANDED_RANGE = (LANDED, LANDED[:-1] + ";")
 
 #: Write-ahead log pages a pull lets build up before SQLite copies them into the database
-#: (its default is 1,000, about 4 MB): a pulled page writes far more than that, so each page's
+#: (its default is 1,000 pages): a pulled page writes far more than that, so each page's
 #: commit copied the whole log back, rewriting the same index pages once per page. With this
-#: (about 100 MB) the log is copied back every few pages; the usual limit returns afterwards.
+#: the log is copied back every few pages; the usual limit returns afterwards.
 PULL_CHECKPOINT_PAGES = 25_000
 
 

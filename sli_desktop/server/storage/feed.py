@@ -203,8 +203,8 @@ def _page(who: Principal, cursor: int, upto: int, limit: int) -> Any:
     are looked up item by item (``_payload_of``), so the plan does not hang on the
     database's statistics: PostgreSQL, planning a join over tables it had no statistics
     for yet (a server that has just taken 100,000 changes), joined every remaining item
-    of the feed to its payload and sorted them for each page (0.8 s a page, 0.07 s once
-    analysed). Large pushes now analyse the tables too (``upkeep.Statistics.refresh``), but a
+    of the feed to its payload and sorted them for each page (docs/SYNC.md, Performance). Large
+    pushes now analyse the tables too (``upkeep.Statistics.refresh``), but a
     plan that does not depend on it is the safer one."""
     c = changes.c
     return (

@@ -36,15 +36,14 @@ class Statistics:
     def refresh(self, taken: int) -> None:
         """PostgreSQL: after a large push, analyse the sync tables if this process has taken
         more changes since it last did than the records table's statistics count (-1: never
-        analysed). The push's lookups are planned from those statistics, and autovacuum takes
-        them only up to a minute after a table grows (never, where an operator has turned it
-        off): meanwhile a table that has taken thousands of records still looks empty, and
-        looking 500 record ids up by the primary key became a scan of every note (40,000 notes
-        pushed to a fresh server: 5,500 changes/s for the first 10,000, 1,100/s for the
-        last). The tables are analysed again each time they have about doubled, some ten times
-        on the way to a million records, by one server process at a time, after the push has
-        committed. It is upkeep: if it fails, the push has still succeeded (and autovacuum
-        remains)."""
+        analysed). The push's lookups are planned from those statistics, and autovacuum
+        takes them only up to a minute after a table grows (never, where an operator has
+        turned it off): meanwhile a table that has taken thousands of records still looks
+        empty, and looking 500 record ids up by the primary key became a scan of every note,
+        and pushes slowed as the table grew (docs/PERFORMANCE.md). The tables are analysed
+        again each time they have about doubled, some ten times on the way to a million
+        records, by one server process at a time, after the push has committed. It is
+        upkeep: if it fails, the push has still succeeded (and autovacuum remains)."""
         with self.db.lock:
             self.grown += taken
             grown, counted = self.grown, self.counted
