@@ -140,7 +140,7 @@ class AccessLog:
 CLIENT_CLOSED = 499
 
 
-def _route(scope: Scope) -> Any:
+def _route(scope: Scope) -> object:
     """The route that answered, or, for a request that never reached the router (cut while
     its body was read), the route its method and path would have reached."""
     route = scope.get("route")
