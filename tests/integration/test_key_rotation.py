@@ -19,7 +19,7 @@ from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.backup import backup, restore
 from sli_desktop.vault.connection import open_connection
 from sli_desktop.vault.errors import VaultDamaged, WrongPassphrase, WrongRecoveryKey
-from sli_desktop.vault.header import Header, header_path, read_header
+from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE, Header, header_path, read_header
 from sli_desktop.vault.migrations import backup_path
 from sli_desktop.vault.rotate import RotationCancelled, VaultInUse
 from sli_desktop.vault.session import change_passphrase, unlock, unlock_with_recovery_key
@@ -402,11 +402,18 @@ def _rotate_in_child(path: Path, kill_at: int) -> subprocess.CompletedProcess[st
     )
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """A vault big enough for the copy to report its pages as it goes; made once."""
+@pytest.fixture(
+    scope="module",
+    params=[NEW_VAULT_PAGE_SIZE, 16384 if NEW_VAULT_PAGE_SIZE == 4096 else 4096],
+    ids=["new-vault-pages", "older-vault-pages"],
+)
+def template(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> tuple[Path, list[str]]:
+    """A vault big enough for the copy to report its pages as it goes; made once for each page
+    size: a vault with pages of another size gets new vaults' from the rotation."""
     path = tmp_path_factory.mktemp("rotation-template") / "vault" / "big.sli"
-    _recovery, ids = make_vault(path, notes=400)
+    _recovery, ids = make_vault(path, notes=400, page_size=request.param)
     return path, ids
 
 
@@ -414,6 +421,7 @@ def test_a_kill_at_any_point_leaves_the_old_vault_or_the_new_one(
     template: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
     source, ids = template
+    made_with = read_header(source).page_size
     dry = tmp_path / "dry" / source.name
     shutil.copytree(source.parent, dry.parent)
     whole = _rotate_in_child(dry, 0)
@@ -441,6 +449,8 @@ def test_a_kill_at_any_point_leaves_the_old_vault_or_the_new_one(
                 pass
         expected = NEW_PASSPHRASE if kill_at >= commit_call else PASSPHRASE
         assert opened == [expected], (kill_at, opened)
+        pages = NEW_VAULT_PAGE_SIZE if kill_at >= commit_call else made_with
+        assert read_header(path).page_size == pages, kill_at
         assert not any(p.exists() for p in _staged(path)), kill_at
         check = sli(path, "vault", "check", passphrase=expected)
         assert check.code == 0, (kill_at, check.err)
