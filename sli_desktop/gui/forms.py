@@ -31,6 +31,8 @@ class Form:
         layout.addWidget(self.widget)
 
     def __getattr__(self, name: str) -> Any:
+        """Any: the .ui file, read at run time, decides each widget's class. A caller that
+        wants mypy's help names the class it expects (``buttons: QDialogButtonBox = ...``)."""
         child = self.widget.findChild(QObject, name)
         if child is None:
             raise AttributeError(f"form has no widget {name!r}")
