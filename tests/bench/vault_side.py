@@ -109,10 +109,15 @@ def open_sides(workdir: Path) -> list[Side]:
 
 
 def create_sides(workdir: Path) -> list[Side]:
-    """Two empty vaults with the same schema, councils and contacts."""
+    """Two empty vaults with the same schema, councils and contacts, reopened after the schema
+    is made, as ``create_vault`` does: SQLCipher's connection that built the schema goes on
+    writing at a far higher CPU cost than one opened afterwards (docs/PERFORMANCE.md), and the
+    product never writes through such a connection (``create_vault`` closes it; upgrading an
+    existing vault's schema in the window's connection showed no such cost)."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "key.hex").write_text(keys.new_database_key().hex())
     (workdir / "page_size").write_text(str(PAGE_SIZE))
+    close_sides(open_sides(workdir))
     sides = open_sides(workdir)
     vocab = corpus.Vocabulary.build(corpus.VOCABULARY_SEED)
     people = corpus.contacts(CONTACTS, vocabulary=vocab)
