@@ -123,3 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     sys.exit(main())
+
+
+# ``python -m sli_desktop.gui.main`` runs the app (the cold-start benchmarks launch it so).
+if __name__ == "__main__":
+    run()
