@@ -7,8 +7,8 @@ Two parts, each in processes of their own (tests/bench/page_side.py):
   default 3), medians;
 - on one vault of each size holding the same realistic notes (100,000 unless
   SLI_BENCH_PAGE_NOTES says otherwise), both open in one process with the work interleaved
-  query by query and save by save: the vault benchmark's search mix, one-note saves and its
-  append. Interleaving, not separate runs, is what makes this fair on a shared machine: the
+  query by query and save by save: unlocking, the vault benchmark's search mix, one-note saves
+  and its append. Interleaving, not separate runs, is what makes this fair on a shared machine: the
   load of the moment falls on both sizes alike.
 Results and ratios (16 KiB over 4 KiB) go to bench-results/page_size.json. Nothing asserts a time.
 """
@@ -32,6 +32,8 @@ NOTES = int(os.environ.get("SLI_BENCH_PAGE_NOTES", "100000"))
 ROUNDS = int(os.environ.get("SLI_BENCH_PAGE_ROUNDS", "3"))
 IMPORT = ("import_s", "import_cpu_s")
 NOTES_MEASURES = (
+    "unlock_ms_median",
+    "unlock_cpu_ms_median",
     "search_p50_ms",
     "search_p95_ms",
     "search_cpu_ms_mean",
