@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from types import MappingProxyType
 from typing import Any
+
+from pydantic import BaseModel
 
 #: Bookkeeping fields, never merged field by field.
 META = frozenset({"id", "version", "created_at", "updated_at", "author"})
@@ -19,13 +24,37 @@ class Merged:
     fast_forward: bool = False
 
 
+@cache
+def field_defaults(cls: type[BaseModel]) -> Mapping[str, Any]:
+    """Each optional field's default in JSON form (as ``to_json`` writes it), bookkeeping
+    fields aside: what a revision stored before the field existed means by leaving it out."""
+    fields = cls.model_fields
+    names = {n for n, f in fields.items() if not f.is_required() and n not in META}
+    values = {n: fields[n].get_default(call_default_factory=True) for n in names}
+    dumped = cls.model_construct(**values).model_dump(mode="json", include=names)
+    return MappingProxyType(dumped)
+
+
 def merge(
-    base: dict[str, Any] | None, theirs: dict[str, Any], mine: dict[str, Any], mine_wins: bool
+    base: dict[str, Any] | None,
+    theirs: dict[str, Any],
+    mine: dict[str, Any],
+    mine_wins: bool,
+    defaults: Mapping[str, Any] | None = None,
 ) -> Merged:
     """Merge ``mine`` (the incoming change) into ``theirs`` (the server's current state), both
     derived from ``base``. A field changed on one side only takes that side's value; a field
     changed on both sides to different values takes the winner's and keeps the other as a
-    conflict. Deleting a record that the other side edited keeps the edit (and says so)."""
+    conflict. Deleting a record that the other side edited keeps the edit (and says so).
+
+    ``defaults`` (``field_defaults`` of the record's class): a field ``mine`` sends that the
+    base or ``theirs`` lacks (stored by an app from before the field) reads there as its
+    default, so a default the sender never touched is no change. A field ``mine`` leaves out
+    (an older app) is still "as it was"."""
+    if defaults:
+        fill = {k: defaults[k] for k in mine if k in defaults}
+        theirs = {**fill, **theirs}
+        base = None if base is None else {**fill, **base}
     old = base or {}
     names = [n for n in dict.fromkeys([*theirs, *mine]) if n not in META]
     out: dict[str, Any] = {}

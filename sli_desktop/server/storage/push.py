@@ -22,7 +22,7 @@ from ...domain.errors import ValidationError as DomainError
 from ...domain.records import STORED, Record
 from ...sync import protocol as p
 from .. import awaited, corrections, derived_ids, followers
-from ..merge import merge
+from ..merge import field_defaults, merge
 from . import access, write_rules
 from .access import GOOD_PRACTICE, NO_SUCH_REVISION, Principal
 from .batch import Batch, prefetch
@@ -266,7 +266,7 @@ def _merge_with_current(conn: Connection, who: Principal, w: Write, batch: Batch
     if change.kind == "council":
         _keep_register_fields(who, w)
     mine_wins = change.change_id > current.last_change
-    outcome = merge(w.base, w.theirs, w.payload, mine_wins=mine_wins)
+    outcome = merge(w.base, w.theirs, w.payload, mine_wins, field_defaults(w.cls))
     w.rev = current.rev + 1
     w.result = {**outcome.payload, "version": w.rev}
     if change.kind == "note":
