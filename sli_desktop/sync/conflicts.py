@@ -2,8 +2,9 @@
 
 The server decided the winner once, so every vault holds the same record and the same kept
 conflict. "mine" is the side this device pushed (the winner's values if it pushed neither);
-"theirs" is the other side; "merged" joins both texts (and both lists) and keeps the winner for
-anything else; the merged texts may be edited before they are kept, from the window or from
+"theirs" is the other side; "merged" joins both texts (free text only: not a date, a choice
+from a list or a GSS code) and both lists, and keeps the winner for anything else; the merged
+texts may be edited before they are kept, from the window or from
 ``sli conflicts resolve --edited``. Resolving saves the record like any edit (so it syncs) and
 tells the server the conflict is settled at the next sync.
 """
@@ -11,7 +12,10 @@ tells the server the conflict is settled at the next sync.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, Literal
+
+from annotated_types import MaxLen, MinLen
 
 from ..domain import Record
 from ..vault import codec
@@ -32,14 +36,37 @@ class EditRefused(VaultError):
 
 
 def sides(conflict: StoredConflict, device_id: str | None) -> dict[str, dict[str, Any]]:
-    """field -> {"mine", "theirs", "winner", "loser"} as this device sees it."""
+    """field -> {"mine", "theirs", "winner", "loser", "text"} as this device sees it; "text":
+    whether the field is free text (``free_text``), which "merged" joins."""
     i_lost = bool(device_id) and conflict.detail.get("loser_device") == device_id
+    cls = codec.TYPES_BY_KIND.get(conflict.kind)
+    text = free_text(cls) if cls is not None else frozenset()
     out: dict[str, dict[str, Any]] = {}
     for name, pair in dict(conflict.detail.get("fields", {})).items():
         winner, loser = pair.get("winner"), pair.get("loser")
         mine, theirs = (loser, winner) if i_lost else (winner, loser)
-        out[name] = {"mine": mine, "theirs": theirs, "winner": winner, "loser": loser}
+        out[name] = {
+            "mine": mine,
+            "theirs": theirs,
+            "winner": winner,
+            "loser": loser,
+            "text": name in text,
+        }
     return out
+
+
+@cache
+def free_text(cls: type[Record]) -> frozenset[str]:
+    """The fields of ``cls`` a person writes freely: plain strings with at most a length
+    limit. A date, a choice from a list, a GSS code or an id is a string in JSON too, but two
+    of them joined is no value at all, so "merged" keeps the winner's."""
+    return frozenset(
+        name
+        for name, info in cls.model_fields.items()
+        if info.annotation is str
+        and name not in Record.model_fields
+        and all(isinstance(m, MinLen | MaxLen) for m in info.metadata)
+    )
 
 
 def describe(conflict: StoredConflict, device_id: str | None) -> dict[str, Any]:
@@ -67,8 +94,10 @@ def find(vault: Vault, wanted: str) -> StoredConflict:
     return found[0]
 
 
-def merged_value(winner: Any, loser: Any) -> Any:
-    if isinstance(winner, str) and isinstance(loser, str):
+def merged_value(winner: Any, loser: Any, text: bool) -> Any:
+    """What "merged" keeps of a field: both texts joined when it is free text (``text``), both
+    lists' items, else the winner's value."""
+    if text and isinstance(winner, str) and isinstance(loser, str):
         if not winner or not loser or loser in winner:
             return winner or loser
         return f"{winner}\n\n---\n\n{loser}"
@@ -78,11 +107,11 @@ def merged_value(winner: Any, loser: Any) -> Any:
 
 
 def editable(fields: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """The fields of ``sides`` whose merged value is text, so a person may edit it first."""
+    """The fields of ``sides`` that are free text, so a person may edit the merged text first."""
     return sorted(
         name
         for name, side in fields.items()
-        if isinstance(merged_value(side["winner"], side["loser"]), str)
+        if side["text"] and isinstance(merged_value(side["winner"], side["loser"], True), str)
     )
 
 
@@ -104,9 +133,13 @@ def resolve(
         saved: Record | None = current
         if current is not None:
             values: dict[str, Any] = {}
+            known = type(current).model_fields
             for name, side in fields.items():
+                if name not in known:
+                    continue  # a field of a newer app's: this app keeps no value of it
                 if keep == "merged":
-                    values[name] = edits.get(name, merged_value(side["winner"], side["loser"]))
+                    merged = merged_value(side["winner"], side["loser"], side["text"])
+                    values[name] = edits.get(name, merged)
                 else:
                     values[name] = side[keep]
             now = current.to_json()

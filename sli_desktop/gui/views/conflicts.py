@@ -157,7 +157,9 @@ class ConflictsView(View):
         device = SyncState(self.vault).get("device_id")
         self._sides = conflict_service.sides(conflict, device) if conflict else {}
         self._merged = {
-            name: as_text(conflict_service.merged_value(side["winner"], side["loser"]))
+            name: as_text(
+                conflict_service.merged_value(side["winner"], side["loser"], side["text"])
+            )
             for name, side in self._sides.items()
         }
         for button in (self.keep_mine, self.keep_theirs, self.keep_merged):
