@@ -66,6 +66,8 @@ class Record(BaseModel):
     before sync has propagated the deletion, so deleting sets ``deleted``.
     """
 
+    #: An unknown field is refused, stored reads included; only a pulled record (a newer
+    #: app's fields) is trimmed to the known ones first (domain/forward.py).
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     kind: ClassVar[str] = "record"

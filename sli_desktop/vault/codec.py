@@ -13,6 +13,7 @@ from ..domain import Action, Contact, Council, Engagement, Metric, Note, Record,
 from ..domain.board import ImprovementBoard
 from ..domain.coverage import Coverage
 from ..domain.document import Document, DocumentPart
+from ..domain.forward import known_only
 from ..domain.improvement import Assessment, ControlChange
 from ..domain.records import STORED
 
@@ -145,8 +146,9 @@ def json_form(cls: type[Record], row: Sequence[Any]) -> dict[str, Any]:
 
 
 def from_payload(cls: type[R], payload: Mapping[str, Any]) -> R:
-    """A record from its JSON form (outbox payloads, sync), loaded as stored data."""
-    return cls.model_validate(dict(payload), context=STORED)
+    """A record from its JSON form (a pulled record), loaded as stored data; a field this app
+    does not know (a newer app's) is left out rather than refused (domain/forward.py)."""
+    return cls.model_validate(known_only(cls, payload), context=STORED)
 
 
 def json_fields(cls: type[Record]) -> frozenset[str]:
