@@ -98,9 +98,11 @@ class Storage:
     def pull(self, who: Principal, cursor: int, limit: int) -> p.PullResponse:
         return feed.pull(self.db, who, cursor, limit)
 
-    def pull_json(self, who: Principal, cursor: int, limit: int, **extra: Any) -> bytes:
+    def pull_json(
+        self, who: Principal, cursor: int, limit: int, *, lines: bool = False, **extra: object
+    ) -> bytes:
         """``pull`` as the JSON body of a PullResponse (feed.pull_json)."""
-        return feed.pull_json(self.db, who, cursor, limit, **extra)
+        return feed.pull_json(self.db, who, cursor, limit, lines=lines, **extra)
 
     # -- read events: reads.py ----------------------------------------------------------------
     def store_reads(self, who: Principal, request: p.ReadsRequest) -> p.ReadsResponse:

@@ -7,7 +7,7 @@ read (any object with ``kind``, ``region``, ``private``, ``owner`` and ``shared`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 #: Kinds every user receives whatever their regions (the register, who covers what).
 SHARED_KINDS = frozenset({"council", "coverage"})
@@ -39,13 +39,31 @@ class Auth:
     revoked: bool = False
 
 
+class Placed(Protocol):
+    """What the rules read of a stored record, feed item or conflict (a database row)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def region(self) -> str | None: ...
+
+    @property
+    def owner(self) -> str: ...
+
+    @property
+    def private(self) -> bool: ...
+
+
 #: The one answer for a change the server cannot place: a base revision it never issued, a
 #: record it does not hold (other than a create), or a record the writer may not see (another's
 #: private note, whatever the writer's role). Telling them apart would say what exists.
 NO_SUCH_REVISION = "the server holds no such revision of this record: sync, then try again"
 
 
-def may_write(who: Principal, kind: str, region: str | None, owner: str, current: Any) -> bool:
+def may_write(
+    who: Principal, kind: str, region: str | None, owner: str, current: Placed | None
+) -> bool:
     """Whether ``who`` may write a record of ``kind`` to ``region`` (``current``: its row as
     stored, or None for a create)."""
     # A private record is its owner's alone: no role overrides that.
@@ -77,7 +95,7 @@ def may_write_in(who: Principal, kind: str, region: str | None, owner: str) -> b
     )
 
 
-def may_see(who: Principal, row: Any) -> bool:
+def may_see(who: Principal, row: Placed) -> bool:
     """Whether ``who`` may see a stored record, feed item or conflict."""
     if row.private and row.owner != who.user:
         return False

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any, TypedDict, Unpack
 
 import sqlalchemy as sa
+from sqlalchemy import Row
 from sqlalchemy.engine import Connection
 
 from ...domain import Region
@@ -111,7 +112,7 @@ def enroll(
     return _answer(row, device_id, token)
 
 
-def _answer(code: Any, device_id: str, token: str) -> p.EnrollResponse:
+def _answer(code: Row[Any], device_id: str, token: str) -> p.EnrollResponse:
     """What an enrolled device is told: its id and token, and whose it is (``code``: the
     code's row, joined with its user)."""
     return p.EnrollResponse(
@@ -125,7 +126,7 @@ def _answer(code: Any, device_id: str, token: str) -> p.EnrollResponse:
 
 def _spend_code(
     conn: Connection,
-    code: Any,
+    code: Row[Any],
     device_id: str,
     device_name: str,
     token: str,
@@ -153,7 +154,7 @@ def _spend_code(
 
 
 def _enrolled_again(
-    conn: Connection, code: Any, enrolment_id: str | None, now: float
+    conn: Connection, code: Row[Any], enrolment_id: str | None, now: float
 ) -> p.EnrollResponse | None:
     """The answer a used code gave, for the vault that used it, if it asks again within
     the window and its device stands (not revoked); None otherwise."""

@@ -5,9 +5,10 @@ order, and what the push looked up for all its changes at once (``prefetch``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy import Row
 from sqlalchemy.engine import Connection
 
 from ...sync import protocol as p
@@ -16,6 +17,7 @@ from .schema import applied, awaited_records, changes, conflicts, records, revis
 
 #: Ids looked up per query: within every database's bind-parameter limit.
 CHUNK = 500
+T = TypeVar("T")  # what _chunks splits: ids or keys
 
 
 class Batch:
@@ -33,7 +35,7 @@ class Batch:
         #: the change ids already applied and the records that already exist. A change whose
         #: ids and record are in neither, nor written earlier in the push, needs no lookup.
         self.known_ids: set[str] = set()
-        self.known_records: dict[tuple[str, str], Any] = {}
+        self.known_records: dict[tuple[str, str], Row[Any]] = {}
         #: updates of existing records, sent with executemany like the inserts
         self.updates: list[dict[str, Any]] = []
         self.written_ids: set[str] = set()
@@ -57,7 +59,7 @@ class Batch:
     def may_be_applied(self, ids: Sequence[str]) -> bool:
         return not (self.known_ids.isdisjoint(ids) and self.written_ids.isdisjoint(ids))
 
-    def current(self, kind: str, record_id: str) -> tuple[bool, Any]:
+    def current(self, kind: str, record_id: str) -> tuple[bool, Row[Any] | None]:
         """(True, the row or None) when the prefetch still tells the truth about the record:
         it was not written earlier in this push."""
         key = (kind, record_id)
@@ -110,7 +112,7 @@ def prefetch(conn: Connection, request: p.PushRequest, batch: Batch) -> None:
     _prefetch_awaited(conn, by_kind, batch)
 
 
-def _chunks(items: list[Any]) -> list[list[Any]]:
+def _chunks(items: list[T]) -> list[list[T]]:
     return [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
 
 

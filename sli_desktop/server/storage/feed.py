@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import ColumnElement, Row, ScalarSelect, Subquery
 
 from ...sync import protocol as p
 from .access import SHARED_KINDS, Principal
@@ -21,7 +22,7 @@ from .schema import changes, conflicts, revisions
 PAGE_BYTES = p.MAX_BODY_BYTES
 
 
-def _payload_of(page: Any) -> Any:
+def _payload_of(page: Subquery) -> ScalarSelect[Any]:
     """The payload of a feed page's record item (NULL for a conflict item), looked up by key
     for each item: an index lookup whatever the database's statistics say."""
     r = revisions.c
@@ -66,7 +67,7 @@ def json_name(text: str) -> str:
     return json.dumps(text)
 
 
-def visible(who: Principal) -> Any:
+def visible(who: Principal) -> ColumnElement[bool]:
     """The feed items ``who`` may see, as a condition on the changes table: the SQL form of
     ``access.may_see``."""
     c = changes.c
@@ -103,7 +104,7 @@ def pull(db: Database, who: Principal, cursor: int, limit: int) -> p.PullRespons
 
 
 def pull_json(
-    db: Database, who: Principal, cursor: int, limit: int, *, lines: bool = False, **extra: Any
+    db: Database, who: Principal, cursor: int, limit: int, *, lines: bool = False, **extra: object
 ) -> bytes:
     """``pull`` as the JSON body of a PullResponse, built from the stored texts: a page of
     2,000 records is not parsed and re-serialised on its way out (the stored payloads and
@@ -157,7 +158,9 @@ def _one_line(text: str) -> str:
     )
 
 
-def _feed(db: Database, who: Principal, cursor: int, limit: int) -> tuple[list[Any], int, bool]:
+def _feed(
+    db: Database, who: Principal, cursor: int, limit: int
+) -> tuple[list[Row[Any]], int, bool]:
     """The page after ``cursor`` the user may see, the cursor after it, and whether more
     follows. Two queries: the sizes of up to ``limit`` + 1 items (no payloads), which
     decide where the page ends, then the page's rows in one go. A page of large records
@@ -172,7 +175,7 @@ def _feed(db: Database, who: Principal, cursor: int, limit: int) -> tuple[list[A
             sa.select(page.c.seq, sa.func.coalesce(sa.func.length(payload), 0)).order_by(page.c.seq)
         ).all()
         chosen, more = _page_of(((int(r[0]), int(r[1])) for r in sizes), limit)
-        rows: list[Any] = []
+        rows: list[Row[Any]] = []
         if chosen:
             page = _page(who, cursor, chosen[-1][0], limit + 1)
             detail = (
@@ -197,7 +200,7 @@ def _feed(db: Database, who: Principal, cursor: int, limit: int) -> tuple[list[A
     return list(rows), int(new_cursor), more
 
 
-def _page(who: Principal, cursor: int, upto: int, limit: int) -> Any:
+def _page(who: Principal, cursor: int, upto: int, limit: int) -> Subquery:
     """The feed's items after ``cursor`` up to ``upto`` that ``who`` may see, at most
     ``limit`` of them, as a subquery. The limit is taken on the feed alone, and payloads
     are looked up item by item (``_payload_of``), so the plan does not hang on the

@@ -15,6 +15,7 @@ from typing import Any
 
 import pydantic
 import sqlalchemy as sa
+from sqlalchemy import Row
 from sqlalchemy.engine import Connection
 
 from ...domain import RECORD_TYPES
@@ -45,11 +46,11 @@ class Write:
     meets_rules: bool
     #: the change's ids (its own and those it covers) and those already applied, by id
     ids: list[str]
-    by_id: dict[str, Any]
+    by_id: dict[str, Row[Any]]
     #: this device's earlier changes of the same chain that landed (their answers were lost)
-    mine_done: list[Any]
+    mine_done: list[Row[Any]]
     known: bool = True
-    current: Any = None
+    current: Row[Any] | None = None
     owner: str = ""
     author: bool = False
     private: bool = False
@@ -63,6 +64,13 @@ class Write:
     status: p.Status = "applied"
     conflict: p.Conflict | None = None
     sides_shared: bool = False
+
+    @property
+    def existing(self) -> Row[Any]:
+        """``current`` where the steps have established that the record exists (a merge, its
+        conflict, a withdrawal of good practice)."""
+        assert self.current is not None, "asked only once the record is known to exist"
+        return self.current
 
 
 def push_changes(db: Database, who: Principal, request: p.PushRequest) -> list[p.ChangeResult]:
@@ -255,7 +263,7 @@ def _merge_with_current(conn: Connection, who: Principal, w: Write, batch: Batch
     refusal = _find_base(conn, w, batch)
     if refusal:
         return refusal
-    change, current = w.change, w.current
+    change, current = w.change, w.existing
     w.theirs = json.loads(current.payload)
     if change.kind == "note":
         refusal = write_rules.good_practice_refusal(
@@ -322,7 +330,7 @@ def _merged_note_refusal(w: Write) -> str | None:
     ):
         return write_rules.AUTHOR_REVERTS
     return write_rules.publishing_refusal(
-        w.change, w.payload, w.base, w.theirs, w.current, w.mine_done, w.result
+        w.change, w.payload, w.base, w.theirs, w.existing, w.mine_done, w.result
     )
 
 
@@ -330,7 +338,7 @@ def _conflict_of(
     who: Principal, w: Write, fields: dict[str, tuple[Any, Any]], mine_wins: bool
 ) -> p.Conflict:
     """The conflict a merge left: each field both sides changed, and whose device won."""
-    theirs_device = w.current.last_device
+    theirs_device = w.existing.last_device
     return p.Conflict(
         id=str(uuid.uuid4()),
         kind=w.change.kind,
@@ -387,7 +395,7 @@ def _withdraw_good_practice(conn: Connection, who: Principal, w: Write, batch: B
     copies, goes first; its region and author then get the real revision after it, the other
     regions nothing more. Deleted (or disposed of) in the same change, too: the other regions
     would otherwise keep live copies."""
-    stored = w.theirs or json.loads(w.current.payload)  # a disposal merges nothing
+    stored = w.theirs or json.loads(w.existing.payload)  # a disposal merges nothing
     withdrawn = {**stored, **write_rules.WITHDRAWN_BLANK, "deleted": True, "version": w.rev}
     store(
         conn,

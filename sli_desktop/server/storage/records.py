@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import Row
 from sqlalchemy.engine import Connection
 
 from ...sync import protocol as p
@@ -67,7 +68,7 @@ def store(
     )
 
 
-def current_row(conn: Connection, kind: str, record_id: str) -> Any:
+def current_row(conn: Connection, kind: str, record_id: str) -> Row[Any] | None:
     """The record's row as stored, or None."""
     return conn.execute(
         sa.select(records).where(records.c.kind == kind, records.c.record_id == record_id)
@@ -131,7 +132,7 @@ def scrub_history(conn: Connection, kind: str, record_id: str, tombstone: dict[s
 
 
 def feed_again(
-    conn: Connection, row: Any, *, item: str, conflict_id: str | None, private: bool
+    conn: Connection, row: Row[Any], *, item: str, conflict_id: str | None, private: bool
 ) -> None:
     """Put a stored record or conflict (``row``) on the feed again at its revision: a record
     made public again, a conflict resolved."""

@@ -7,7 +7,6 @@ older server made (create_all only makes missing tables).
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -139,7 +138,7 @@ enrolments = enrolment.enrolments_table(metadata)
 awaited_records = awaited.awaited_table(metadata)
 
 
-def dumps(data: Any) -> str:
+def dumps(data: object) -> str:
     """A payload as stored: compact, sorted JSON (server/followers.py matches this form)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 

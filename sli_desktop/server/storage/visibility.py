@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import Row
 from sqlalchemy.engine import Connection
 
 from ...sync import protocol as p
@@ -36,7 +37,7 @@ def is_private(conn: Connection, lead: tuple[str, str], batch: Batch, user: str)
 
 
 def visibility_changed(
-    conn: Connection, before: Any, *, private: bool, shared: bool, batch: Batch
+    conn: Connection, before: Row[Any], *, private: bool, shared: bool, batch: Batch
 ) -> None:
     """A record just stored became private or stopped being shared (``before``: its row as
     it was). Its earlier feed items and conflicts follow, so nobody who syncs from now on
@@ -74,9 +75,9 @@ def reflag(
         )
 
 
-def followers_of(conn: Connection, kind: str, record_id: str) -> list[Any]:
+def followers_of(conn: Connection, kind: str, record_id: str) -> list[Row[Any]]:
     """The stored records that point at record ``record_id`` of ``kind``."""
-    found: list[Any] = []
+    found: list[Row[Any]] = []
     for follower, field, _owner_kind in followers.FOLLOWERS.get(kind, ()):
         rows = conn.execute(
             sa.select(records).where(
@@ -90,7 +91,7 @@ def followers_of(conn: Connection, kind: str, record_id: str) -> list[Any]:
     return found
 
 
-def follow(conn: Connection, row: Any, private: bool, batch: Batch) -> None:
+def follow(conn: Connection, row: Row[Any], private: bool, batch: Batch) -> None:
     """Make a record that points at another as private as it now is (and what points at
     it in turn): private, its feed items and conflicts are hidden from all but its owner;
     public again, it is fed at its current revision to those who may see it."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Row
+
 from ...domain.errors import ValidationError as DomainError
 from ...domain.records import Record, validated
 from ...sync import protocol as p
@@ -39,8 +41,8 @@ def good_practice_refusal(
     payload: dict[str, Any],
     base: dict[str, Any] | None,
     theirs: dict[str, Any],
-    current: Any,
-    mine_done: Sequence[Any],
+    current: Row[Any],
+    mine_done: Sequence[Row[Any]],
     author: bool,
 ) -> str | None:
     """Why a change to an existing note crosses the good-practice line unsafely, or None.
@@ -72,7 +74,7 @@ def good_practice_refusal(
     return None
 
 
-def agreed_rev(change: p.Change, mine_done: Sequence[Any]) -> int:
+def agreed_rev(change: p.Change, mine_done: Sequence[Row[Any]]) -> int:
     """The revision this device last agreed with the server: its base, or what an earlier push
     of the same chain made if that push landed and its answer was lost."""
     return max(r.rev for r in mine_done) if mine_done else change.base_rev
@@ -93,8 +95,8 @@ def publishing_refusal(
     payload: dict[str, Any],
     base: dict[str, Any] | None,
     theirs: dict[str, Any],
-    current: Any,
-    mine_done: Sequence[Any],
+    current: Row[Any],
+    mine_done: Sequence[Row[Any]],
     result: dict[str, Any],
 ) -> str | None:
     """Why a change would make public text written while the note was private, or None.
