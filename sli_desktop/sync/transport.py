@@ -111,8 +111,8 @@ def open_client(
     headers = {"User-Agent": "sli-desktop-sync"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    # plain HTTP (loopback only, check_url) needs no TLS context: loading the system's CAs for
-    # it cost 40 ms a sync
+    # plain HTTP (loopback only, check_url) needs no TLS context, and loading the system's CAs
+    # for nothing slowed every sync
     tls = verify if server.startswith("https://") else False
     inner = transport if transport is not None else httpx.HTTPTransport(verify=tls)
     return httpx.Client(

@@ -218,9 +218,9 @@ class Vault:
 
         ``savepoint=False`` (bulk writes) joins the enclosing transaction instead: a savepoint
         copies every page the batch touches that existed before it into memory, and a pull's
-        page rewrites many (its full-text index): releasing them was 0.6 s of a 100,000-record
-        pull. If a joined write fails, the enclosing transaction can no longer commit: it
-        rolls back whole, and says so, even if the caller carries on."""
+        page rewrites many (its full-text index), so releasing them was a noticeable part of a
+        large pull (docs/PERFORMANCE.md). If a joined write fails, the enclosing transaction
+        can no longer commit: it rolls back whole, and says so, even if the caller carries on."""
         conn = self.conn
         if self._depth and not savepoint:
             self._depth += 1
@@ -481,8 +481,8 @@ def index_triggers(conn: Connection, table: str) -> list[tuple[str, str]]:
 #: How much of a batch's new full-text entries the index keeps in memory before writing them
 #: out as a segment (FTS5's ``hashsize``; 1 MiB by default). At the default a page of 5,000
 #: pulled notes is written as dozens of small segments that are then merged again and again;
-#: with room for the whole batch it is written once: applying 40,000 notes of 1 KB went from
-#: 26-28 s to 13-17 s. Only the batch paths raise it, for their own transaction: the memory is
+#: with room for the whole batch it is written once, in about half the time
+#: (docs/PERFORMANCE.md). Only the batch paths raise it, for their own transaction: the memory is
 #: what the batch's entries need, and single saves keep the default.
 BATCH_INDEX_BYTES = 64 * 1024 * 1024
 _FTS_DEFAULT_HASHSIZE = 1024 * 1024
