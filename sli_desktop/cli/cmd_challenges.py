@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import formats
-from ..domain import Engagement, EngagementKind, EngagementStatus, Marking, Peer, PeerRole
+from ..domain import Challenge, ChallengeKind, ChallengeStatus, Marking, Peer, PeerRole
 from ..domain.records import validated
 from ..domain.timetable import EXAMPLE, TimetableEntry, parse_line, parse_lines
 from ..formats import plural
 from ..importers.calendar import export_schedule
 from ..importers.councilmatch import CouncilMatcher
-from ..importers.textfile import read_text
+from ..importers.textfile import read_stream, read_text
+from ..vault.challenges import PROGRAMME_START, Challenges
 from ..vault.councils import Councils
-from ..vault.engagements import PROGRAMME_START, Engagements
 from ..vault.errors import NotFound
 from ..vault.interests import PeerConflict, PeerInterests
 from ..vault.store import Vault
@@ -27,9 +27,9 @@ from .context import Context, UsageError
 from .output import emit_json, say, table, warn
 
 
-def status_arg(text: str) -> EngagementStatus:
+def status_arg(text: str) -> ChallengeStatus:
     try:
-        return EngagementStatus.parse(text)
+        return ChallengeStatus.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -85,7 +85,7 @@ def register(sub: Commands, common: Parser) -> None:
     csub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     c = csub.add_parser("add", parents=[common], help="record a peer challenge or review")
     c.add_argument("--council", required=True, metavar="GSS")
-    c.add_argument("--kind", required=True, choices=[k.value for k in EngagementKind])
+    c.add_argument("--kind", required=True, choices=[k.value for k in ChallengeKind])
     c.add_argument("--status", required=True, type=status_arg)
     c.add_argument("--start", type=date_arg)
     c.add_argument("--end", type=date_arg)
@@ -103,7 +103,7 @@ def register(sub: Commands, common: Parser) -> None:
         help="change a challenge's kind, dates, venue, timetable or scope (status: move)",
     )
     c.add_argument("id", metavar="ID")
-    c.add_argument("--kind", choices=[k.value for k in EngagementKind])
+    c.add_argument("--kind", choices=[k.value for k in ChallengeKind])
     c.add_argument("--start", type=date_arg)
     c.add_argument("--end", type=date_arg)
     c.add_argument("--scope")
@@ -156,7 +156,7 @@ def add(ctx: Context) -> None:
     council = Councils(vault).require(a.council)
     peers = [_peer(vault, p) for p in a.peer]
     _check_interests(PeerInterests(vault).conflicts(council, _as_checked(vault, peers)), a.strict)
-    engagement = Engagements(vault).add(
+    engagement = Challenges(vault).add(
         council=a.council,
         type=a.kind,
         status=a.status,
@@ -183,7 +183,7 @@ def _timetable(a: argparse.Namespace) -> list[TimetableEntry] | None:
     if a.timetable is None:
         return None
     if str(a.timetable) == "-":
-        return parse_lines(sys.stdin.read())
+        return parse_lines(read_stream(sys.stdin, max_bytes=_TIMETABLE_BYTES))
     # As any file an adviser's tools wrote: UTF-8, UTF-16 or Windows-1252 (docs/DATA.md).
     return parse_lines(read_text(a.timetable, max_bytes=_TIMETABLE_BYTES))
 
@@ -213,7 +213,7 @@ def edit(ctx: Context) -> None:
             "say what to change: --kind, --start, --end, --scope, --venue, --day, --timetable "
             "or --no-timetable"
         )
-    engagements = Engagements(ctx.vault())
+    engagements = Challenges(ctx.vault())
     before = engagements.get(a.id)
     engagement = engagements.edit(before.id, **changes)
     if a.json:
@@ -226,7 +226,7 @@ def edit(ctx: Context) -> None:
 
 def show(ctx: Context) -> None:
     vault = ctx.vault()
-    e = Engagements(vault).get(ctx.args.id)
+    e = Challenges(vault).get(ctx.args.id)
     if ctx.args.json:
         emit_json(e.to_json())
         return
@@ -252,7 +252,7 @@ def show(ctx: Context) -> None:
     say(f"id {e.id} · version {e.version} · updated {e.updated_at:%Y-%m-%d %H:%M}")
 
 
-def _on_site(e: Engagement) -> str:
+def _on_site(e: Challenge) -> str:
     if not e.start:
         return "dates to be agreed"
     if not e.end or e.end == e.start:
@@ -263,7 +263,7 @@ def _on_site(e: Engagement) -> str:
 def move(ctx: Context) -> None:
     a = ctx.args
     changes = {k: v for k, v in (("start", a.start), ("end", a.end)) if v is not None}
-    engagement = Engagements(ctx.vault()).move(a.id, a.status, **changes)
+    engagement = Challenges(ctx.vault()).move(a.id, a.status, **changes)
     if a.json:
         emit_json(engagement.to_json())
     else:
@@ -272,13 +272,13 @@ def move(ctx: Context) -> None:
 
 def delete(ctx: Context) -> None:
     """A tombstone: sync carries it, and the next calendar export cancels the event."""
-    engagement = Engagements(ctx.vault()).delete(ctx.args.id)
+    engagement = Challenges(ctx.vault()).delete(ctx.args.id)
     say(f"Deleted {engagement.id[:8]}; the next calendar export cancels its event.")
 
 
 def list_challenges(ctx: Context) -> None:
     vault = ctx.vault()
-    engagements = Engagements(vault).list(ctx.args.region, ctx.args.council)
+    engagements = Challenges(vault).list(ctx.args.region, ctx.args.council)
     if ctx.args.json:
         emit_json([e.to_json() for e in engagements])
         return
@@ -302,7 +302,7 @@ def list_challenges(ctx: Context) -> None:
 
 
 def coverage(ctx: Context) -> None:
-    rows = Engagements(ctx.vault()).coverage(ctx.args.since)
+    rows = Challenges(ctx.vault()).coverage(ctx.args.since)
     if ctx.args.json:
         emit_json(
             {
@@ -439,7 +439,7 @@ def _team_json(vault: Any, engagement: Any) -> dict[str, Any]:
 def team_add(ctx: Context) -> None:
     a = ctx.args
     vault = ctx.vault()
-    engagements = Engagements(vault)
+    engagements = Challenges(vault)
     engagement = engagements.get(a.id)
     peers = [_peer(vault, p) for p in a.peer]
     checked = _as_checked(vault, peers)
@@ -453,7 +453,7 @@ def team_add(ctx: Context) -> None:
 
 def team_list(ctx: Context) -> None:
     vault = ctx.vault()
-    engagement = Engagements(vault).get(ctx.args.id)
+    engagement = Challenges(vault).get(ctx.args.id)
     data = _team_json(vault, engagement)
     if ctx.args.json:
         emit_json(data)
@@ -481,7 +481,7 @@ def team_list(ctx: Context) -> None:
 def team_remove(ctx: Context) -> None:
     a = ctx.args
     vault = ctx.vault()
-    engagements = Engagements(vault)
+    engagements = Challenges(vault)
     engagement = engagements.get(a.id)
     wanted = " ".join(a.name.split()).lower()
     keep = [p for p in engagement.team if p.name.lower() != wanted]

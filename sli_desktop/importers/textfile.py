@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import IO, Any
 
 from .problems import ImportProblem
 
 MAX_BYTES = 200 * 1024 * 1024
 
 
+#: How a refusal names standard input (``-`` for a file name on the command line).
+STDIN = Path("standard input")
+
+
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
+    """The text of the file at ``path``, refused beyond ``max_bytes``. The size on disk names
+    the size in the refusal, but the read itself stops at ``max_bytes`` + 1: a pipe or a
+    device (/dev/zero) reports a size of 0 and would otherwise be read without end."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -23,12 +31,43 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
         raise ImportProblem(
             path,
             f"is {size / (1024 * 1024):.0f} MB, "
-            f"larger than the {max_bytes // (1024 * 1024)} MB limit for this kind of file",
+            f"larger than the {_limit(max_bytes)} limit for this kind of file",
         )
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
     except OSError as exc:
         raise ImportProblem(path, f"cannot be read ({exc.strerror})") from None
+    return _decoded(path, raw, max_bytes)
+
+
+def read_stream(stream: IO[Any], max_bytes: int = MAX_BYTES, name: Path = STDIN) -> str:
+    """The text of ``stream`` (standard input), refused beyond ``max_bytes`` as a file is,
+    reading no more than one byte (or character) past it. Its bytes, where it has them, are
+    decoded as ``read_text`` decodes a file; a stream of text is taken as it comes."""
+    source = getattr(stream, "buffer", stream)
+    try:
+        data = source.read(max_bytes + 1)
+    except OSError as exc:
+        raise ImportProblem(name, f"cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ImportProblem(name, "is not UTF-8 text") from None
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return _decoded(name, raw, max_bytes)
+
+
+def _limit(max_bytes: int) -> str:
+    if max_bytes >= 1024 * 1024:
+        return f"{max_bytes // (1024 * 1024)} MB"
+    return f"{max(1, max_bytes // 1024)} KB"
+
+
+def _decoded(path: Path, raw: bytes, max_bytes: int) -> str:
+    """``raw`` as text, whichever of the encodings advisers' tools write it is in."""
+    if len(raw) > max_bytes:
+        raise ImportProblem(
+            path, f"is larger than the {_limit(max_bytes)} limit for this kind of file"
+        )
     if not raw.strip():
         raise ImportProblem(path, "is empty")
     utf16 = _utf16(raw)
