@@ -13,21 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from .domain import (
+    ChallengeKind,
+    ChallengeStatus,
     Council,
     CouncilType,
     CoverageRole,
-    EngagementKind,
-    EngagementStatus,
     Region,
     council_id,
 )
 from .vault.actions import Actions
 from .vault.assessments import Assessments
 from .vault.boards import Boards
+from .vault.challenges import Challenges
 from .vault.contacts import Contacts
 from .vault.councils import Councils
 from .vault.coverage import Assignments
-from .vault.engagements import Engagements
 from .vault.goodpractice import GoodPractice
 from .vault.keys import KdfParams
 from .vault.notes import Notes
@@ -229,7 +229,7 @@ def fill(vault: Vault, today: date) -> None:
         contacts, notes, engagements, actions = (
             Contacts(vault),
             Notes(vault),
-            Engagements(vault),
+            Challenges(vault),
             Actions(vault),
         )
         for index, (gss, *_rest) in enumerate(_COUNCILS):
@@ -257,28 +257,28 @@ def fill(vault: Vault, today: date) -> None:
                     marking="OFFICIAL-SENSITIVE" if concern == "serious" else "OFFICIAL",
                 )
             status = [
-                EngagementStatus.CLOSED,
-                EngagementStatus.BOOKED,
-                EngagementStatus.DISCUSSED,
-                EngagementStatus.PROPOSED,
+                ChallengeStatus.CLOSED,
+                ChallengeStatus.BOOKED,
+                ChallengeStatus.DISCUSSED,
+                ChallengeStatus.PROPOSED,
             ][index % 4]
             start = (
                 today + timedelta(days=30 + 10 * index)
-                if status is EngagementStatus.BOOKED
+                if status is ChallengeStatus.BOOKED
                 else today - timedelta(days=400 + 30 * index)
-                if status is EngagementStatus.CLOSED
+                if status is ChallengeStatus.CLOSED
                 else None
             )
             engagements.add(
                 council=gss,
-                type=EngagementKind.CORPORATE,
+                type=ChallengeKind.CORPORATE,
                 status=status,
                 start=start,
                 end=start + timedelta(days=3) if start else None,
                 scope="Leadership, corporate capacity, financial resilience and "
                 "the council's own focus on regeneration.",
                 venue="Committee Room 2, the Council House" if start else "",
-                timetable=_demo_timetable(start) if status is EngagementStatus.BOOKED else [],
+                timetable=_demo_timetable(start) if status is ChallengeStatus.BOOKED else [],
                 team=[
                     {"name": "Cllr Jo Marsh", "role": "lead member peer"},
                     {"name": "Sam Osei", "role": "chief executive peer"},

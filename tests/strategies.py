@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from sli_desktop.domain import (
     Action,
     ActionStatus,
+    Challenge,
+    ChallengeKind,
+    ChallengeStatus,
     ConcernLevel,
     Contact,
     Council,
     CouncilType,
-    Engagement,
-    EngagementKind,
-    EngagementStatus,
     LawfulBasis,
     Marking,
     Metric,
@@ -123,16 +123,16 @@ def peers(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def engagements(draw: st.DrawFn) -> Engagement:
-    status = draw(st.sampled_from(EngagementStatus))
-    start = draw(dates) if status is EngagementStatus.BOOKED else draw(st.none() | dates)
+def engagements(draw: st.DrawFn) -> Challenge:
+    status = draw(st.sampled_from(ChallengeStatus))
+    start = draw(dates) if status is ChallengeStatus.BOOKED else draw(st.none() | dates)
     end = None
     if start is not None:
         end = draw(st.none() | st.integers(0, 10).map(lambda d: start + timedelta(days=d)))
-    return Engagement.build(
+    return Challenge.build(
         **_common(draw),
         council=draw(gss_codes),
-        type=draw(st.sampled_from(EngagementKind)),
+        type=draw(st.sampled_from(ChallengeKind)),
         status=status,
         start=start,
         end=end,
@@ -142,7 +142,7 @@ def engagements(draw: st.DrawFn) -> Engagement:
         recommendations=draw(st.lists(texts, max_size=3)),
         history=draw(
             st.lists(
-                st.fixed_dictionaries({"status": st.sampled_from(EngagementStatus), "on": dates}),
+                st.fixed_dictionaries({"status": st.sampled_from(ChallengeStatus), "on": dates}),
                 max_size=3,
             )
         ),

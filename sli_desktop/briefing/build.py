@@ -18,10 +18,10 @@ from ..domain import Marking, Note, Record, Region
 from ..vault.assessments import Assessments
 from ..vault.boards import Boards
 from ..vault.briefings import BriefingSources
+from ..vault.challenges import Challenges
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
 from ..vault.coverage import Assignments
-from ..vault.engagements import Engagements
 from ..vault.identity import identity
 from ..vault.overview import CONCERN_WINDOW, KEY_ROLES
 from ..vault.peer_contacts import peer_contacts
@@ -233,7 +233,7 @@ def prepare_region(vault: Vault, which: Region, options: BriefingOptions) -> Dra
     codes = [c.gss_code for c in councils]
     window = today - CONCERN_WINDOW
     notes = sources.notes(codes, min(since, window) if since else None, options.marking)
-    engagements = Engagements(vault).list(region=which)
+    engagements = Challenges(vault).list(region=which)
     hidden = sources.hidden_note_ids(codes, options.marking)
     actions = [a for a in sources.open_actions_in(codes) if a.note_id not in hidden]
     boards = sources.boards_in(codes)
@@ -310,7 +310,7 @@ def brief_challenge(
 def prepare_challenge(vault: Vault, engagement_id: str, options: BriefingOptions) -> Draft:
     options = _signed(vault, options)
     today = options.today or vault.now().date()
-    e = Engagements(vault).get(engagement_id)
+    e = Challenges(vault).get(engagement_id)
     c = Councils(vault).get(e.council)
     since = options.since or ((e.start or today) - TEAM_PACK_LOOKBACK)
     # Peers come from other councils: OFFICIAL unless OFFICIAL-SENSITIVE is chosen.
@@ -320,7 +320,7 @@ def prepare_challenge(vault: Vault, engagement_id: str, options: BriefingOptions
     )
     everyone = Contacts(vault).list(c.gss_code)
     contacts = [p for p in everyone if any(r in p.role.lower() for r in KEY_ROLES)] or everyone[:3]
-    history = challenge.past(Engagements(vault).list(council=c.gss_code), e, today)
+    history = challenge.past(Challenges(vault).list(council=c.gss_code), e, today)
     team = peer_contacts(vault, e.team)
     boards = Boards(vault)
     sitting = [b for b in boards.list(c.gss_code) if b.is_active(today)]

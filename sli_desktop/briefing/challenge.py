@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from reportlab.platypus import Flowable, Paragraph
 
-from ..domain import Contact, Council, Document, Engagement, ImprovementBoard, Note
+from ..domain import Challenge, Contact, Council, Document, ImprovementBoard, Note
 from ..domain.improvement import Assessment, year_label
 from ..domain.timetable import TimetableEntry
 from ..formats import NONE, heading_date
@@ -84,7 +84,7 @@ def team_notes(notes: Sequence[Note]) -> list[Note]:
     return [n for n in notes if n.council_aware]
 
 
-def past(history: Sequence[Engagement], current: Engagement, today: date) -> list[Engagement]:
+def past(history: Sequence[Challenge], current: Challenge, today: date) -> list[Challenge]:
     """Earlier challenges and reviews that have happened: never this one, nor one to come."""
     return [
         h
@@ -117,7 +117,7 @@ def key_documents(
     return out
 
 
-def timetable(e: Engagement) -> list[tuple[str, str]]:
+def timetable(e: Challenge) -> list[tuple[str, str]]:
     """Each day on site, then the feedback and report dates where recorded."""
     rows: list[tuple[str, str]] = []
     if e.start:
@@ -134,7 +134,7 @@ def timetable(e: Engagement) -> list[tuple[str, str]]:
     return rows
 
 
-def venue(e: Engagement) -> str:
+def venue(e: Challenge) -> str:
     """Where the team meets, from the field, else from a 'Venue:' line of an older scope."""
     return e.venue or scope_parts(e.scope).venue
 
@@ -151,7 +151,7 @@ def _recorded_timetable(s: Sheet, entries: Sequence[TimetableEntry]) -> Flowable
     return sec.grid(s, ["Day", "Time", "What"], rows, [0.4, 0.12, 0.48])
 
 
-def _timetable_block(s: Sheet, e: Engagement, parts: ScopeParts) -> Flowable:
+def _timetable_block(s: Sheet, e: Challenge, parts: ScopeParts) -> Flowable:
     if e.timetable:
         return _recorded_timetable(s, e.timetable)
     days = [(sec.text(a), sec.text(b)) for a, b in parts.timetable] or timetable(e)
@@ -160,7 +160,7 @@ def _timetable_block(s: Sheet, e: Engagement, parts: ScopeParts) -> Flowable:
     return sec.grid(s, ["When", "What"], [list(d) for d in days], [0.4, 0.6])
 
 
-def _team_table(s: Sheet, e: Engagement, contacts: dict[str, Contact]) -> Flowable:
+def _team_table(s: Sheet, e: Challenge, contacts: dict[str, Contact]) -> Flowable:
     if not e.team:
         return sec.none_recorded(s, "No peers named yet.")
     rows = []
@@ -179,7 +179,7 @@ def _team_table(s: Sheet, e: Engagement, contacts: dict[str, Contact]) -> Flowab
     )
 
 
-def _history_table(s: Sheet, earlier: Sequence[Engagement]) -> Flowable:
+def _history_table(s: Sheet, earlier: Sequence[Challenge]) -> Flowable:
     if not earlier:
         return sec.none_recorded(s, "No earlier peer challenge or review has taken place.")
     rows = []
@@ -196,11 +196,11 @@ def _history_table(s: Sheet, earlier: Sequence[Engagement]) -> Flowable:
 
 def story(
     s: Sheet,
-    e: Engagement,
+    e: Challenge,
     council: Council,
     contacts: Sequence[Contact],
     team_contacts: dict[str, Contact],
-    history: Sequence[Engagement],
+    history: Sequence[Challenge],
     documents: Sequence[KeyDocument],
     notes: Sequence[Note],
     today: date,

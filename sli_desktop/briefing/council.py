@@ -17,11 +17,11 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from .. import formats
 from ..domain import (
     Action,
+    Challenge,
+    ChallengeStatus,
     ConcernLevel,
     Contact,
     Council,
-    Engagement,
-    EngagementStatus,
     ImprovementBoard,
     Marking,
     Metric,
@@ -35,8 +35,8 @@ from ..domain.improvement import Assessment
 from ..vault.assessments import Assessments
 from ..vault.boards import Boards
 from ..vault.briefings import BriefingSources
+from ..vault.challenges import Challenges
 from ..vault.coverage import Assignments, CouncilCover
-from ..vault.engagements import Engagements
 from ..vault.overview import CONCERN_WINDOW, CONTACT_LEADER, KEY_ROLES
 from ..vault.store import Vault
 from ..vault.support_in_place import SupportItem, support_in_place
@@ -64,8 +64,8 @@ class CouncilFacts:
     notes: list[Note]
     concern_notes: list[Note]
     contacts: list[Contact]
-    engagements: list[Engagement]
-    next_engagement: Engagement | None
+    engagements: list[Challenge]
+    next_engagement: Challenge | None
     open_actions: list[Action]
     overdue: int
     support: list[SupportOffer]
@@ -131,11 +131,11 @@ def concern_of(notes: Sequence[Note], today: date) -> tuple[ConcernLevel, list[N
     return level, [n for n in recent if n.concern is level]
 
 
-def next_engagement(engagements: Sequence[Engagement]) -> Engagement | None:
+def next_engagement(engagements: Sequence[Challenge]) -> Challenge | None:
     upcoming = [
         e
         for e in engagements
-        if not e.status.is_terminal and e.status.step <= EngagementStatus.ON_SITE.step
+        if not e.status.is_terminal and e.status.step <= ChallengeStatus.ON_SITE.step
     ]
     return upcoming[0] if upcoming else None
 
@@ -149,7 +149,7 @@ def gather(
     *,
     with_metrics: bool = True,
     notes: Sequence[Note] | None = None,
-    engagements: Sequence[Engagement] | None = None,
+    engagements: Sequence[Challenge] | None = None,
     min_concern: ConcernLevel = ConcernLevel.NONE,
     most: int | None = None,
 ) -> CouncilFacts:
@@ -162,7 +162,7 @@ def gather(
     everyone = sources.contacts(code)
     key_contacts = [c for c in everyone if any(r in c.role.lower() for r in KEY_ROLES)]
     if engagements is None:
-        engagements = Engagements(vault).list(council=code)
+        engagements = Challenges(vault).list(council=code)
     if notes is None:
         window = today - CONCERN_WINDOW
         start = min(since, window) if since else None
@@ -218,7 +218,7 @@ def gather(
     )
 
 
-def engagement_line(e: Engagement | None) -> str:
+def engagement_line(e: Challenge | None) -> str:
     if e is None:
         return "None planned"
     when = sec.long_date(e.start) if e.start else "dates to be agreed"

@@ -14,12 +14,12 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from ..domain import (
     Action,
+    Challenge,
+    ChallengeKind,
+    ChallengeStatus,
     ConcernLevel,
     ControlChange,
     Council,
-    Engagement,
-    EngagementKind,
-    EngagementStatus,
     ImprovementBoard,
     Note,
     Region,
@@ -64,7 +64,7 @@ class CouncilLine:
     next_engagement: Upcoming | None
     notes: list[Note]
     concern_notes: list[Note]
-    engagements: list[Engagement]
+    engagements: list[Challenge]
     overdue: list[Action] = field(default_factory=list)
     boards: list[ImprovementBoard] = field(default_factory=list)
     soon: list[Upcoming] = field(default_factory=list)
@@ -100,7 +100,7 @@ class RegionFacts:
 def lines(
     councils: Sequence[Council],
     notes: Sequence[Note],
-    engagements: Sequence[Engagement],
+    engagements: Sequence[Challenge],
     today: date,
     actions: Sequence[Action] = (),
     boards: Sequence[ImprovementBoard] = (),
@@ -110,7 +110,7 @@ def lines(
     by_council: dict[str, list[Note]] = defaultdict(list)
     for n in notes:
         by_council[n.council].append(n)
-    plans: dict[str, list[Engagement]] = defaultdict(list)
+    plans: dict[str, list[Challenge]] = defaultdict(list)
     for e in engagements:
         plans[e.council].append(e)
     overdue: dict[str, list[Action]] = defaultdict(list)
@@ -281,25 +281,25 @@ def programme_window(today: date) -> list[int]:
 
 
 def _coverage_block(
-    s: Sheet, rows: Sequence[CouncilLine], engagements: Sequence[Engagement], today: date
+    s: Sheet, rows: Sequence[CouncilLine], engagements: Sequence[Challenge], today: date
 ) -> list[sec.Block]:
     years = programme_window(today)
-    corporate = [e for e in engagements if e.type is EngagementKind.CORPORATE]
+    corporate = [e for e in engagements if e.type is ChallengeKind.CORPORATE]
     counts: dict[int, dict[str, set[str]]] = {
         y: {"had": set(), "booked": set(), "discussing": set()} for y in years
     }
     covered: set[str] = set()
     for e in corporate:
-        if e.status is EngagementStatus.CANCELLED:
+        if e.status is ChallengeStatus.CANCELLED:
             continue
         year = programme_year(e.start) if e.start else None
         if e.status.has_happened and year in counts:
             counts[year]["had"].add(e.council)
             covered.add(e.council)
-        elif e.status is EngagementStatus.BOOKED and year in counts:
+        elif e.status is ChallengeStatus.BOOKED and year in counts:
             counts[year]["booked"].add(e.council)
             covered.add(e.council)
-        elif e.status in (EngagementStatus.PROPOSED, EngagementStatus.DISCUSSED):
+        elif e.status in (ChallengeStatus.PROPOSED, ChallengeStatus.DISCUSSED):
             bucket = year if year in counts else years[-1]
             counts[bucket]["discussing"].add(e.council)
             covered.add(e.council)
@@ -398,7 +398,7 @@ def story(
     region: Region,
     rows: Sequence[CouncilLine],
     facts: RegionFacts,
-    engagements: Sequence[Engagement],
+    engagements: Sequence[Challenge],
     sections: Sequence[CouncilFacts],
     today: date,
     since: date | None,

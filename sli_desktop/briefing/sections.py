@@ -20,10 +20,10 @@ from reportlab.platypus import (
 
 from ..domain import (
     Action,
+    Challenge,
     ConcernLevel,
     Contact,
     Council,
-    Engagement,
     Note,
     SupportOffer,
 )
@@ -262,7 +262,7 @@ def note_block(s: Sheet, note: Note, council: Council | None = None) -> list[Flo
 
 
 def engagements_table(
-    s: Sheet, engagements: Sequence[Engagement], names: dict[str, str] | None = None
+    s: Sheet, engagements: Sequence[Challenge], names: dict[str, str] | None = None
 ) -> Flowable:
     if not engagements:
         return none_recorded(s, "No peer challenges or reviews recorded.")

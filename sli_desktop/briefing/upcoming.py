@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..domain import Engagement, EngagementStatus, ImprovementBoard
+from ..domain import Challenge, ChallengeStatus, ImprovementBoard
 
 
 @dataclass(frozen=True)
@@ -25,18 +25,18 @@ class Upcoming:
 
 
 def upcoming(
-    engagements: Sequence[Engagement],
+    engagements: Sequence[Challenge],
     boards: Sequence[ImprovementBoard],
     today: date,
     within: timedelta | None = None,
     undated: bool = True,
 ) -> list[Upcoming]:
-    """Engagements still to come or on site, and board meetings from ``today``, soonest first;
+    """Challenges still to come or on site, and board meetings from ``today``, soonest first;
     ``within`` keeps only what starts by then; ``undated`` keeps challenges without dates."""
     horizon = today + within if within is not None else None
     out: list[Upcoming] = []
     for e in engagements:
-        if e.status.is_terminal or e.status.step > EngagementStatus.ON_SITE.step:
+        if e.status.is_terminal or e.status.step > ChallengeStatus.ON_SITE.step:
             continue
         last = e.end or e.start
         if last is not None and last < today:

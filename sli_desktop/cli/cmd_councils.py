@@ -12,10 +12,10 @@ from ..domain.improvement import year_label
 from ..importers.register import read_release
 from ..vault.actions import Actions
 from ..vault.assessments import Assessments
+from ..vault.challenges import Challenges
 from ..vault.contacts import Contacts
 from ..vault.councils import Councils
 from ..vault.coverage import Assignments
-from ..vault.engagements import Engagements
 from ..vault.goodpractice import GoodPractice
 from ..vault.notes import Notes
 from ..vault.overview import CONTACT_LEADER
@@ -155,7 +155,7 @@ def show(ctx: Context) -> None:
     gss = council.gss_code
     contacts = Contacts(vault).list(gss)
     notes = Notes(vault).list(gss, limit=5)
-    engagements = Engagements(vault).list(council=gss)
+    engagements = Challenges(vault).list(council=gss)
     actions = Actions(vault).list("open", gss)
     today = date.today()
     cover = Assignments(vault).for_region(council.region, today)

@@ -2,17 +2,17 @@
 
 from .action import Action
 from .board import BoardMember, ImprovementBoard, Readiness, SignOffElement, SignOffStatus
+from .challenge import Challenge, Peer, StatusChange
 from .contact import Contact
 from .council import Council, council_id
 from .coverage import Coverage, CoverageRole
 from .document import Document, DocumentPart
-from .engagement import Engagement, Peer, StatusChange
 from .enums import (
     ActionStatus,
+    ChallengeKind,
+    ChallengeStatus,
     ConcernLevel,
     CouncilType,
-    EngagementKind,
-    EngagementStatus,
     LawfulBasis,
     Marking,
     Nation,
@@ -33,7 +33,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Council,
     Contact,
     Note,
-    Engagement,
+    Challenge,
     SupportOffer,
     Action,
     Metric,
@@ -52,6 +52,9 @@ __all__ = [
     "Assessment",
     "AssessmentKind",
     "BoardMember",
+    "Challenge",
+    "ChallengeKind",
+    "ChallengeStatus",
     "ConcernLevel",
     "Contact",
     "ControlChange",
@@ -61,9 +64,6 @@ __all__ = [
     "CoverageRole",
     "Document",
     "DocumentPart",
-    "Engagement",
-    "EngagementKind",
-    "EngagementStatus",
     "ImprovementBoard",
     "LawfulBasis",
     "Marking",

@@ -116,7 +116,7 @@ class NoteSource(StrEnum):
     OTHER = "other"
 
 
-class EngagementKind(StrEnum):
+class ChallengeKind(StrEnum):
     CORPORATE = "corporate"
     CHILDRENS = "childrens"
     SAFEGUARDING = "safeguarding"
@@ -125,14 +125,14 @@ class EngagementKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            EngagementKind.CORPORATE: "Corporate peer challenge",
-            EngagementKind.CHILDRENS: "Children's services peer challenge",
-            EngagementKind.SAFEGUARDING: "Children's safeguarding peer review",
-            EngagementKind.ADULTS: "Adult social care peer challenge",
+            ChallengeKind.CORPORATE: "Corporate peer challenge",
+            ChallengeKind.CHILDRENS: "Children's services peer challenge",
+            ChallengeKind.SAFEGUARDING: "Children's safeguarding peer review",
+            ChallengeKind.ADULTS: "Adult social care peer challenge",
         }[self]
 
 
-class EngagementStatus(StrEnum):
+class ChallengeStatus(StrEnum):
     """The workflow, in order; CANCELLED may end it from any open state."""
 
     PROPOSED = "proposed"
@@ -151,15 +151,15 @@ class EngagementStatus(StrEnum):
 
     @property
     def is_terminal(self) -> bool:
-        return self in (EngagementStatus.CLOSED, EngagementStatus.CANCELLED)
+        return self in (ChallengeStatus.CLOSED, ChallengeStatus.CANCELLED)
 
     @property
     def has_happened(self) -> bool:
         """The team has been on site: the challenge counts as 'had'."""
-        return self.step >= EngagementStatus.ON_SITE.step
+        return self.step >= ChallengeStatus.ON_SITE.step
 
     @classmethod
-    def parse(cls, text: str) -> "EngagementStatus":
+    def parse(cls, text: str) -> "ChallengeStatus":
         wanted = text.strip().lower().replace("_", " ").replace("-", " ")
         for status in cls:
             if status.value.replace("-", " ") == wanted:
@@ -170,14 +170,14 @@ class EngagementStatus(StrEnum):
 
 
 _WORKFLOW = [
-    EngagementStatus.PROPOSED,
-    EngagementStatus.DISCUSSED,
-    EngagementStatus.BOOKED,
-    EngagementStatus.ON_SITE,
-    EngagementStatus.FEEDBACK,
-    EngagementStatus.REPORT,
-    EngagementStatus.FOLLOW_UP,
-    EngagementStatus.CLOSED,
+    ChallengeStatus.PROPOSED,
+    ChallengeStatus.DISCUSSED,
+    ChallengeStatus.BOOKED,
+    ChallengeStatus.ON_SITE,
+    ChallengeStatus.FEEDBACK,
+    ChallengeStatus.REPORT,
+    ChallengeStatus.FOLLOW_UP,
+    ChallengeStatus.CLOSED,
 ]
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..vault.engagements import Engagements
+from ..vault.challenges import Challenges
 from ..vault.errors import NotFound
 from ..vault.store import Vault
 from . import theme
@@ -191,7 +191,7 @@ class Workspace(QWidget):
     def open_challenge(self, engagement_id: str) -> None:
         """The council page's Peer challenges tab, with this challenge selected."""
         try:
-            engagement = Engagements(self.vault).get(engagement_id)
+            engagement = Challenges(self.vault).get(engagement_id)
         except NotFound:
             QMessageBox.information(self, "Peer challenge", "That peer challenge has been deleted.")
             return

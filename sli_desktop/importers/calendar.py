@@ -22,10 +22,10 @@ from pathlib import Path
 
 import icalendar
 
-from ..domain import Engagement, EngagementStatus, Marking, Region
+from ..domain import Challenge, ChallengeStatus, Marking, Region
 from ..formats import plural, short_date
+from ..vault.challenges import Challenges
 from ..vault.councils import Councils
-from ..vault.engagements import Engagements
 from ..vault.store import Vault
 from .contacts import write_export
 
@@ -37,30 +37,30 @@ EXPORTED_DATES = "calendar_exported_dates"
 Dates = tuple[date, date]
 
 
-def event_uid(engagement: Engagement) -> str:
+def event_uid(engagement: Challenge) -> str:
     return f"engagement-{engagement.id}@{UID_DOMAIN}"
 
 
-def _status(status: EngagementStatus) -> str:
-    if status is EngagementStatus.CANCELLED:
+def _status(status: ChallengeStatus) -> str:
+    if status is ChallengeStatus.CANCELLED:
         return "CANCELLED"
-    if status.step >= EngagementStatus.BOOKED.step:
+    if status.step >= ChallengeStatus.BOOKED.step:
         return "CONFIRMED"
     return "TENTATIVE"
 
 
-def on_site(engagement: Engagement, remembered: Mapping[str, Dates]) -> Dates | None:
+def on_site(engagement: Challenge, remembered: Mapping[str, Dates]) -> Dates | None:
     """The dates the event shows: the record's own, else the ones a calendar last received."""
     if engagement.start is not None:
         return engagement.start, engagement.end or engagement.start
     return remembered.get(engagement.id)
 
 
-def withdrawn_reason(engagement: Engagement) -> str | None:
+def withdrawn_reason(engagement: Challenge) -> str | None:
     """Why the event should leave the calendar, or None while it stands."""
     if engagement.deleted:
         return "deleted from the schedule"
-    if engagement.status is EngagementStatus.CANCELLED:
+    if engagement.status is ChallengeStatus.CANCELLED:
         return "cancelled"
     if engagement.start is None:
         return f"on-site dates withdrawn (now {engagement.status.value})"
@@ -68,14 +68,14 @@ def withdrawn_reason(engagement: Engagement) -> str | None:
 
 
 def schedule_ics(
-    engagements: Sequence[Engagement],
+    engagements: Sequence[Challenge],
     council_names: Mapping[str, str],
     marking: Marking = Marking.OFFICIAL,
     name: str = "Peer challenge schedule",
     remembered: Mapping[str, Dates] | None = None,
     now: datetime | None = None,
 ) -> bytes:
-    """Engagements with no dates, now or remembered, have no event (nothing to place).
+    """Challenges with no dates, now or remembered, have no event (nothing to place).
     DTSTAMP is when this file was made (RFC 5545 for a published calendar), ``now`` by
     default; when the engagement last changed is LAST-MODIFIED."""
     known = remembered or {}
@@ -114,7 +114,7 @@ def schedule_ics(
     return bytes(cal.to_ical())
 
 
-def _description(e: Engagement, council: str, marking: Marking, reason: str | None) -> str:
+def _description(e: Challenge, council: str, marking: Marking, reason: str | None) -> str:
     lines = [marking.value, "", f"{e.type.label} — {council} ({e.council})"]
     if reason:
         lines.append(f"Withdrawn: {reason}.")
@@ -166,12 +166,12 @@ def remembered_dates(vault: Vault) -> dict[str, Dates]:
         return {}  # a damaged memory only costs the cancellation of taken-away dates
 
 
-def _tombstones(vault: Vault, region: Region | None) -> list[Engagement]:
+def _tombstones(vault: Vault, region: Region | None) -> list[Challenge]:
     where, params = "deleted = 1", []
     if region is not None:
         where += " AND council IN (SELECT gss_code FROM councils WHERE region = ?)"
         params.append(region.value)
-    return vault.records(Engagement, where, params)
+    return vault.records(Challenge, where, params)
 
 
 def export_schedule(
@@ -183,7 +183,7 @@ def export_schedule(
     """Write the schedule of ``region`` (all regions when None) to ``dest``, whole or not at
     all; remember the dates written and audit the export."""
     remembered = remembered_dates(vault)
-    live = Engagements(vault).list(region)
+    live = Challenges(vault).list(region)
     gone = [
         (dates, e.id, e)
         for e in _tombstones(vault, region)

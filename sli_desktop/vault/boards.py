@@ -15,9 +15,9 @@ from typing import Any
 
 from ..domain import Document, ImprovementBoard, SignOffElement, SignOffStatus
 from ..domain.errors import ValidationError
+from .challenges import Challenges
 from .councils import Councils
 from .documents import Documents
-from .engagements import Engagements
 from .errors import NotFound
 from .store import Vault
 
@@ -32,7 +32,7 @@ class Boards:
         councils = Councils(self.vault)
         fields["council"] = councils.require(str(fields.get("council", "")))
         if fields.get("engagement_id"):
-            fields["engagement_id"] = Engagements(self.vault).get(fields["engagement_id"]).id
+            fields["engagement_id"] = Challenges(self.vault).get(fields["engagement_id"]).id
         board = ImprovementBoard.build(**fields)
         with self.vault.transaction():
             saved = self.vault.save(board)
@@ -53,7 +53,7 @@ class Boards:
         if "council" in changes:
             changes["council"] = Councils(self.vault).require(changes["council"])
         if changes.get("engagement_id"):
-            changes["engagement_id"] = Engagements(self.vault).get(changes["engagement_id"]).id
+            changes["engagement_id"] = Challenges(self.vault).get(changes["engagement_id"]).id
         candidate = board.evolve(**changes)
         changed = sorted(k for k in changes if getattr(candidate, k) != getattr(board, k))
         if not changed:

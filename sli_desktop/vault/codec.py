@@ -9,7 +9,7 @@ from functools import cache
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple, TypeVar
 
-from ..domain import Action, Contact, Council, Engagement, Metric, Note, Record, SupportOffer
+from ..domain import Action, Challenge, Contact, Council, Metric, Note, Record, SupportOffer
 from ..domain.board import ImprovementBoard
 from ..domain.coverage import Coverage
 from ..domain.document import Document, DocumentPart
@@ -23,7 +23,7 @@ TABLES: dict[type[Record], str] = {
     Council: "councils",
     Contact: "contacts",
     Note: "notes",
-    Engagement: "engagements",
+    Challenge: "engagements",
     SupportOffer: "support_offers",
     Action: "actions",
     Metric: "metrics",

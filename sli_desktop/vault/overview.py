@@ -7,20 +7,20 @@ from datetime import date, timedelta
 
 from ..domain import (
     Action,
+    Challenge,
+    ChallengeStatus,
     ConcernLevel,
     Contact,
     Council,
-    Engagement,
-    EngagementStatus,
     Metric,
     Note,
     SupportOffer,
 )
 from .actions import Actions
+from .challenges import Challenges
 from .contacts import Contacts
 from .councils import Councils
 from .coverage import Assignments, CouncilCover
-from .engagements import Engagements
 from .notes import Notes
 from .store import Vault
 from .support_in_place import SupportItem, support_in_place
@@ -38,8 +38,8 @@ class CouncilOverview:
     contacts: list[Contact]
     key_contacts: list[Contact]
     recent_notes: list[Note]
-    engagements: list[Engagement]
-    next_engagement: Engagement | None
+    engagements: list[Challenge]
+    next_engagement: Challenge | None
     open_actions: list[Action]
     overdue_actions: list[Action]
     support: list[SupportOffer]
@@ -76,11 +76,11 @@ def overview(vault: Vault, gss: str, today: date) -> CouncilOverview:
     council = Councils(vault).get(gss)
     contacts = Contacts(vault).list(council.gss_code)
     key = [c for c in contacts if any(r in c.role.lower() for r in KEY_ROLES)]
-    engagements = Engagements(vault).list(council=council.gss_code)
+    engagements = Challenges(vault).list(council=council.gss_code)
     upcoming = [
         e
         for e in engagements
-        if not e.status.is_terminal and e.status.step <= EngagementStatus.ON_SITE.step
+        if not e.status.is_terminal and e.status.step <= ChallengeStatus.ON_SITE.step
     ]
     actions = Actions(vault).list("open", council.gss_code)
     support = vault.records(SupportOffer, "deleted = 0 AND council = ?", (council.gss_code,))

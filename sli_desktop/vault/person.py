@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..domain import Action, Contact, Engagement, Note
+from ..domain import Action, Challenge, Contact, Note
 from .audit import AuditLog
 from .store import Vault
 
@@ -20,7 +20,7 @@ class PersonRecords:
     contacts: list[Contact]
     notes: list[Note]
     actions: list[Action]
-    engagements: list[tuple[Engagement, list[str]]]
+    engagements: list[tuple[Challenge, list[str]]]
     audit: list[dict[str, Any]]
 
     @property
@@ -87,8 +87,8 @@ def find_person(vault: Vault, name: str) -> PersonRecords:
         notes += [n for n in more if n.id not in seen]
         notes.sort(key=lambda n: n.date)
     actions = [a for a in vault.records(Action, "deleted = 0") if folded in a.owner.casefold()]
-    engagements: list[tuple[Engagement, list[str]]] = []
-    for e in vault.records(Engagement, "deleted = 0", order="coalesce(start, ''), seq"):
+    engagements: list[tuple[Challenge, list[str]]] = []
+    for e in vault.records(Challenge, "deleted = 0", order="coalesce(start, ''), seq"):
         roles = [p.role.value for p in e.team if folded in " ".join(p.name.split()).casefold()]
         if roles:
             engagements.append((e, roles))

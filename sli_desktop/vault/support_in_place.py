@@ -13,9 +13,9 @@ from typing import Any
 
 from ..domain import (
     Action,
+    Challenge,
     Council,
     Coverage,
-    Engagement,
     PeerRole,
     SupportOffer,
     SupportStatus,
@@ -24,7 +24,7 @@ from ..domain.board import SignOffElement, SignOffStatus
 from ..formats import short_date
 from .actions import Actions
 from .boards import Boards
-from .engagements import Engagements
+from .challenges import Challenges
 from .store import Vault
 
 #: Offers still in place: declined and completed ones are history, not support.
@@ -68,7 +68,7 @@ def support_in_place(
     lga = f"LGA (principal adviser {adviser.person})" if adviser else "LGA"
     gss = council.gss_code
     items = [
-        _engagement(e) for e in Engagements(vault).list(council=gss) if not e.status.is_terminal
+        _engagement(e) for e in Challenges(vault).list(council=gss) if not e.status.is_terminal
     ]
     offers = vault.records(
         SupportOffer,
@@ -112,7 +112,7 @@ def support_in_place(
     return items
 
 
-def _engagement(e: Engagement) -> SupportItem:
+def _engagement(e: Challenge) -> SupportItem:
     leads = sorted(
         (p for p in e.team if p.role in _LEADS), key=lambda p: _LEADS.index(p.role)
     ) or list(e.team)

@@ -17,9 +17,9 @@ from enum import StrEnum
 
 from ..domain import (
     Action,
+    Challenge,
     ConcernLevel,
     Council,
-    Engagement,
     ImprovementBoard,
     Note,
     Region,
@@ -258,7 +258,7 @@ def _events(vault: Vault, day: date, names: dict[str, str]) -> list[Event]:
     """Peer challenges and reviews starting, and board meetings, from ``day`` on, soonest
     first."""
     found: list[Event] = []
-    for engagement in vault.records(Engagement, "deleted = 0 AND start >= ?", (day.isoformat(),)):
+    for engagement in vault.records(Challenge, "deleted = 0 AND start >= ?", (day.isoformat(),)):
         if engagement.status.is_terminal or engagement.start is None:
             continue
         found.append(
@@ -267,7 +267,7 @@ def _events(vault: Vault, day: date, names: dict[str, str]) -> list[Event]:
                 what=engagement.type.label,
                 council=engagement.council,
                 council_name=names.get(engagement.council, engagement.council),
-                kind=Engagement.kind,
+                kind=Challenge.kind,
                 record_id=engagement.id,
             )
         )

@@ -32,9 +32,9 @@ from sli_desktop.domain import (
     council_id,
 )
 from sli_desktop.vault.actions import Actions
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.councils import Councils
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.store import Vault
 from tests.bulkload import ROOT
 
@@ -113,7 +113,7 @@ def fill(vault: Vault) -> list[str]:
                         private=k == 19,
                     )
                 )
-            Engagements(vault).add(
+            Challenges(vault).add(
                 council=gss, type="corporate", status="closed", start=TODAY - timedelta(days=900)
             )
             if i % 10 == 0:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from sli_desktop.domain import Engagement, EngagementKind, EngagementStatus
+from sli_desktop.domain import Challenge, ChallengeKind, ChallengeStatus
 from sli_desktop.domain.timetable import TimetableEntry
-from sli_desktop.gui.dialogs.engagement import EngagementDialog
-from sli_desktop.vault.engagements import Engagements
+from sli_desktop.gui.dialogs.challenge import ChallengeDialog
+from sli_desktop.vault.challenges import Challenges
 from tests.conftest import PASSPHRASE
 from tests.gui.test_forms import (
     BIRMINGHAM,
@@ -34,10 +34,10 @@ START, END = date(2026, 9, 14), date(2026, 9, 16)
 @pytest.fixture
 def shell(qtbot, make_shell, councils_vault, vault_path: Path):
     """The window over councils with one booked challenge at Birmingham, venue and all."""
-    Engagements(councils_vault).add(
+    Challenges(councils_vault).add(
         council=BIRMINGHAM,
-        type=EngagementKind.CORPORATE,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.CORPORATE,
+        status=ChallengeStatus.BOOKED,
         start=START,
         end=END,
         venue="Council House\nVictoria Square",
@@ -65,8 +65,8 @@ def _type_lines(qtbot, editor, *lines: str) -> None:
         qtbot.keyClicks(editor, line)
 
 
-def _only(shell) -> Engagement:
-    found = Engagements(shell.session.vault).list()
+def _only(shell) -> Challenge:
+    found = Challenges(shell.session.vault).list()
     assert len(found) == 1
     return found[0]
 
@@ -75,7 +75,7 @@ def test_edit_details_shows_the_venue_and_timetable_and_saves_changes(qtbot, she
     view = shell.workspace.go("challenges")
     _select(qtbot, view.table, lambda e: e.council == BIRMINGHAM)
     qtbot.mouseClick(view.details_button, LEFT)
-    dialog = _opened(qtbot, view, EngagementDialog)
+    dialog = _opened(qtbot, view, ChallengeDialog)
     ui = dialog.ui
     assert dialog.windowTitle() == "Peer challenge details"
     assert not ui.council.isEnabled() and not ui.status.isEnabled()
@@ -94,7 +94,7 @@ def test_edit_details_shows_the_venue_and_timetable_and_saves_changes(qtbot, she
     _closed(qtbot, dialog)
     e = _only(shell)
     assert e.venue == "Room 4, Council House" and e.version == 2
-    assert e.status is EngagementStatus.BOOKED and e.start == START
+    assert e.status is ChallengeStatus.BOOKED and e.start == START
     assert e.timetable == [
         TimetableEntry(day=START, at=time(9), what="Arrival and welcome"),
         TimetableEntry(day=date(2026, 9, 15), at=time(10, 30), what="Interviews with partners"),
@@ -106,7 +106,7 @@ def test_a_timetable_it_cannot_use_is_refused_beside_the_field(qtbot, shell) -> 
     view = shell.workspace.go("challenges")
     _select(qtbot, view.table, lambda e: e.council == BIRMINGHAM)
     qtbot.mouseClick(view.details_button, LEFT)
-    dialog = _opened(qtbot, view, EngagementDialog)
+    dialog = _opened(qtbot, view, ChallengeDialog)
     ui = dialog.ui
     _type_lines(qtbot, ui.timetable, "14/09/2026 09:00 Arrival", "next Tuesday: site visits")
     _save(qtbot, dialog)
@@ -132,7 +132,7 @@ def test_a_timetable_it_cannot_use_is_refused_beside_the_field(qtbot, shell) -> 
 def test_a_new_challenge_takes_venue_and_timetable(qtbot, shell) -> None:
     view = shell.workspace.go("challenges")
     qtbot.mouseClick(view.new_button, LEFT)
-    dialog = _opened(qtbot, view, EngagementDialog)
+    dialog = _opened(qtbot, view, ChallengeDialog)
     ui = dialog.ui
     assert dialog.windowTitle() == "New peer challenge" and ui.teamHost.isVisible()
     _pick_council(qtbot, ui.council, "stafford")
@@ -144,7 +144,7 @@ def test_a_new_challenge_takes_venue_and_timetable(qtbot, shell) -> None:
     _type_lines(qtbot, ui.timetable, "4 Nov 2026 12:00 Feedback", "3 Nov 2026 09:15 Arrival")
     _save(qtbot, dialog)
     _closed(qtbot, dialog)
-    new = [e for e in Engagements(shell.session.vault).list() if e.council != BIRMINGHAM]
+    new = [e for e in Challenges(shell.session.vault).list() if e.council != BIRMINGHAM]
     assert len(new) == 1
     assert new[0].venue == "Civic Centre\nRiverside, Stafford"
     assert [(t.day, t.at, t.what) for t in new[0].timetable] == [
@@ -164,4 +164,4 @@ def test_moving_the_dates_away_from_the_timetable_says_what_to_do(qtbot, shell) 
         "The timetable has a day outside these on-site dates: change it with Edit details "
         "first, then move."
     )
-    assert _only(shell).status is EngagementStatus.BOOKED
+    assert _only(shell).status is ChallengeStatus.BOOKED

@@ -14,9 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout
 
 from sli_desktop.domain import (
+    ChallengeKind,
+    ChallengeStatus,
     CoverageRole,
-    EngagementKind,
-    EngagementStatus,
     Peer,
     PeerRole,
     Region,
@@ -27,8 +27,8 @@ from sli_desktop.gui.views.coverage import CoverageView
 from sli_desktop.gui.views.sync import SyncView
 from sli_desktop.server.storage import Storage
 from sli_desktop.vault.actions import Actions
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.coverage import Assignments, payload_digest
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.syncstate import SyncState
@@ -79,10 +79,10 @@ def _rows(view: CoverageView) -> list[tuple[str, str, str]]:
 def test_a_coordinator_records_a_handover_and_the_council_page_shows_it(
     qtbot, make_shell, councils_vault, vault_path: Path
 ) -> None:
-    challenge = Engagements(councils_vault).add(
+    challenge = Challenges(councils_vault).add(
         council=BIRMINGHAM,
-        type=EngagementKind.CORPORATE,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.CORPORATE,
+        status=ChallengeStatus.BOOKED,
         start=date(2027, 3, 4),
         team=[Peer(name="Cllr Ann Lead", role=PeerRole.LEAD_MEMBER_PEER)],
     )

@@ -12,19 +12,19 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 
-from sli_desktop.domain import EngagementKind, EngagementStatus
+from sli_desktop.domain import ChallengeKind, ChallengeStatus
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.contacts import Contacts
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.metrics import Metrics
 from tests.conftest import PASSPHRASE
 
 
 @pytest.fixture
 def window(qtbot, make_shell, councils_vault, vault_path: Path):
-    Engagements(councils_vault).add(
+    Challenges(councils_vault).add(
         council="E08000025",
-        type=EngagementKind.CORPORATE,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.CORPORATE,
+        status=ChallengeStatus.BOOKED,
         start=date(2027, 3, 4),
         end=date(2027, 3, 7),
     )
@@ -179,10 +179,10 @@ def test_schedule_view_exports_the_regions_shown(
     qtbot, window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vault = window.session.vault
-    london = Engagements(vault).add(
+    london = Challenges(vault).add(
         council="E09000033",
-        type=EngagementKind.CORPORATE,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.CORPORATE,
+        status=ChallengeStatus.BOOKED,
         start=date(2027, 4, 1),
     )
     window.go("challenges")
@@ -204,7 +204,7 @@ def test_schedule_view_exports_the_regions_shown(
     assert view.message.text() == f"Wrote 1 event to {ics}, marked OFFICIAL."
 
     # The challenge is deleted (a sync brings the tombstone): the next export cancels it.
-    vault.delete(Engagements(vault).get(london.id))
+    vault.delete(Challenges(vault).get(london.id))
     view.refresh()
     assert view.model.rowCount() == 0
     qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)

@@ -21,21 +21,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sli_desktop.domain import EngagementKind, EngagementStatus, LawfulBasis, Peer, PeerRole
+from sli_desktop.domain import ChallengeKind, ChallengeStatus, LawfulBasis, Peer, PeerRole
 from sli_desktop.gui.dialogs.action import ActionDialog
+from sli_desktop.gui.dialogs.challenge import ChallengeDialog
 from sli_desktop.gui.dialogs.contact import ContactDialog
 from sli_desktop.gui.dialogs.council_details import CouncilDetailsDialog
-from sli_desktop.gui.dialogs.engagement import EngagementDialog
 from sli_desktop.gui.dialogs.note_edit import NoteEditDialog
 from sli_desktop.gui.dialogs.team import TeamDialog
 from sli_desktop.gui.views.base import source_row
 from sli_desktop.gui.views.notes import NotesView
 from sli_desktop.vault.actions import Actions
 from sli_desktop.vault.audit import AuditLog
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.control import PoliticalControl
 from sli_desktop.vault.councils import Councils
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.notes import Notes
 from tests.conftest import PASSPHRASE
 
@@ -55,10 +55,10 @@ def shell(qtbot, make_shell, councils_vault, vault_path: Path):
     Notes(councils_vault).add(
         council=BIRMINGHAM, title="Budget gap", body="Forecast overspend", date=date(2026, 1, 5)
     )
-    Engagements(councils_vault).add(
+    Challenges(councils_vault).add(
         council=BIRMINGHAM,
-        type=EngagementKind.CORPORATE,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.CORPORATE,
+        status=ChallengeStatus.BOOKED,
         start=date(2026, 9, 14),
         end=date(2026, 9, 17),
         team=[Peer(name="Cllr Ann Lead", role=PeerRole.LEAD_MEMBER_PEER)],
@@ -332,7 +332,7 @@ def test_new_peer_challenge_with_a_team_then_change_the_team(qtbot, shell) -> No
     vault = shell.session.vault
     view = shell.workspace.go("challenges")
     qtbot.mouseClick(view.new_button, LEFT)
-    dialog = _opened(qtbot, view, EngagementDialog)
+    dialog = _opened(qtbot, view, ChallengeDialog)
     assert _has_focus(dialog.ui.council)
     _pick_council(qtbot, dialog.ui.council, "stafford")
     dialog.ui.kind.setFocus()
@@ -378,8 +378,8 @@ def test_new_peer_challenge_with_a_team_then_change_the_team(qtbot, shell) -> No
     _save(qtbot, dialog)
     _closed(qtbot, dialog)
 
-    (made,) = Engagements(vault).list(council="E10000028")
-    assert (made.type, made.status) == (EngagementKind.ADULTS, EngagementStatus.BOOKED)
+    (made,) = Challenges(vault).list(council="E10000028")
+    assert (made.type, made.status) == (ChallengeKind.ADULTS, ChallengeStatus.BOOKED)
     assert (made.start, made.end) == (date(2026, 10, 14), date(2026, 10, 16))
     assert [(p.name, p.role, p.council) for p in made.team] == [
         ("Cllr Jane Smith", PeerRole.LEAD_MEMBER_PEER, None),
@@ -403,7 +403,7 @@ def test_new_peer_challenge_with_a_team_then_change_the_team(qtbot, shell) -> No
     qtbot.keyClick(editor.ui.peerName, Qt.Key.Key_Return)
     _save(qtbot, dialog)
     _closed(qtbot, dialog)
-    changed = Engagements(vault).get(made.id)
+    changed = Challenges(vault).get(made.id)
     assert [(p.name, p.role) for p in changed.team] == [
         ("Cllr Jane Smith", PeerRole.LEAD_MEMBER_PEER),
         ("Pat Lee", PeerRole.LEAD_MEMBER_PEER),
@@ -422,7 +422,7 @@ def test_a_peer_challenge_recorded_by_mistake_is_deleted_after_a_question(
     from PySide6.QtWidgets import QMessageBox
 
     vault = shell.session.vault
-    (booked,) = Engagements(vault).list(council=BIRMINGHAM)
+    (booked,) = Challenges(vault).list(council=BIRMINGHAM)
     view = shell.workspace.go("challenges")
     qtbot.mouseClick(view.delete_button, LEFT)
     assert view.message.text() == "Select a peer challenge in the schedule first."
@@ -442,11 +442,11 @@ def test_a_peer_challenge_recorded_by_mistake_is_deleted_after_a_question(
     qtbot.waitUntil(lambda: bool(asked))
     assert "corporate peer challenge at Birmingham" in asked[0]
     assert "14 September 2026" in asked[0] and "cancelled" in asked[0]
-    assert [e.id for e in Engagements(vault).list()] == [booked.id], "No keeps it"
+    assert [e.id for e in Challenges(vault).list()] == [booked.id], "No keeps it"
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
     qtbot.mouseClick(view.delete_button, LEFT)
-    assert Engagements(vault).list() == []
+    assert Challenges(vault).list() == []
     assert view.model.rows == [], "the schedule no longer shows it"
     assert view.message.text().startswith("Deleted the corporate peer challenge at Birmingham")
     assert vault.query(
@@ -461,7 +461,7 @@ def test_new_peer_challenge_from_the_council_page(qtbot, shell) -> None:
     page.tabs.setCurrentIndex(page.CHALLENGES)
     before = len(page.engagements.rows)
     qtbot.mouseClick(_button(page, "New peer challenge"), LEFT)
-    dialog = _opened(qtbot, page, EngagementDialog)
+    dialog = _opened(qtbot, page, ChallengeDialog)
     assert dialog.councils.code() == BIRMINGHAM and _has_focus(dialog.ui.kind)
     qtbot.keyClicks(dialog.ui.kind, "c")
     assert dialog.ui.kind.currentData() == "childrens"
@@ -488,7 +488,7 @@ def test_new_peer_challenge_from_the_council_page(qtbot, shell) -> None:
 def test_actions_from_a_note_and_a_challenge_lead_back_to_them(qtbot, shell) -> None:
     vault = shell.session.vault
     note = Notes(vault).list()[0]
-    (challenge,) = Engagements(vault).list()
+    (challenge,) = Challenges(vault).list()
 
     notes = shell.workspace.go("notes")
     notes.table.setFocus()
@@ -633,11 +633,11 @@ def test_council_details_without_a_date_correct_the_control_without_a_change(qtb
 # -- keyboard and screen readers -------------------------------------------------------------
 def _dialogs(vault):
     note = Notes(vault).list()[0]
-    (challenge,) = Engagements(vault).list()
+    (challenge,) = Challenges(vault).list()
     return [
         NoteEditDialog(vault, note.id),
         ContactDialog(vault, BIRMINGHAM),
-        EngagementDialog(vault),
+        ChallengeDialog(vault),
         TeamDialog(vault, challenge.id),
         ActionDialog(vault, note=note),
         CouncilDetailsDialog(vault, BIRMINGHAM),
@@ -678,7 +678,7 @@ def test_every_control_is_named_and_reached_by_tab(qtbot, shell) -> None:
 
 
 def test_the_team_follows_the_scope_in_tab_order(qtbot, shell) -> None:
-    dialog = EngagementDialog(shell.session.vault)
+    dialog = ChallengeDialog(shell.session.vault)
     qtbot.addWidget(dialog)
     dialog.show()
     _activate(qtbot, dialog)

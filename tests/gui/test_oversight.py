@@ -14,24 +14,24 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel
 
 from sli_desktop.domain import (
+    ChallengeKind,
+    ChallengeStatus,
     Council,
     CouncilType,
-    EngagementKind,
-    EngagementStatus,
     ImprovementBoard,
     Region,
     SignOffStatus,
     council_id,
 )
 from sli_desktop.gui.dialogs.board import BoardDialog
-from sli_desktop.gui.dialogs.engagement import EngagementDialog
+from sli_desktop.gui.dialogs.challenge import ChallengeDialog
 from sli_desktop.gui.dialogs.note_edit import NoteEditDialog
 from sli_desktop.gui.dialogs.team import TeamDialog
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.boards import Boards
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.documents import Documents
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.reads import Reads
 from sli_desktop.vault.store import Vault
@@ -90,8 +90,8 @@ def shell(qtbot, make_shell, two_tier_vault: Vault, vault_path: Path):
     Notes(two_tier_vault).add(
         council=CANNOCK, title="Budget gap", body="Forecast overspend", date=date(2026, 1, 5)
     )
-    Engagements(two_tier_vault).add(
-        council=CANNOCK, type=EngagementKind.CORPORATE, status=EngagementStatus.PROPOSED
+    Challenges(two_tier_vault).add(
+        council=CANNOCK, type=ChallengeKind.CORPORATE, status=ChallengeStatus.PROPOSED
     )
     two_tier_vault.close()
     window = make_shell(vault_path)
@@ -138,7 +138,7 @@ def test_opening_a_note_in_the_window_is_a_queued_read(qtbot, shell) -> None:
 @POPUPS
 def test_team_dialog_warns_of_a_neighbouring_council_and_adds_on_confirmation(qtbot, shell) -> None:
     vault = shell.session.vault
-    (engagement,) = Engagements(vault).list()
+    (engagement,) = Challenges(vault).list()
     view = shell.workspace.go("challenges")
     view.open_dialog(TeamDialog(vault, engagement.id, view))
     dialog = _opened(qtbot, view, TeamDialog)
@@ -160,15 +160,15 @@ def test_team_dialog_warns_of_a_neighbouring_council_and_adds_on_confirmation(qt
     assert [p.name for p in editor.team()] == ["Jo Neighbour", "Sam Far"]
     qtbot.mouseClick(dialog.save_button(), LEFT)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert [p.council for p in Engagements(vault).get(engagement.id).team] == [EAST_STAFFS, BHAM]
+    assert [p.council for p in Challenges(vault).get(engagement.id).team] == [EAST_STAFFS, BHAM]
 
 
 @POPUPS
 def test_new_challenge_warns_when_the_council_is_chosen_after_the_team(qtbot, shell) -> None:
     vault = shell.session.vault
     view = shell.workspace.go("challenges")
-    view.open_dialog(EngagementDialog(vault, None, view))
-    dialog = _opened(qtbot, view, EngagementDialog)
+    view.open_dialog(ChallengeDialog(vault, None, view))
+    dialog = _opened(qtbot, view, ChallengeDialog)
     team = dialog.team
     qtbot.keyClicks(team.ui.peerName, "Pat County")
     _pick(qtbot, team.ui.peerCouncil, "E10000028")
@@ -181,7 +181,7 @@ def test_new_challenge_warns_when_the_council_is_chosen_after_the_team(qtbot, sh
     assert dialog.isVisible()
     qtbot.mouseClick(dialog.save_button(), LEFT)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    made = [e for e in Engagements(vault).list() if e.team]
+    made = [e for e in Challenges(vault).list() if e.team]
     assert [p.name for p in made[0].team] == ["Pat County"]
 
 

@@ -15,11 +15,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from sli_desktop.domain import EngagementKind, EngagementStatus, Region
+from sli_desktop.domain import ChallengeKind, ChallengeStatus, Region
 from sli_desktop.gui.dialogs.council_correction import CouncilCorrectionDialog
 from sli_desktop.gui.dialogs.team import TeamDialog
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.councils import Councils
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
 from tests.conftest import PASSPHRASE
@@ -132,8 +132,8 @@ def test_a_peer_from_the_same_combined_authority_is_a_conflict(
 ) -> None:
     vault = shell.session.vault
     _import(qtbot, shell, _register(tmp_path / "register.csv"))
-    engagement = Engagements(vault).add(
-        council=COVENTRY, type=EngagementKind.CORPORATE, status=EngagementStatus.PROPOSED
+    engagement = Challenges(vault).add(
+        council=COVENTRY, type=ChallengeKind.CORPORATE, status=ChallengeStatus.PROPOSED
     )
     view = shell.workspace.go("challenges")
     view.open_dialog(TeamDialog(vault, engagement.id, view))

@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from sli_desktop.domain import (
+    ChallengeKind,
+    ChallengeStatus,
     ConcernLevel,
     CoverageRole,
-    EngagementKind,
-    EngagementStatus,
     Region,
 )
 from sli_desktop.gui.views.audit import AuditView, summary
@@ -25,8 +25,8 @@ from sli_desktop.gui.views.today import TodayView, soon
 from sli_desktop.gui.workspace import NAVIGATION
 from sli_desktop.vault.actions import Actions
 from sli_desktop.vault.audit import AuditEntry
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.coverage import Assignments
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
 from tests.conftest import PASSPHRASE
@@ -64,16 +64,16 @@ def _fill(vault: Vault) -> dict[str, str]:
         concern=ConcernLevel.SERIOUS,
         draft=True,
     )
-    challenge = Engagements(vault).add(
+    challenge = Challenges(vault).add(
         council=COV,
-        type=EngagementKind.CORPORATE,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.CORPORATE,
+        status=ChallengeStatus.BOOKED,
         start=TODAY + timedelta(days=3),
     )
-    Engagements(vault).add(
+    Challenges(vault).add(
         council=STAFFS,
-        type=EngagementKind.ADULTS,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.ADULTS,
+        status=ChallengeStatus.BOOKED,
         start=TODAY + timedelta(days=60),
     )
     late = Actions(vault).add(
@@ -208,8 +208,8 @@ def test_schedule_sorts_by_date_and_councils_down_moves_into_results(
     qtbot, make_shell, councils_vault: Vault, vault_path: Path
 ) -> None:
     _fill(councils_vault)
-    Engagements(councils_vault).add(
-        council=BHAM, type=EngagementKind.CHILDRENS, status=EngagementStatus.PROPOSED
+    Challenges(councils_vault).add(
+        council=BHAM, type=ChallengeKind.CHILDRENS, status=ChallengeStatus.PROPOSED
     )
     councils_vault.close()
     shell = _unlocked(qtbot, make_shell, vault_path)

@@ -23,11 +23,11 @@ from sli_desktop.domain import (
 from sli_desktop.vault.actions import Actions
 from sli_desktop.vault.assessments import Assessments
 from sli_desktop.vault.boards import Boards
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.control import PoliticalControl
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.coverage import Assignments
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.identity import set_identity
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
@@ -174,7 +174,7 @@ def build(vault: Vault, today: date) -> World:
         meetings=[ago(30), today + timedelta(days=BOARD_NEXT_IN), today + timedelta(days=40)],
     )
     PoliticalControl(v).record(COV, ago(120), "No overall control", from_control="Labour")
-    challenge = Engagements(v).add(
+    challenge = Challenges(v).add(
         council=BHAM,
         type="corporate",
         status="booked",
@@ -197,7 +197,7 @@ def build(vault: Vault, today: date) -> World:
             {"name": "Dr Chief Peer", "role": "chief executive peer", "organisation": "Leeds"},
         ],
     )
-    past = Engagements(v).add(
+    past = Challenges(v).add(
         council=BHAM,
         type="childrens",
         status="closed",
@@ -206,7 +206,7 @@ def build(vault: Vault, today: date) -> World:
         report_date=ago(650),
         recommendations=["Strengthen placement sufficiency planning"],
     )
-    other = Engagements(v).add(
+    other = Challenges(v).add(
         council=BHAM, type="adults", status="discussed", start=today + timedelta(days=300)
     )
     Actions(v).add(title="Send the budget recovery plan", council=BHAM, due=ago(10))

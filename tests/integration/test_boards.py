@@ -142,10 +142,10 @@ def test_cli_board_journey(sli: Any, tmp_path: Path) -> None:
     assert board["ready_to_present"] is False
     assert [m["name"] for m in board["members"]] == ["Jo Chair", "Cllr Sam"]
     bid = board["id"][:8]
-    terms = tmp_path / "Terms of Engagement.docx"
+    terms = tmp_path / "Terms of Challenge.docx"
     terms.write_bytes(b"PK\x03\x04 agreed terms")
     doc = as_json(sli("board", "attach", bid, str(terms), "--agreed", "2026-02-15", "--json"))
-    assert doc["filename"] == "Terms of Engagement.docx" and doc["owner_id"] == board["id"]
+    assert doc["filename"] == "Terms of Challenge.docx" and doc["owner_id"] == board["id"]
     for element, on in (("progress-report", "2026-10-01"), ("peer-challenge", "2026-10-05")):
         ok(sli("board", "sign-off", bid, element, "signed-off", "--on", on))
     shown = as_json(sli("board", "show", bid, "--json"))

@@ -339,10 +339,10 @@ def test_team_pack_has_what_a_team_needs(world: w.World) -> None:
 
 def test_without_a_written_timetable_the_pack_lists_each_day_on_site(world: w.World) -> None:
     v = world.vault
-    from sli_desktop.vault.engagements import Engagements
+    from sli_desktop.vault.challenges import Challenges
 
     start = TODAY + timedelta(days=20)
-    e = Engagements(v).add(
+    e = Challenges(v).add(
         council=w.COV, type="childrens", status="booked", start=start, end=start + timedelta(2)
     )
     flat = " ".join("\n".join(texts(brief_challenge(v, e.id, opts()))).split())

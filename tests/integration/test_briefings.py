@@ -41,9 +41,9 @@ from sli_desktop.domain import (
 )
 from sli_desktop.vault.actions import Actions
 from sli_desktop.vault.audit import AuditLog
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.councils import Councils
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
 from tests.conftest import CliResult
@@ -148,7 +148,7 @@ def seeded(councils_vault: Vault) -> Seeded:
         private=True,
     )
     notes.add(council=ANGLESEY, date=days_ago(3), title="Môn visit: ŵyr a ŷd", body="Croeso.")
-    challenge = Engagements(v).add(
+    challenge = Challenges(v).add(
         council=BHAM,
         type="corporate",
         status="booked",

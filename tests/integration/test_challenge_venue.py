@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from sli_desktop.domain import Engagement
+from sli_desktop.domain import Challenge
 from sli_desktop.domain.timetable import TimetableEntry
 from sli_desktop.vault import migrations
-from sli_desktop.vault.engagements import Engagements
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.session import unlock
 from sli_desktop.vault.store import Vault
 from tests.integration.test_cli import BHAM, Cli, add_challenge, as_json, fails, ok
@@ -25,7 +25,7 @@ VENUE = "Council House\nVictoria Square\nBirmingham B1 1BB"
 
 
 def test_venue_and_timetable_survive_the_vault(councils_vault: Vault) -> None:
-    engagements = Engagements(councils_vault)
+    engagements = Challenges(councils_vault)
     e = engagements.add(
         council=BHAM,
         type="corporate",
@@ -70,14 +70,14 @@ def test_a_vault_made_before_the_fields_upgrades_with_its_challenge_unchanged(
     wanted = next(r["id"] for r in manifest["records"] if r["kind"] == "engagement")
     with unlock(tmp_path / "v4" / "vault.sli", manifest["passphrase"]) as vault:
         assert migrations.schema_version(vault.conn) == migrations.LATEST
-        e = vault.get(Engagement, wanted)
+        e = vault.get(Challenge, wanted)
         assert e is not None and (e.venue, e.timetable) == ("", [])
         assert e.scope == "Financial sustainability and governance."
         assert e.start is not None
-        edited = Engagements(vault).edit(
+        edited = Challenges(vault).edit(
             e.id, venue="Council House", timetable=[{"day": e.start, "what": "Arrival"}]
         )
-        assert vault.get(Engagement, wanted) == edited
+        assert vault.get(Challenge, wanted) == edited
 
 
 # -- the command line --------------------------------------------------------------------------

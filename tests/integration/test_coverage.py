@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sli_desktop.domain import (
+    ChallengeKind,
+    ChallengeStatus,
     Coverage,
     CoverageRole,
-    EngagementKind,
-    EngagementStatus,
     Peer,
     PeerRole,
     Region,
@@ -27,9 +27,9 @@ from sli_desktop.domain import (
     ValidationError,
 )
 from sli_desktop.vault.actions import Actions
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.coverage import Assignments, NotAllowed, payload_digest
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.errors import VaultError
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.overview import overview
@@ -178,18 +178,18 @@ def test_the_council_overview_names_its_cover_and_the_support_in_place(
         service.assign(person=person, role=role, regions=[WM], since=date(2025, 1, 1))
     service.assign(person="Lon Don", role=PA, regions=[LONDON], since=date(2025, 1, 1))
 
-    challenge = Engagements(vault).add(
+    challenge = Challenges(vault).add(
         council=BHAM,
-        type=EngagementKind.CHILDRENS,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.CHILDRENS,
+        status=ChallengeStatus.BOOKED,
         start=date(2026, 6, 1),
         team=[
             Peer(name="Pat Peer", role=PeerRole.OFFICER_PEER),
             Peer(name="Mo Manager", role=PeerRole.PEER_CHALLENGE_MANAGER),
         ],
     )
-    Engagements(vault).add(
-        council=BHAM, type=EngagementKind.CORPORATE, status=EngagementStatus.CANCELLED
+    Challenges(vault).add(
+        council=BHAM, type=ChallengeKind.CORPORATE, status=ChallengeStatus.CANCELLED
     )
     vault.save(
         SupportOffer.build(

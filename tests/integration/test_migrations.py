@@ -19,10 +19,10 @@ import pytest
 from sli_desktop.domain import (
     Action,
     Assessment,
+    Challenge,
     Contact,
     Council,
     Document,
-    Engagement,
     ImprovementBoard,
     Note,
     Record,
@@ -40,7 +40,7 @@ KINDS: dict[str, type[Record]] = {
     "council": Council,
     "note": Note,
     "contact": Contact,
-    "engagement": Engagement,
+    "engagement": Challenge,
     "action": Action,
     "improvement-board": ImprovementBoard,
     "document": Document,
@@ -50,7 +50,7 @@ KINDS: dict[str, type[Record]] = {
 
 def _label(record: Record) -> str | None:
     """What a fixture's manifest records to recognise a record by."""
-    if isinstance(record, Engagement):
+    if isinstance(record, Challenge):
         return record.type.value
     if isinstance(record, ImprovementBoard):
         return record.council

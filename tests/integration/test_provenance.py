@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from sli_desktop.briefing import BriefingOptions, brief_council, brief_region
 from sli_desktop.domain import (
+    Challenge,
     ConcernLevel,
-    Engagement,
     Marking,
     Note,
     NoteSource,
@@ -297,7 +297,7 @@ def test_everything_held_about_one_person(councils_vault: Vault) -> None:
     )
     Actions(councils_vault).add(title="Someone else's", owner="Amy", council=BHAM)
     engagement = councils_vault.save(
-        Engagement.build(
+        Challenge.build(
             council=COV,
             type="corporate",
             team=[{"name": "John Cotton", "role": PeerRole.LEAD_MEMBER_PEER.value}],

@@ -136,27 +136,27 @@ def test_taken_away_dates_cancel_the_event_a_calendar_already_has(
 ) -> None:
     from datetime import date
 
-    from sli_desktop.domain import EngagementKind, EngagementStatus, Marking
+    from sli_desktop.domain import ChallengeKind, ChallengeStatus, Marking
     from sli_desktop.importers.calendar import export_schedule
-    from sli_desktop.vault.engagements import Engagements
+    from sli_desktop.vault.challenges import Challenges
 
-    service = Engagements(councils_vault)
+    service = Challenges(councils_vault)
     kept = service.add(
         council="E08000026",
-        type=EngagementKind.CORPORATE,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.CORPORATE,
+        status=ChallengeStatus.BOOKED,
         start=date(2027, 5, 3),
         end=date(2027, 5, 6),
     )
     dropped = service.add(
         council="E08000025",
-        type=EngagementKind.CHILDRENS,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.CHILDRENS,
+        status=ChallengeStatus.BOOKED,
         start=date(2027, 4, 12),
         end=date(2027, 4, 16),
     )
     never = service.add(
-        council="E09000033", type=EngagementKind.CORPORATE, status=EngagementStatus.DISCUSSED
+        council="E09000033", type=ChallengeKind.CORPORATE, status=ChallengeStatus.DISCUSSED
     )
     first = tmp_path / "first.ics"
     done = export_schedule(councils_vault, first, marking=Marking.OFFICIAL_SENSITIVE)
@@ -165,7 +165,7 @@ def test_taken_away_dates_cancel_the_event_a_calendar_already_has(
 
     # The dates fall through (as a sync from another device can bring): the record keeps no
     # dates, the calendar must still lose the event it has.
-    councils_vault.save(dropped.evolve(status=EngagementStatus.DISCUSSED, start=None, end=None))
+    councils_vault.save(dropped.evolve(status=ChallengeStatus.DISCUSSED, start=None, end=None))
     councils_vault.save(never.evolve(scope="Finance and governance"))
     moved = councils_vault.save(kept.evolve(start=date(2027, 5, 10), end=date(2027, 5, 13)))
     second = tmp_path / "second.ics"
@@ -191,16 +191,16 @@ def test_region_export_cancels_only_that_regions_deletions(
 ) -> None:
     from datetime import date
 
-    from sli_desktop.domain import EngagementKind, EngagementStatus, Region
+    from sli_desktop.domain import ChallengeKind, ChallengeStatus, Region
     from sli_desktop.importers.calendar import export_schedule
-    from sli_desktop.vault.engagements import Engagements
+    from sli_desktop.vault.challenges import Challenges
 
-    service = Engagements(councils_vault)
+    service = Challenges(councils_vault)
     made = [
         service.add(
             council=gss,
-            type=EngagementKind.CORPORATE,
-            status=EngagementStatus.BOOKED,
+            type=ChallengeKind.CORPORATE,
+            status=ChallengeStatus.BOOKED,
             start=date(2027, 6, day),
         )
         for gss, day in (("E08000025", 1), ("E09000033", 2), ("E06000047", 3))

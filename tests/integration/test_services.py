@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from sli_desktop.domain import (
     ActionStatus,
+    ChallengeKind,
+    ChallengeStatus,
     Contact,
     Council,
-    EngagementKind,
-    EngagementStatus,
     Note,
     Record,
     Region,
@@ -24,9 +24,9 @@ from sli_desktop.domain import (
 )
 from sli_desktop.vault.actions import Actions
 from sli_desktop.vault.audit import AuditLog
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.councils import Councils
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.errors import NotFound, WrongPassphrase
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.search import Search
@@ -301,38 +301,38 @@ def test_contacts(councils_vault: Vault) -> None:
 
 
 def test_engagement_add_records_its_first_status(councils_vault: Vault) -> None:
-    engagements = Engagements(councils_vault)
+    engagements = Challenges(councils_vault)
     added = engagements.add(
         council="birmingham",
         type="corporate",
-        status=EngagementStatus.DISCUSSED,
+        status=ChallengeStatus.DISCUSSED,
         status_date=date(2024, 11, 1),
     )
     assert added.council == BHAM
     assert [(h.status, h.on) for h in added.history] == [
-        (EngagementStatus.DISCUSSED, date(2024, 11, 1))
+        (ChallengeStatus.DISCUSSED, date(2024, 11, 1))
     ]
     with pytest.raises(ValidationError) as caught:
-        engagements.move(added.id, EngagementStatus.BOOKED, date(2024, 12, 1))
+        engagements.move(added.id, ChallengeStatus.BOOKED, date(2024, 12, 1))
     assert caught.value.field == "start"
     booked = engagements.move(
-        added.id[:8], EngagementStatus.BOOKED, date(2024, 12, 1), start=date(2025, 3, 3)
+        added.id[:8], ChallengeStatus.BOOKED, date(2024, 12, 1), start=date(2025, 3, 3)
     )
-    assert booked.status is EngagementStatus.BOOKED
+    assert booked.status is ChallengeStatus.BOOKED
     assert booked.start == date(2025, 3, 3)
     assert [h.status for h in booked.history] == [
-        EngagementStatus.DISCUSSED,
-        EngagementStatus.BOOKED,
+        ChallengeStatus.DISCUSSED,
+        ChallengeStatus.BOOKED,
     ]
     assert booked.version == 2
     with pytest.raises(ValidationError) as caught:
-        engagements.move(added.id, EngagementStatus.PROPOSED)
+        engagements.move(added.id, ChallengeStatus.PROPOSED)
     assert caught.value.field == "status"
-    assert engagements.get(added.id).status is EngagementStatus.BOOKED
+    assert engagements.get(added.id).status is ChallengeStatus.BOOKED
 
 
 def test_engagement_list_by_start_region_and_council(councils_vault: Vault) -> None:
-    engagements = Engagements(councils_vault)
+    engagements = Challenges(councils_vault)
     late = engagements.add(council=BHAM, type="corporate", status="booked", start="2025-09-01")
     early = engagements.add(council=WESTMINSTER, type="adults", status="booked", start="2025-01-01")
     undated = engagements.add(council=COV, type="childrens", status="proposed")
@@ -343,7 +343,7 @@ def test_engagement_list_by_start_region_and_council(councils_vault: Vault) -> N
 
 
 def test_coverage_counts_each_council_once_at_its_furthest_stage(councils_vault: Vault) -> None:
-    add = Engagements(councils_vault).add
+    add = Challenges(councils_vault).add
     add(council=BHAM, type="corporate", status="closed", start="2019-03-04")
     add(council=BHAM, type="corporate", status="booked", start="2026-01-05")
     add(council=BHAM, type="corporate", status="discussed")
@@ -354,17 +354,17 @@ def test_coverage_counts_each_council_once_at_its_furthest_stage(councils_vault:
     add(council=CANNOCK, type="corporate", status="cancelled")
     add(council=WESTMINSTER, type="corporate", status="feedback", start="2024-10-07")
     add(council=DURHAM, type="corporate", status="follow-up", start="2010-05-01")
-    coverage = {r.region: r for r in Engagements(councils_vault).coverage()}
+    coverage = {r.region: r for r in Challenges(councils_vault).coverage()}
     west = coverage["West Midlands"]
     assert (west.councils, west.had, west.booked, west.discussing, west.none) == (4, 1, 1, 1, 1)
     assert (coverage["London"].had, coverage["London"].none) == (1, 0)
     assert (coverage["North East"].had, coverage["North East"].none) == (0, 1)
     assert sum(r.councils for r in coverage.values()) == 6
 
-    since_2020 = {r.region: r for r in Engagements(councils_vault).coverage(date(2020, 1, 1))}
+    since_2020 = {r.region: r for r in Challenges(councils_vault).coverage(date(2020, 1, 1))}
     assert (since_2020["West Midlands"].had, since_2020["West Midlands"].booked) == (0, 2)
     children = {
-        r.region: r for r in Engagements(councils_vault).coverage(kind=EngagementKind.SAFEGUARDING)
+        r.region: r for r in Challenges(councils_vault).coverage(kind=ChallengeKind.SAFEGUARDING)
     }
     assert children["West Midlands"].had == 1
 
@@ -379,12 +379,12 @@ def test_coverage_leaves_out_other_nations(councils_vault: Vault) -> None:
             region="Wales",
         )
     )
-    Engagements(councils_vault).add(
+    Challenges(councils_vault).add(
         council="W06000001", type="corporate", status="closed", start="2020-01-01"
     )
-    regions = [r.region for r in Engagements(councils_vault).coverage()]
+    regions = [r.region for r in Challenges(councils_vault).coverage()]
     assert "Wales" not in regions
-    assert sum(r.councils for r in Engagements(councils_vault).coverage()) == 6
+    assert sum(r.councils for r in Challenges(councils_vault).coverage()) == 6
 
 
 # -- actions --------------------------------------------------------------------------------------
@@ -393,7 +393,7 @@ def test_coverage_leaves_out_other_nations(councils_vault: Vault) -> None:
 def test_actions_overdue_done_and_links(councils_vault: Vault) -> None:
     actions = Actions(councils_vault)
     note = Notes(councils_vault).add(council=BHAM, date="2024-05-01", title="t")
-    challenge = Engagements(councils_vault).add(council=BHAM, type="corporate", status="proposed")
+    challenge = Challenges(councils_vault).add(council=BHAM, type="corporate", status="proposed")
     late = actions.add(
         title="Late", due=date(2024, 4, 1), council="birmingham", note_id=note.id[:8]
     )

@@ -10,7 +10,7 @@ import pytest
 
 from sli_desktop.briefing import brief_challenge
 from sli_desktop.formats import heading_date
-from sli_desktop.vault.engagements import Engagements
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.store import Vault
 from tests.integration import briefing_world as w
 from tests.integration.test_briefing_reading import TODAY, body, flat, opts, texts
@@ -34,7 +34,7 @@ def test_the_pack_prints_dates_venue_and_timetable_in_that_order(
 ) -> None:
     start = TODAY + timedelta(days=30)
     second, last = start + timedelta(days=1), start + timedelta(days=2)
-    e = Engagements(world.vault).add(
+    e = Challenges(world.vault).add(
         council=w.COV,
         type="corporate",
         status="booked",

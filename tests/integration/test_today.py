@@ -7,16 +7,16 @@ import json
 from datetime import date, timedelta
 
 from sli_desktop.domain import (
+    ChallengeKind,
+    ChallengeStatus,
     ConcernLevel,
     CoverageRole,
-    EngagementKind,
-    EngagementStatus,
     Region,
 )
 from sli_desktop.vault.actions import Actions
 from sli_desktop.vault.boards import Boards
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.coverage import Assignments
-from sli_desktop.vault.engagements import Engagements
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
 from sli_desktop.vault.syncstate import SyncState
@@ -98,23 +98,23 @@ def test_overdue_upcoming_and_next_event_per_council(councils_vault: Vault) -> N
     late = actions.add(title="Chase the section 151 officer", council=BHAM, due=DAY - timedelta(1))
     actions.add(title="Not yet due", council=BHAM, due=DAY + timedelta(days=3))
     actions.add(title="Elsewhere", council=WESTMINSTER, due=DAY - timedelta(days=5))
-    engagements = Engagements(vault)
+    engagements = Challenges(vault)
     corporate = engagements.add(
         council=COV,
-        type=EngagementKind.CORPORATE,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.CORPORATE,
+        status=ChallengeStatus.BOOKED,
         start=DAY + timedelta(days=3),
     )
     engagements.add(
         council=COV,
-        type=EngagementKind.SAFEGUARDING,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.SAFEGUARDING,
+        status=ChallengeStatus.BOOKED,
         start=DAY + timedelta(days=45),
     )
     engagements.add(
         council=STAFFS,
-        type=EngagementKind.ADULTS,
-        status=EngagementStatus.CANCELLED,
+        type=ChallengeKind.ADULTS,
+        status=ChallengeStatus.CANCELLED,
         start=DAY + timedelta(days=4),
     )
     board = Boards(vault).add(

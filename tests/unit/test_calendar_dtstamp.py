@@ -8,16 +8,16 @@ from datetime import UTC, date, datetime
 
 import icalendar
 
-from sli_desktop.domain import Engagement, EngagementKind, EngagementStatus
+from sli_desktop.domain import Challenge, ChallengeKind, ChallengeStatus
 from sli_desktop.importers.calendar import schedule_ics
 
 
 def test_dtstamp_is_the_export_time_and_last_modified_the_change() -> None:
     changed = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
-    engagement = Engagement.build(
+    engagement = Challenge.build(
         council="E08000025",
-        type=EngagementKind.CORPORATE,
-        status=EngagementStatus.BOOKED,
+        type=ChallengeKind.CORPORATE,
+        status=ChallengeStatus.BOOKED,
         start=date(2027, 3, 4),
         end=date(2027, 3, 7),
         updated_at=changed,

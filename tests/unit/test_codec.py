@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from sli_desktop.domain import (
     RECORD_TYPES,
+    Challenge,
     ConcernLevel,
     Contact,
-    Engagement,
     Note,
     Record,
     ValidationError,
@@ -101,7 +101,7 @@ def test_a_record_round_trips_through_its_json_payload(record: Record) -> None:
 
 
 def test_engagement_team_and_history_survive_a_row() -> None:
-    engagement = Engagement.build(
+    engagement = Challenge.build(
         council="E08000025",
         type="corporate",
         status="booked",
@@ -110,7 +110,7 @@ def test_engagement_team_and_history_survive_a_row() -> None:
         team=[{"name": "Cllr Siân Jones", "role": "lead member peer", "council": "w06000001"}],
         history=[{"status": "proposed", "on": "2024-11-01"}],
     )
-    back = codec.decode(Engagement, codec.encode(engagement))
+    back = codec.decode(Challenge, codec.encode(engagement))
     assert back == engagement
     assert back.team[0].council == "W06000001"
     assert back.history[0].on == date(2024, 11, 1)

@@ -14,12 +14,12 @@ from sli_desktop.domain import (
     RECORD_TYPES,
     Action,
     ActionStatus,
+    Challenge,
+    ChallengeStatus,
     ConcernLevel,
     Contact,
     Council,
     CouncilType,
-    Engagement,
-    EngagementStatus,
     Marking,
     Metric,
     Note,
@@ -35,7 +35,7 @@ from sli_desktop.domain.document import Document, DocumentPart
 from sli_desktop.domain.fields import normalise_phone
 from sli_desktop.domain.improvement import Assessment, ControlChange
 
-S = EngagementStatus
+S = ChallengeStatus
 
 MINIMAL: dict[type[Record], dict[str, Any]] = {
     Council: {
@@ -46,7 +46,7 @@ MINIMAL: dict[type[Record], dict[str, Any]] = {
     },
     Contact: {"name": "Jo Bloggs"},
     Note: {"council": "E08000025", "date": "2024-05-01", "title": "Budget gap"},
-    Engagement: {"council": "E08000025", "type": "corporate"},
+    Challenge: {"council": "E08000025", "type": "corporate"},
     SupportOffer: {"council": "E08000025", "type": "leadership programme place"},
     Action: {"title": "Send the letter"},
     Metric: {
@@ -145,13 +145,13 @@ def test_every_record_type_refuses_unknown_fields_and_bad_ids(cls: type[Record])
         (Note, {"source": "gossip"}, "source"),
         (Note, {"council_aware_on": "2024-05-02"}, "council_aware_on"),
         (Note, {"private": "perhaps"}, "private"),
-        (Engagement, {"type": "finance"}, "type"),
-        (Engagement, {"status": "pending"}, "status"),
-        (Engagement, {"start": "2025-03-06", "end": "2025-03-03"}, "end"),
-        (Engagement, {"end": "2025-03-03"}, "start"),
-        (Engagement, {"status": "booked"}, "start"),
-        (Engagement, {"team": [{"name": "Jo", "role": "tea maker"}]}, "team.0.role"),
-        (Engagement, {"team": [{"name": "", "role": "member peer"}]}, "team.0.name"),
+        (Challenge, {"type": "finance"}, "type"),
+        (Challenge, {"status": "pending"}, "status"),
+        (Challenge, {"start": "2025-03-06", "end": "2025-03-03"}, "end"),
+        (Challenge, {"end": "2025-03-03"}, "start"),
+        (Challenge, {"status": "booked"}, "start"),
+        (Challenge, {"team": [{"name": "Jo", "role": "tea maker"}]}, "team.0.role"),
+        (Challenge, {"team": [{"name": "", "role": "member peer"}]}, "team.0.name"),
         (SupportOffer, {"days_offered": 3, "days_used": 4}, "days_used"),
         (SupportOffer, {"type": "member peer support", "days_offered": 6}, "days_offered"),
         (SupportOffer, {"days_offered": -1}, "days_offered"),
@@ -393,10 +393,8 @@ def test_support_offer_days() -> None:
 # -- the peer challenge workflow -------------------------------------------------------------
 
 
-def _engagement(status: EngagementStatus) -> Engagement:
-    return Engagement.build(
-        council="E08000025", type="corporate", status=status, start="2025-03-03"
-    )
+def _engagement(status: ChallengeStatus) -> Challenge:
+    return Challenge.build(council="E08000025", type="corporate", status=status, start="2025-03-03")
 
 
 ALLOWED = [
@@ -425,7 +423,7 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("old", "new"), ALLOWED, ids=lambda s: s.value)
-def test_allowed_workflow_moves(old: EngagementStatus, new: EngagementStatus) -> None:
+def test_allowed_workflow_moves(old: ChallengeStatus, new: ChallengeStatus) -> None:
     engagement = _engagement(old)
     assert engagement.can_move_to(new)
     moved = engagement.move_to(new, date(2025, 1, 2))
@@ -436,7 +434,7 @@ def test_allowed_workflow_moves(old: EngagementStatus, new: EngagementStatus) ->
 
 
 @pytest.mark.parametrize(("old", "new"), REFUSED, ids=lambda s: s.value)
-def test_refused_workflow_moves(old: EngagementStatus, new: EngagementStatus) -> None:
+def test_refused_workflow_moves(old: ChallengeStatus, new: ChallengeStatus) -> None:
     engagement = _engagement(old)
     assert not engagement.can_move_to(new)
     with pytest.raises(ValidationError) as caught:
@@ -446,7 +444,7 @@ def test_refused_workflow_moves(old: EngagementStatus, new: EngagementStatus) ->
 
 
 def test_booking_without_a_start_date_is_refused_by_the_move() -> None:
-    proposed = Engagement.build(council="E08000025", type="corporate")
+    proposed = Challenge.build(council="E08000025", type="corporate")
     with pytest.raises(ValidationError) as caught:
         proposed.move_to(S.BOOKED, date(2025, 1, 2))
     assert caught.value.field == "start"

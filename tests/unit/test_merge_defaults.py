@@ -3,11 +3,11 @@ for fields the sender sent (review of issue 23: an untouched default wiped a ven
 
 from __future__ import annotations
 
-from sli_desktop.domain import Engagement
+from sli_desktop.domain import Challenge
 from sli_desktop.server.merge import field_defaults, merge
 
 OLD = {"id": "x", "scope": "Finance"}  # stored before venue and timetable existed
-DEFAULTS = field_defaults(Engagement)
+DEFAULTS = field_defaults(Challenge)
 
 
 def test_defaults_are_the_json_form_of_each_optional_field() -> None:

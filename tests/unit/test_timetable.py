@@ -7,7 +7,7 @@ from datetime import date, time
 
 import pytest
 
-from sli_desktop.domain import Engagement, ValidationError
+from sli_desktop.domain import Challenge, ValidationError
 from sli_desktop.domain.plain import plain
 from sli_desktop.domain.records import STORED
 from sli_desktop.domain.timetable import TimetableEntry, parse_line, parse_lines
@@ -15,7 +15,7 @@ from sli_desktop.domain.timetable import TimetableEntry, parse_line, parse_lines
 START, END = date(2026, 3, 10), date(2026, 3, 12)
 
 
-def challenge(**fields: object) -> Engagement:
+def challenge(**fields: object) -> Challenge:
     base: dict[str, object] = {
         "council": "E08000025",
         "type": "corporate",
@@ -24,7 +24,7 @@ def challenge(**fields: object) -> Engagement:
         "end": END,
     }
     base.update(fields)
-    return Engagement.build(**base)
+    return Challenge.build(**base)
 
 
 @pytest.mark.parametrize(
@@ -126,11 +126,11 @@ def test_moving_the_dates_away_from_the_timetable_is_refused_but_stored_ones_sti
     with pytest.raises(ValidationError, match="not on one of the on-site days"):
         e.evolve(start=date(2026, 4, 1), end=date(2026, 4, 2))
     stored = e.model_dump() | {"start": date(2026, 4, 1), "end": None}
-    assert Engagement.model_validate(stored, context=STORED).timetable == e.timetable
+    assert Challenge.model_validate(stored, context=STORED).timetable == e.timetable
 
 
 def test_a_challenge_stored_before_the_fields_reads_as_having_neither() -> None:
     old = challenge().to_json()
     del old["venue"], old["timetable"]
-    e = Engagement.model_validate(old, context=STORED)
+    e = Challenge.model_validate(old, context=STORED)
     assert (e.venue, e.timetable) == ("", [])

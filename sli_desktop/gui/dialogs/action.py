@@ -7,7 +7,7 @@ import html
 
 from PySide6.QtWidgets import QWidget
 
-from ...domain import Action, Engagement, Note
+from ...domain import Action, Challenge, Note
 from ...formats import short_date
 from ...vault.actions import Actions
 from ...vault.councils import Councils
@@ -31,7 +31,7 @@ class ActionDialog(FormDialog):
         council: str | None = None,
         *,
         note: Note | None = None,
-        engagement: Engagement | None = None,
+        engagement: Challenge | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("action.ui", "New action", parent)

@@ -9,11 +9,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QTableWidgetItem, QWidget
 
-from ...domain import Engagement, Peer, PeerRole, ValidationError
+from ...domain import Challenge, Peer, PeerRole, ValidationError
 from ...domain.records import validated
 from ...formats import long_date
+from ...vault.challenges import Challenges
 from ...vault.councils import Councils
-from ...vault.engagements import Engagements
 from ...vault.interests import PeerInterests
 from ...vault.store import Vault
 from ..forms import Form
@@ -192,7 +192,7 @@ class TeamDialog(FormDialog):
         super().__init__("team.ui", "Peer challenge team", parent)
         self.vault = vault
         self.resize(640, 420)
-        self.engagement: Engagement = Engagements(vault).get(engagement_id)
+        self.engagement: Challenge = Challenges(vault).get(engagement_id)
         names = Councils(vault).names()
         e = self.engagement
         when = f", on site from {long_date(e.start)}" if e.start else ""
@@ -207,7 +207,7 @@ class TeamDialog(FormDialog):
         chain(*self.editor.focus_chain(), self.ui.buttons)
         self.editor.ui.peerName.setFocus()
 
-    def store(self) -> Engagement | None:
+    def store(self) -> Challenge | None:
         if self.editor.pending() and not self.editor.add_peer():
             return None
-        return Engagements(self.vault).set_team(self.engagement.id, self.editor.team())
+        return Challenges(self.vault).set_team(self.engagement.id, self.editor.team())

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from ...domain import Marking, Region
 from ...platform import opener
+from ...vault.challenges import Challenges
 from ...vault.councils import Councils
-from ...vault.engagements import Engagements
 from ...vault.errors import VaultError
 from ...vault.store import Vault
 from ..flow import flow_row
@@ -160,7 +160,7 @@ class BriefingsView(View):
                 self.scope.addItem(region.value, region.value)  # Qt stores the text
         else:
             names = Councils(self.vault).names()
-            for e in Engagements(self.vault).list():
+            for e in Challenges(self.vault).list():
                 when = e.start.isoformat() if e.start else "dates to be agreed"
                 label = f"{names.get(e.council, e.council)}: {e.type.label}, {when}"
                 self.scope.addItem(label, e.id)

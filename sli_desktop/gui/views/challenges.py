@@ -21,17 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain import Engagement, EngagementStatus, Region, ValidationError
+from ...domain import Challenge, ChallengeStatus, Region, ValidationError
 from ...importers import ImportProblem
+from ...vault.challenges import PROGRAMME_START, Challenges, RegionCoverage
 from ...vault.councils import Councils
-from ...vault.engagements import PROGRAMME_START, Engagements, RegionCoverage
 from ...vault.errors import VaultError
 from ...vault.preferences import Preferences
 from ...vault.store import Vault
 from ..a11y import MessageLine
 from ..data_io import ScheduleExportDialog, save_schedule
 from ..dialogs.action import ActionDialog
-from ..dialogs.engagement import EngagementDialog
+from ..dialogs.challenge import ChallengeDialog
 from ..dialogs.team import TeamDialog
 from ..flow import flow_row, wrap_column
 from ..models import Column, RowsModel
@@ -68,7 +68,7 @@ class ChallengesView(View):
         super().__init__(vault, parent)
         self.names: dict[str, str] = {}
         self.regions: dict[str, str] = {}
-        self.model: RowsModel[Engagement] = RowsModel(
+        self.model: RowsModel[Challenge] = RowsModel(
             [
                 Column("Council", lambda e: self.names.get(e.council, e.council)),
                 Column("Region", lambda e: self.regions.get(e.council, "")),
@@ -183,7 +183,7 @@ class ChallengesView(View):
         councils = Councils(self.vault).list()
         self.names = {c.gss_code: c.display_name for c in councils}
         self.regions = {c.gss_code: c.region.value for c in councils}
-        engagements = Engagements(self.vault).list()
+        engagements = Challenges(self.vault).list()
         selected = self.selected()
         region = self.shown_region()
         self.model.set_rows(
@@ -192,7 +192,7 @@ class ChallengesView(View):
         if selected is not None:
             self.select(selected.id)
         self._fill_timeline(engagements)
-        rows = Engagements(self.vault).coverage()
+        rows = Challenges(self.vault).coverage()
         self.coverage.set_rows(rows)
         had = sum(r.had for r in rows)
         booked = sum(r.booked for r in rows)
@@ -201,7 +201,7 @@ class ChallengesView(View):
             f"{sum(r.discussing for r in rows)} discussing, of {sum(r.councils for r in rows)}."
         )
 
-    def _fill_timeline(self, engagements: list[Engagement]) -> None:
+    def _fill_timeline(self, engagements: list[Challenge]) -> None:
         months = month_starts(date.today())
         regions = [r.value for r in Region.english()]
         self.timeline.clear()
@@ -211,7 +211,7 @@ class ChallengesView(View):
         self.timeline.setHorizontalHeaderLabels([f"{m:%b %Y}" for m in months])
         cells: dict[tuple[int, int], list[str]] = {}
         for e in engagements:
-            if e.start is None or e.status is EngagementStatus.CANCELLED:
+            if e.start is None or e.status is ChallengeStatus.CANCELLED:
                 continue
             region = self.regions.get(e.council)
             key = (e.start.year, e.start.month)
@@ -236,14 +236,14 @@ class ChallengesView(View):
         if row is None:
             return
         engagement = self.model.row(row)
-        for status in EngagementStatus:
+        for status in ChallengeStatus:
             if engagement.can_move_to(status):
                 self.move_to.addItem(status.value)
         today = date.today()
         self.start.setDate(QDate(engagement.start or today))
         self.end.setDate(QDate(engagement.end or engagement.start or today))
 
-    def selected(self) -> Engagement | None:
+    def selected(self) -> Challenge | None:
         row = source_row(self.table)
         return None if row is None else self.model.row(row)
 
@@ -279,7 +279,7 @@ class ChallengesView(View):
         dialog.accepted.connect(accepted)
         dialog.open()
 
-    def _need_selection(self) -> Engagement | None:
+    def _need_selection(self) -> Challenge | None:
         engagement = self.selected()
         if engagement is None:
             self.message.setText("Select a peer challenge in the schedule first.")
@@ -287,13 +287,13 @@ class ChallengesView(View):
         return engagement
 
     def new_challenge(self) -> None:
-        self.open_dialog(EngagementDialog(self.vault, parent=self))
+        self.open_dialog(ChallengeDialog(self.vault, parent=self))
 
     def edit_details(self) -> None:
         """Dates, venue, timetable, kind and scope of the selected challenge."""
         engagement = self._need_selection()
         if engagement is not None:
-            self.open_dialog(EngagementDialog(self.vault, parent=self, engagement=engagement))
+            self.open_dialog(ChallengeDialog(self.vault, parent=self, engagement=engagement))
 
     def edit_team(self) -> None:
         engagement = self._need_selection()
@@ -323,7 +323,7 @@ class ChallengesView(View):
         ):
             return
         try:
-            Engagements(self.vault).delete(engagement.id)
+            Challenges(self.vault).delete(engagement.id)
         except VaultError as exc:
             self.message.setText(str(exc))
             return
@@ -337,12 +337,12 @@ class ChallengesView(View):
             self.message.setText("Select a peer challenge and the status to move it to.")
             return
         engagement = self.model.row(row)
-        status = EngagementStatus(self.move_to.currentText())
+        status = ChallengeStatus(self.move_to.currentText())
         changes: dict[str, Any] = {}
-        if status in (EngagementStatus.BOOKED, EngagementStatus.ON_SITE):
+        if status in (ChallengeStatus.BOOKED, ChallengeStatus.ON_SITE):
             changes = {"start": self.start.date().toPython(), "end": self.end.date().toPython()}
         try:
-            Engagements(self.vault).move(engagement.id, status, **changes)
+            Challenges(self.vault).move(engagement.id, status, **changes)
         except ValidationError as exc:
             if exc.field.startswith("timetable"):
                 self.message.setText(

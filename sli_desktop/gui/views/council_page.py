@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain import Action, Contact, Council, Engagement, Metric, Note, SupportOffer
+from ...domain import Action, Challenge, Contact, Council, Metric, Note, SupportOffer
 from ...domain.improvement import AssessmentKind
 from ...formats import long_date, phone, short_date
 from ...vault.assessments import Assessments
@@ -31,10 +31,10 @@ from ...vault.support_in_place import SupportItem
 from ..a11y import MessageLine
 from ..dialogs.action import ActionDialog
 from ..dialogs.board import readiness_text
+from ..dialogs.challenge import ChallengeDialog
 from ..dialogs.contact import ContactDialog
 from ..dialogs.council_correction import CouncilCorrectionDialog
 from ..dialogs.council_details import CouncilDetailsDialog
-from ..dialogs.engagement import EngagementDialog
 from ..dialogs.note_edit import NoteEditDialog
 from ..dialogs.team import TeamDialog
 from ..flow import FlowLayout, scrolls_down, wrap_column
@@ -129,7 +129,7 @@ class CouncilPage(View):
                 Column("Lawful basis", lambda c: c.lawful_basis.value),
             ]
         )
-        self.engagements: RowsModel[Engagement] = RowsModel(
+        self.engagements: RowsModel[Challenge] = RowsModel(
             [
                 Column("Kind", lambda e: e.type.label),
                 Column("Status", lambda e: e.status.value),
@@ -423,7 +423,7 @@ class CouncilPage(View):
             return None
         return self.notes_model.row(index.row())
 
-    def _selected_challenge(self) -> Engagement | None:
+    def _selected_challenge(self) -> Challenge | None:
         row = source_row(self.engagements_table)
         if row is None:
             self._ask("Select a peer challenge in the list first.", self.engagements_table)
@@ -470,7 +470,7 @@ class CouncilPage(View):
             self.open_dialog(ActionDialog(self.vault, note=note, parent=self))
 
     def new_challenge(self) -> None:
-        self.open_dialog(EngagementDialog(self.vault, self.gss, self))
+        self.open_dialog(ChallengeDialog(self.vault, self.gss, self))
 
     def edit_team(self) -> None:
         engagement = self._selected_challenge()

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton, 
 
 from ...domain import Action, Contact
 from ...vault.actions import Actions
+from ...vault.challenges import Challenges
 from ...vault.contacts import Contacts
 from ...vault.councils import Councils
-from ...vault.engagements import Engagements
 from ...vault.errors import NotFound
 from ...vault.notes import Notes
 from ...vault.store import Vault
@@ -135,7 +135,7 @@ class ActionsView(View):
             if action.note_id:
                 self.open_note.emit(Notes(self.vault).get(action.note_id).id)
             elif action.engagement_id:
-                self.open_challenge.emit(Engagements(self.vault).get(action.engagement_id).id)
+                self.open_challenge.emit(Challenges(self.vault).get(action.engagement_id).id)
             elif action.council:
                 self.open_council_actions.emit(action.council)
         except NotFound:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import formats
-from ...domain import Engagement
+from ...domain import Challenge
 from ...vault.overview import CONTACT_LEADER
 from ...vault.store import Vault
 from ...vault.today import DUE_COUNTED, CouncilRow, Event, Scope, Today, data_version, today
@@ -305,7 +305,7 @@ class TodayView(View):
         elif kind == "due":
             self.open_due.emit()
         elif kind == "event":
-            if value.kind == Engagement.kind:
+            if value.kind == Challenge.kind:
                 self.open_challenge.emit(value.record_id)
             else:
                 self.open_council.emit(value.council, "board")

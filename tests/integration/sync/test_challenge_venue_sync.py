@@ -8,11 +8,11 @@ import uuid
 from datetime import date, time
 from pathlib import Path
 
-from sli_desktop.domain import Engagement
+from sli_desktop.domain import Challenge
 from sli_desktop.domain.timetable import TimetableEntry
 from sli_desktop.server.storage import Storage
 from sli_desktop.sync import protocol as p
-from sli_desktop.vault.engagements import Engagements
+from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.syncstate import SyncState
 from tests.background_server import BackgroundServer
 
@@ -22,8 +22,8 @@ START, END = date(2026, 3, 10), date(2026, 3, 12)
 VENUE = "Westminster City Hall\n64 Victoria Street\nLondon SW1E 6QP"
 
 
-def _challenge(device: Device) -> Engagement:
-    return Engagements(device.vault).add(
+def _challenge(device: Device) -> Challenge:
+    return Challenges(device.vault).add(
         council=WESTMINSTER,
         type="corporate",
         status="booked",
@@ -44,15 +44,15 @@ def test_venue_and_timetable_reach_a_colleague_and_merge_field_by_field(
     e = _challenge(alice)
     assert alice.sync().pushed == 1
     bob.sync()
-    theirs = bob.vault.get(Engagement, e.id)
+    theirs = bob.vault.get(Challenge, e.id)
     assert theirs is not None and theirs.venue == VENUE
     assert [(t.day, t.at, t.what) for t in theirs.timetable] == [
         (START, time(9), "Arrival and welcome"),
         (END, time(11, 30), "Feedback to the leader"),
     ]
     # Alice moves the venue while Bob, offline, adds a session: both edits survive.
-    Engagements(alice.vault).edit(e.id, venue="Room 4, Westminster City Hall")
-    Engagements(bob.vault).edit(
+    Challenges(alice.vault).edit(e.id, venue="Room 4, Westminster City Hall")
+    Challenges(bob.vault).edit(
         e.id, timetable=[*theirs.timetable, {"day": "2026-03-11", "what": "Site visits"}]
     )
     alice.sync()
@@ -60,7 +60,7 @@ def test_venue_and_timetable_reach_a_colleague_and_merge_field_by_field(
     assert result.conflicts == 0
     alice.sync()
     for device in (alice, bob):
-        held = device.vault.get(Engagement, e.id)
+        held = device.vault.get(Challenge, e.id)
         assert held is not None
         assert held.venue == "Room 4, Westminster City Hall"
         assert [t.what for t in held.timetable] == [
@@ -82,7 +82,7 @@ def test_an_app_from_before_the_fields_keeps_them_when_it_edits(
     state = SyncState(bob.vault)
     who = storage.authenticate(bob.keystore.get(bob.client().token_name) or "").principal
     assert who is not None
-    held = bob.vault.get(Engagement, e.id)
+    held = bob.vault.get(Challenge, e.id)
     assert held is not None
     old_app = held.to_json() | {"scope": "Finance and governance"}
     del old_app["venue"], old_app["timetable"]
@@ -105,7 +105,7 @@ def test_an_app_from_before_the_fields_keeps_them_when_it_edits(
     )
     assert answer.results[0].status == "merged", answer.results[0].reason
     alice.sync()
-    now = alice.vault.get(Engagement, e.id)
+    now = alice.vault.get(Challenge, e.id)
     assert now is not None and now.scope == "Finance and governance"
     assert now.venue == VENUE
     assert TimetableEntry(day=START, at=time(9), what="Arrival and welcome") in now.timetable

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from sli_desktop.domain import Engagement
+from sli_desktop.domain import Challenge
 from sli_desktop.server.storage import Storage
 from sli_desktop.server.storage.access import Principal
 from sli_desktop.sync import protocol as p
-from sli_desktop.vault.engagements import Engagements
+from sli_desktop.vault.challenges import Challenges
 from tests.background_server import BackgroundServer
 
 from .support import WESTMINSTER, Device, enrolled_pair
@@ -51,7 +51,7 @@ def test_an_untouched_default_keeps_a_colleagues_venue(
     tmp_path: Path, storage: Storage, server: BackgroundServer, alices: str, bobs: str
 ) -> None:
     alice, bob = enrolled_pair(tmp_path, storage, server)
-    e = Engagements(alice.vault).add(
+    e = Challenges(alice.vault).add(
         council=WESTMINSTER, type="corporate", start=date(2026, 3, 10), end=date(2026, 3, 12)
     )
     a, b = _principal(storage, alice), _principal(storage, bob)
@@ -66,7 +66,7 @@ def test_an_untouched_default_keeps_a_colleagues_venue(
     result = _push(storage, b, e.id, 1, e.to_json() | {"scope": "Finance"}, bobs)
     assert result.status == "merged", result
     bob.sync()
-    held = bob.vault.get(Engagement, e.id)
+    held = bob.vault.get(Challenge, e.id)
     assert held is not None
     assert (held.venue, held.scope) == ("Town Hall", "Finance")
     assert [t.what for t in held.timetable] == ["Arrival"]

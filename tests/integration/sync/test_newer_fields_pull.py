@@ -12,11 +12,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from sli_desktop.domain import Engagement
+from sli_desktop.domain import Challenge
 from sli_desktop.server.storage import Storage
 from sli_desktop.server.storage.schema import records, revisions
 from sli_desktop.sync import protocol as p
-from sli_desktop.vault.engagements import Engagements
+from sli_desktop.vault.challenges import Challenges
 from tests.background_server import BackgroundServer
 
 from .support import WESTMINSTER, enrolled_pair
@@ -45,7 +45,7 @@ def test_a_record_with_newer_fields_is_pulled_without_them(
     tmp_path: Path, storage: Storage, server: BackgroundServer
 ) -> None:
     alice, bob = enrolled_pair(tmp_path, storage, server)
-    e = Engagements(alice.vault).add(
+    e = Challenges(alice.vault).add(
         council=WESTMINSTER,
         type="corporate",
         start=START,
@@ -53,23 +53,23 @@ def test_a_record_with_newer_fields_is_pulled_without_them(
         venue="Town Hall",
         timetable=[{"day": START, "at": "09:00", "what": "Arrival"}],
     )
-    later = Engagements(alice.vault).add(council=WESTMINSTER, type="corporate", scope="Later")
+    later = Challenges(alice.vault).add(council=WESTMINSTER, type="corporate", scope="Later")
     assert alice.sync().pushed == 2
     _as_a_newer_app_left_it(storage, e.id)
 
     bob.sync()  # the page is read, not refused
 
-    held = bob.vault.get(Engagement, e.id)
+    held = bob.vault.get(Challenge, e.id)
     assert held is not None and held.venue == "Town Hall"
     assert [(t.day, t.what) for t in held.timetable] == [(START, "Arrival")]
-    assert bob.vault.get(Engagement, later.id) is not None
+    assert bob.vault.get(Challenge, later.id) is not None
 
 
 def test_a_new_write_with_an_unknown_field_is_still_refused(
     tmp_path: Path, storage: Storage, server: BackgroundServer
 ) -> None:
     alice, _ = enrolled_pair(tmp_path, storage, server)
-    e = Engagements(alice.vault).add(council=WESTMINSTER, type="corporate")
+    e = Challenges(alice.vault).add(council=WESTMINSTER, type="corporate")
     who = storage.authenticate(alice.keystore.get(alice.client().token_name) or "").principal
     assert who is not None
     change_id = str(uuid.uuid4())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..domain import Engagement, EngagementKind, EngagementStatus, Peer, Region
+from ..domain import Challenge, ChallengeKind, ChallengeStatus, Peer, Region
 from .councils import Councils
 from .errors import NotFound
 from .store import Vault
@@ -40,28 +40,28 @@ class RegionCoverage:
         return self.councils - self.had - self.booked - self.discussing
 
 
-class Engagements:
+class Challenges:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
 
-    def add(self, **fields: Any) -> Engagement:
+    def add(self, **fields: Any) -> Challenge:
         fields["council"] = Councils(self.vault).require(str(fields.get("council", "")))
-        status = fields.get("status", EngagementStatus.PROPOSED)
+        status = fields.get("status", ChallengeStatus.PROPOSED)
         on = fields.pop("status_date", None) or self.vault.now().date()
-        engagement = Engagement.build(**fields)
+        engagement = Challenge.build(**fields)
         engagement = engagement.evolve(history=[{"status": status, "on": on}])
         return self.vault.save(engagement)
 
     def move(
-        self, engagement_id: str, status: EngagementStatus, on: date | None = None, **changes: Any
-    ) -> Engagement:
+        self, engagement_id: str, status: ChallengeStatus, on: date | None = None, **changes: Any
+    ) -> Challenge:
         current = self.get(engagement_id)
         if changes:
             current = current.evolve(**changes)
         moved = current.move_to(status, on or self.vault.now().date())
         return self.vault.save(moved, audit_detail={"status": status.value})
 
-    def edit(self, engagement_id: str, **changes: Any) -> Engagement:
+    def edit(self, engagement_id: str, **changes: Any) -> Challenge:
         """Change a challenge's details (kind, dates, venue, timetable, scope): not its status,
         which moves along the workflow (``move``), nor its team (``set_team``). Returns the
         record unchanged, and writes nothing, when nothing differs."""
@@ -75,25 +75,25 @@ class Engagements:
             return current
         return self.vault.save(edited, audit_detail={"fields": sorted(differs)})
 
-    def set_team(self, engagement_id: str, team: Sequence[Peer]) -> Engagement:
+    def set_team(self, engagement_id: str, team: Sequence[Peer]) -> Challenge:
         """Replace the team: peers join and drop out at any stage, so this is not a status move."""
         current = self.get(engagement_id)
         return self.vault.save(current.evolve(team=list(team)), audit_detail={"fields": ["team"]})
 
-    def delete(self, engagement_id: str) -> Engagement:
+    def delete(self, engagement_id: str) -> Challenge:
         """For a challenge recorded by mistake: a tombstone that sync carries everywhere, and
         the next calendar export cancels its event. A challenge that will not happen is moved
         to cancelled instead, which keeps it in the history and the coverage figures."""
         return self.vault.delete(self.get(engagement_id))
 
-    def get(self, engagement_id: str) -> Engagement:
+    def get(self, engagement_id: str) -> Challenge:
         text = engagement_id.strip().lower()
-        found = self.vault.matching_id(Engagement, text)
+        found = self.vault.matching_id(Challenge, text)
         if len(found) != 1:
             raise NotFound(f"no single peer challenge matches {engagement_id!r}")
         return found[0]
 
-    def list(self, region: Region | None = None, council: str | None = None) -> list[Engagement]:
+    def list(self, region: Region | None = None, council: str | None = None) -> list[Challenge]:
         where, params = "e.deleted = 0", []
         if region is not None:
             where += " AND c.region = ?"
@@ -112,7 +112,7 @@ class Engagements:
         by_id = (
             {
                 e.id: e
-                for e in self.vault.records(Engagement, f"id IN ({','.join('?' * len(ids))})", ids)
+                for e in self.vault.records(Challenge, f"id IN ({','.join('?' * len(ids))})", ids)
             }
             if ids
             else {}
@@ -120,11 +120,11 @@ class Engagements:
         return [by_id[i] for i in ids]
 
     def coverage(
-        self, since: date = PROGRAMME_START, kind: EngagementKind = EngagementKind.CORPORATE
+        self, since: date = PROGRAMME_START, kind: ChallengeKind = ChallengeKind.CORPORATE
     ) -> builtins.list[RegionCoverage]:
         """How many councils in each English region have had, have booked, or are discussing
         a peer challenge of ``kind`` since ``since``: one query, every council counted once."""
-        had = [s.value for s in EngagementStatus if s.has_happened]
+        had = [s.value for s in ChallengeStatus if s.has_happened]
         rows = self.vault.query(
             f"""
             WITH stage AS (

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from .enums import EngagementKind, EngagementStatus, PeerRole
+from .enums import ChallengeKind, ChallengeStatus, PeerRole
 from .errors import ValidationError
 from .fields import GssCode, Text, Texts
 from .records import Record, is_stored
@@ -40,16 +40,16 @@ class Peer(BaseModel):
 class StatusChange(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    status: EngagementStatus
+    status: ChallengeStatus
     on: date
 
 
-class Engagement(Record):
+class Challenge(Record):
     kind: ClassVar[str] = "engagement"
 
     council: GssCode
-    type: EngagementKind
-    status: EngagementStatus = EngagementStatus.PROPOSED
+    type: ChallengeKind
+    status: ChallengeStatus = ChallengeStatus.PROPOSED
     start: date | None = None
     end: date | None = None
     scope: str = Field(default="", max_length=20_000)
@@ -74,7 +74,7 @@ class Engagement(Record):
         return in_order(value)
 
     @model_validator(mode="after")
-    def _dates(self, info: ValidationInfo) -> Engagement:
+    def _dates(self, info: ValidationInfo) -> Challenge:
         if is_stored(info):
             return self
         if self.venue.count("\n") >= MAX_VENUE_LINES:
@@ -85,7 +85,7 @@ class Engagement(Record):
             raise ValidationError("end", "the on-site period cannot end before it starts")
         if self.end and not self.start:
             raise ValidationError("start", "is required when an end date is given")
-        if self.status is EngagementStatus.BOOKED and not self.start:
+        if self.status is ChallengeStatus.BOOKED and not self.start:
             raise ValidationError("start", "a booked challenge needs its on-site start date")
         if self.start:
             last = self.end or self.start
@@ -96,19 +96,19 @@ class Engagement(Record):
                     )
         return self
 
-    def can_move_to(self, new: EngagementStatus) -> bool:
+    def can_move_to(self, new: ChallengeStatus) -> bool:
         """Forward along the workflow (steps may be skipped), back from booked to discussed
         when dates fall through, or cancelled from any open state."""
         old = self.status
         if old.is_terminal or new is old:
             return False
-        if new is EngagementStatus.CANCELLED:
+        if new is ChallengeStatus.CANCELLED:
             return True
-        if old is EngagementStatus.BOOKED and new is EngagementStatus.DISCUSSED:
+        if old is ChallengeStatus.BOOKED and new is ChallengeStatus.DISCUSSED:
             return True
         return new.step > old.step
 
-    def move_to(self, new: EngagementStatus, on: date) -> Engagement:
+    def move_to(self, new: ChallengeStatus, on: date) -> Challenge:
         if not self.can_move_to(new):
             raise ValidationError("status", f"cannot move from {self.status.value} to {new.value}")
         history = [*self.history, StatusChange(status=new, on=on)]

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from ...domain import Engagement, EngagementKind, EngagementStatus
+from ...domain import Challenge, ChallengeKind, ChallengeStatus
 from ...domain.timetable import TimetableEntry, parse_lines
 from ...formats import short_date
+from ...vault.challenges import Challenges
 from ...vault.councils import Councils
-from ...vault.engagements import Engagements
 from ...vault.store import Vault
 from .base import FormDialog, chain, embed, parse_date
 from .council_choice import CouncilChoice
@@ -34,7 +34,7 @@ def timetable_text(entries: list[TimetableEntry]) -> str:
     )
 
 
-class EngagementDialog(FormDialog):
+class ChallengeDialog(FormDialog):
     KIND = "engagement"
     FIELDS = {  # noqa: RUF012 - read-only per-class table
         "council": ("council", "Council"),
@@ -53,7 +53,7 @@ class EngagementDialog(FormDialog):
         vault: Vault,
         council: str | None = None,
         parent: QWidget | None = None,
-        engagement: Engagement | None = None,
+        engagement: Challenge | None = None,
     ) -> None:
         title = "Peer challenge details" if engagement else "New peer challenge"
         super().__init__("engagement.ui", title, parent)
@@ -63,10 +63,10 @@ class EngagementDialog(FormDialog):
         names = Councils(vault).names()
         self.councils = CouncilChoice(self.ui.council, names)
         self.councils.set_code(engagement.council if engagement else council)
-        for kind in EngagementKind:
+        for kind in ChallengeKind:
             self.ui.kind.addItem(kind.label, kind.value)
-        for status in EngagementStatus:
-            if status is not EngagementStatus.CANCELLED or engagement:
+        for status in ChallengeStatus:
+            if status is not ChallengeStatus.CANCELLED or engagement:
                 self.ui.status.addItem(status.value.capitalize(), status.value)
         self.team = TeamEditor(
             names, checker=interest_checker(vault, lambda: self.councils.resolve() or None)
@@ -83,7 +83,7 @@ class EngagementDialog(FormDialog):
             chain(self.ui.scope, self.ui.buttons)
             self.ui.kind.setFocus()
 
-    def _show(self, e: Engagement) -> None:
+    def _show(self, e: Challenge) -> None:
         """An existing challenge: its details to edit; council, status and team shown by the
         schedule, and changed there (Move, Edit team), so they are not offered here."""
         ui = self.ui
@@ -101,7 +101,7 @@ class EngagementDialog(FormDialog):
         ui.teamHost.setVisible(False)
         self.resize(680, 500)  # no team editor below: the fields need not spread out
 
-    def store(self) -> Engagement | None:
+    def store(self) -> Challenge | None:
         details = {
             "type": self.ui.kind.currentData(),
             "start": parse_date(self.ui.start.text(), "start"),
@@ -111,7 +111,7 @@ class EngagementDialog(FormDialog):
             "scope": self.ui.scope.toPlainText(),
         }
         if self.engagement is not None:
-            return Engagements(self.vault).edit(self.engagement.id, **details)
+            return Challenges(self.vault).edit(self.engagement.id, **details)
         if self.team.pending() and not self.team.add_peer():
             return None
         council = self.councils.code()
@@ -121,9 +121,9 @@ class EngagementDialog(FormDialog):
             first = next(iter(conflicts.values()))
             self.show_message(f"Conflict of interest: {first}. Press Save again to save anyway.")
             return None
-        return Engagements(self.vault).add(
+        return Challenges(self.vault).add(
             council=council,
-            status=EngagementStatus(self.ui.status.currentData()),
+            status=ChallengeStatus(self.ui.status.currentData()),
             team=self.team.team(),
             **details,
         )
