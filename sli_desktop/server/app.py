@@ -282,7 +282,9 @@ def create_app(
         body = store(request).pull_json(
             who, cursor, limit, lines=lines, max_offline_days=request.app.state.max_offline_days
         )
-        return Response(body, media_type=p.FEED_LINES if lines else "application/json")
+        # Vary: the same URL answers in two forms, so no cache may hand one to the other.
+        media_type = p.FEED_LINES if lines else "application/json"
+        return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
     @app.post(
         f"{p.API}/reads",

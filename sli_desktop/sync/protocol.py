@@ -193,6 +193,9 @@ class PullHead(_Model):
     cursor: int
     more: bool
     max_offline_days: int | None = Field(default=None, ge=0, le=3650)
+    #: The items that follow: a body cut at a line's end still reads as lines, and only the
+    #: count tells it from the whole page. Absent from older servers' heads (not checked).
+    count: int | None = Field(default=None, ge=0)
 
 
 class Me(_Model):

@@ -278,7 +278,8 @@ def read_page(
     before_slice: Callable[[], None] = lambda: None,
     after_slice: Callable[[list[p.FeedItem]], None] = lambda _items: None,
 ) -> p.PullResponse:
-    """A pull page from the server's answer (raises pydantic.ValidationError). An answer in
+    """A pull page from the server's answer (raises pydantic.ValidationError; SyncError for a
+    JSON lines answer with fewer or more items than its head counts). An answer in
     JSON lines (``protocol.FEED_LINES``) is read _READ_AT_ONCE lines at a time, with
     ``before_slice`` called before each slice and ``after_slice`` given its items, so no one
     call holds the interpreter lock for long; a plain JSON answer (a server older than the
@@ -296,6 +297,10 @@ def read_page(
         read = _ITEMS.validate_json(b"[" + b",".join(lines[start : start + _READ_AT_ONCE]) + b"]")
         after_slice(read)
         items += read
+    if head.count is not None and head.count != len(items):
+        # Cut at a line's end, the rest still reads: written, the page's cursor would skip
+        # what was lost. An older server's head has no count.
+        raise SyncError("the sync server's answer was cut short: sync again")
     return p.PullResponse.model_construct(
         items=items, cursor=head.cursor, more=head.more, max_offline_days=head.max_offline_days
     )

@@ -111,16 +111,17 @@ def pull_json(
     conflict details are already the JSON that goes on the wire).
 
     ``lines`` (a client that asks for ``protocol.FEED_LINES``): the same page as JSON lines,
-    the head (cursor, more, ``extra``) first and then one item a line, so the device can read
-    a page a slice at a time instead of in one call that holds its interpreter lock for the
-    whole page (docs/SYNC.md, "Reading a page in slices")."""
+    the head (cursor, more, the count of items, ``extra``) first and then one item a line, so
+    the device can read a page a slice at a time instead of in one call that holds its
+    interpreter lock for the whole page (docs/SYNC.md, "Reading a page in slices")."""
     rows, new_cursor, more = _feed(db, who, cursor, limit)
     more_text = "true" if more else "false"
     tail = "".join(f",{json.dumps(k)}:{json.dumps(v)}" for k, v in extra.items())
     # One list of pieces joined once: each payload is copied into the body once, not
     # first into its item's text and then again into the page's.
     if lines:
-        pieces = [f'{{"cursor":{new_cursor},"more":{more_text}{tail}}}']
+        head = f'"cursor":{new_cursor},"more":{more_text},"count":{len(rows)}{tail}'
+        pieces = [f"{{{head}}}"]
         between = first = '\n{"seq":'
     else:
         pieces = ['{"items":[']
