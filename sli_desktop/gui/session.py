@@ -3,15 +3,17 @@ key; nothing else in the GUI keeps a reference to an open vault across a lock.""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from ..demo import is_demo
 from ..vault import session as vault_session
+from ..vault.errors import VaultError
 from ..vault.header import header_path
 from ..vault.keystore import KeyStore
 from ..vault.store import Vault
@@ -22,6 +24,11 @@ class VaultSession(QObject):
     locked = Signal()
     #: A record kind changed ("note", "council", …), so views showing it refresh.
     changed = Signal(str)
+    #: The page check that runs after unlock found damage: the vault is locked again with
+    #: nothing written, and this carries the sentence an unlock refused at once would say.
+    damaged = Signal(str)
+    #: The page check ended, on its own thread: (which opening, its error or None).
+    _page_check_ended = Signal(int, object)
 
     def __init__(
         self,
@@ -38,6 +45,8 @@ class VaultSession(QObject):
         self._opener = opener  # the demo vault opens itself, with its published passphrase
         self.vault: Vault | None = None
         self.demo = False
+        self._opening = 0  # counts unlocks, so a late check's outcome never meets a newer one
+        self._page_check_ended.connect(self._page_check_over, Qt.ConnectionType.QueuedConnection)
 
     @property
     def keystore(self) -> KeyStore | None:
@@ -84,7 +93,9 @@ class VaultSession(QObject):
             return True
         if self.path.exists() and self.keystore is not None:
             try:
-                vault = vault_session.unlock(self.path, keystore=self.keystore)
+                vault = vault_session.unlock(
+                    self.path, keystore=self.keystore, page_check_done=self._page_check_reporter()
+                )
             except vault_session.PassphraseNeeded:
                 return False
             self._opened(vault)
@@ -92,7 +103,9 @@ class VaultSession(QObject):
         return False
 
     def unlock(self, passphrase: str, remember: bool = False) -> None:
-        vault = vault_session.unlock(self.path, passphrase)
+        vault = vault_session.unlock(
+            self.path, passphrase, page_check_done=self._page_check_reporter()
+        )
         if remember and self.keystore is not None:
             vault_session.remember(self.path, passphrase, self.keystore)
         self._opened(vault)
@@ -119,5 +132,30 @@ class VaultSession(QObject):
         vault.window_thread = threading.current_thread()
         self.vault = vault
         self.demo = is_demo(vault)
-        vault.audit("unlock")
+        if vault.page_check is None:  # checked before it opened (created, or the demo)
+            vault.audit("unlock")
         self.unlocked.emit()
+
+    def _page_check_reporter(self) -> Callable[[VaultError | None], None]:
+        """For the unlock about to happen: the check's thread reports through a queued
+        signal, so its outcome is handled here, on the window's thread."""
+        self._opening += 1
+        opening = self._opening
+
+        def report(error: VaultError | None) -> None:
+            with contextlib.suppress(RuntimeError):  # the window went away meanwhile
+                self._page_check_ended.emit(opening, error)
+
+        return report
+
+    def _page_check_over(self, opening: int, error: VaultError | None) -> None:
+        """Every page passed: the unlock is audited now (the first write, which waited for
+        the check). A damaged page: lock again at once, having written nothing."""
+        vault = self.vault
+        if opening != self._opening or vault is None or not vault.is_open:
+            return
+        if error is None:
+            vault.audit("unlock")
+            return
+        self.lock()
+        self.damaged.emit(str(error))

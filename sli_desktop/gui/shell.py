@@ -114,6 +114,7 @@ class Shell(QMainWindow):
         self._build_actions()
         session.unlocked.connect(self._on_unlocked)
         session.locked.connect(self._on_locked)
+        session.damaged.connect(self._damaged)
         session.changed.connect(self._on_changed)
         session.unlocked.connect(self._connect_forms)  # after _on_unlocked built the workspace
         self.recovery_box: QMessageBox | None = None
@@ -295,6 +296,26 @@ class Shell(QMainWindow):
         announce(self.unlock_page, "SLI Desktop is locked.")
         self.stack.setCurrentWidget(self.unlock_page)
         self._update_status()
+
+    def _damaged(self, message: str) -> None:
+        """The page check after unlock found damage and the session locked the vault again,
+        having written nothing: say so where the person unlocks, in the sentence an unlock
+        refused at once shows. An open quick note goes without its draft (nothing is written
+        into a damaged vault)."""
+        if self.quick_note is not None:
+            self.quick_note.hide()
+            self.quick_note.deleteLater()
+            self.quick_note = None
+        for widget in QApplication.topLevelWidgets():
+            if (
+                widget is not self
+                and widget.isWindow()
+                and widget.isVisible()
+                and hasattr(widget, "reject")
+            ):
+                widget.reject()
+        self._saved_state = {}
+        self.unlock_page.show_message(message)
 
     def _connect_forms(self) -> None:
         if self.workspace is not None:

@@ -61,8 +61,9 @@ def open_connection(
     SQLite's own heap, while the same text lives on unwiped in Python strings and Qt widgets,
     and it cost several times over on every write (docs/SECURITY.md, "Memory").
 
-    ``check_pages`` False skips authenticating every page (``_check_pages``): for a second
-    connection to a vault the window already opened and checked (``Vault.sibling``).
+    ``check_pages`` False skips authenticating every page (``check_every_page``): for a second
+    connection to a vault the window already opened and checked (``Vault.sibling``), and for
+    the window's own, whose check runs beside it (vault/page_check.py).
 
     Autocommit mode (``isolation_level=None``): the vault opens every write transaction itself
     with ``BEGIN IMMEDIATE`` so the outbox and audit rows always share the record's transaction.
@@ -91,7 +92,7 @@ def open_connection(
         if conn.execute("PRAGMA temp_store").fetchone()[0] != 2:
             raise UnsafeBuild("temporary tables would be written to disk")
         if check_pages:
-            _check_pages(conn, path)
+            check_every_page(conn, path)
     except VaultError:
         conn.close()
         raise
@@ -115,7 +116,7 @@ def _check_build(conn: Connection) -> None:
         raise UnsafeBuild("it always writes temporary files to disk (TEMP_STORE=0)")
 
 
-def _check_pages(conn: Connection, path: Path) -> None:
+def check_every_page(conn: Connection, path: Path) -> None:
     """Refuse a vault with a damaged page at open, not later when that page happens to be read.
 
     ``cipher_integrity_check`` authenticates every page of the file (fast, but blind to the

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..private_file import restrict
 from . import identity, keys, rotate, strength
-from .connection import Error, open_connection
+from .connection import Error, check_every_page, open_connection
 from .errors import VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey, classify
 from .files import creating_path, fsync_dir, is_empty_or_missing, remove_database, settle
 from .header import (
@@ -22,7 +22,8 @@ from .header import (
     write_header,
 )
 from .keystore import KeyStore
-from .migrations import migrate
+from .migrations import LATEST, migrate, schema_version
+from .page_check import PageCheck
 from .store import Vault
 
 MIN_PASSPHRASE = strength.MIN_LENGTH
@@ -128,8 +129,12 @@ def unlock(
     passphrase: str | None = None,
     *,
     keystore: KeyStore | None = None,
+    page_check_done: Callable[[VaultError | None], None] | None = None,
 ) -> Vault:
-    """Open with the remembered key if it is right, else with the passphrase."""
+    """Open with the remembered key if it is right, else with the passphrase.
+
+    With ``page_check_done`` the page check runs beside the caller instead of before the
+    return (``open_with_key``); it is called, on the check's thread, with its outcome."""
     header = read_header(path)
     key = remembered_key(header, keystore) if passphrase is None else None
     if key is None:
@@ -138,7 +143,7 @@ def unlock(
         key = header.unwrap_with_passphrase(passphrase)
         if key is None:
             raise WrongPassphrase()
-    return open_with_key(path, key, header.page_size)
+    return open_with_key(path, key, header.page_size, page_check_done=page_check_done)
 
 
 def unlock_with_recovery_key(path: Path, recovery_key: str, new_passphrase: str) -> Vault:
@@ -224,13 +229,33 @@ def remembered_key(header: Header, keystore: KeyStore | None) -> bytes | None:
     return key if len(key) == keys.KEY_BYTES and header.matches(key) else None
 
 
-def open_with_key(path: Path, key: bytes, page_size: int) -> Vault:
-    """The unlocked vault, holding the key in one buffer that locking it overwrites."""
+def open_with_key(
+    path: Path,
+    key: bytes,
+    page_size: int,
+    *,
+    page_check_done: Callable[[VaultError | None], None] | None = None,
+) -> Vault:
+    """The unlocked vault, holding the key in one buffer that locking it overwrites.
+
+    Every page is authenticated before anything is written. By default that happens here,
+    before the return (the CLI: a command is over in moments and most write). With
+    ``page_check_done`` (the window) it runs on a thread beside the caller, so the first view
+    reads meanwhile, and every write waits for it (vault/page_check.py); the callback hears
+    how it ended. A vault whose schema must be upgraded is checked here either way: the
+    upgrade writes."""
     buffer = keys.KeyBuffer(key)
-    conn = open_connection(path, buffer.key, page_size=page_size)
+    deferred = page_check_done is not None
+    conn = open_connection(path, buffer.key, page_size=page_size, check_pages=not deferred)
+    check: PageCheck | None = None
     try:
+        if deferred and schema_version(conn) != LATEST:
+            check_every_page(conn, path)
+            deferred = False
         migrate(conn, path)
         row = conn.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()
+        if deferred:
+            check = PageCheck(path, buffer, page_size, page_check_done)
     except Error as exc:
         conn.close()
         buffer.wipe()
@@ -240,7 +265,9 @@ def open_with_key(path: Path, key: bytes, page_size: int) -> Vault:
         buffer.wipe()
         raise
     owner = str(row[0]) if row else _os_user()
-    return Vault(conn, path, owner, key=buffer, page_size=page_size)
+    if page_check_done is not None and check is None:
+        page_check_done(None)  # checked above, before the upgrade
+    return Vault(conn, path, owner, key=buffer, page_size=page_size, page_check=check)
 
 
 def _os_user() -> str:

@@ -24,6 +24,7 @@ from .connection import Connection, Error, memory_security_enabled, open_connect
 from .errors import TransactionFailed, VaultError, VaultLocked, WrongThread, classify
 from .identity import Identity
 from .keys import KeyBuffer
+from .page_check import PageCheck
 
 R = TypeVar("R", bound=Record)
 Clock = Callable[[], datetime]
@@ -59,6 +60,7 @@ class Vault:
         key: KeyBuffer | None = None,
         page_size: int = 0,
         owns_key: bool = True,
+        page_check: PageCheck | None = None,
     ) -> None:
         self._conn: Connection | None = conn
         self.path = path
@@ -69,6 +71,10 @@ class Vault:
         self._key = key
         self._page_size = page_size
         self._owns_key = owns_key
+        #: The unlock's page check while it runs beside the window (vault/page_check.py):
+        #: every write transaction waits for it to pass. None once passed, or when the page
+        #: check was done before opening (the CLI, every sibling of a checked vault).
+        self.page_check = page_check
         #: The window's (GUI) thread, set by the desktop: bulk work (``bulk_work``) refuses to
         #: run on it, so the window never freezes behind a pull, an import or an attachment.
         self.window_thread: threading.Thread | None = None
@@ -93,8 +99,9 @@ class Vault:
             # checkpoint below does not wait for it.
             self._key.wipe()
         if self._conn is not None:
-            with contextlib.suppress(Error):
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if self.page_check is None or self.page_check.passed:  # never write into damage
+                with contextlib.suppress(Error):
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
             self._conn = None
 
@@ -117,6 +124,7 @@ class Vault:
             key=key,
             page_size=self._page_size,
             owns_key=False,
+            page_check=self.page_check,
         )
         other.window_thread = self.window_thread
         other.interrupt_when(lambda: False)
@@ -250,6 +258,7 @@ class Vault:
             finally:
                 self._depth -= 1
             return
+        self.wait_for_page_check()
         try:
             conn.execute("BEGIN IMMEDIATE")
         except Error as exc:
@@ -276,6 +285,15 @@ class Vault:
             with contextlib.suppress(Error):
                 conn.execute("ROLLBACK")
             raise self._user_error(exc) from None
+
+    def wait_for_page_check(self) -> None:
+        """Before a write: the unlock's page check, if it still runs, must pass first (bounded;
+        a damaged vault raises VaultDamaged and nothing is written)."""
+        check = self.page_check
+        if check is None:
+            return
+        check.wait()
+        self.page_check = None
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction():
