@@ -65,6 +65,8 @@ def merge(
         m = mine.get(name, _MISSING)
         if m is _MISSING and t is not _MISSING:
             value = t  # a field the sender's app does not have yet (an older app): as it was
+        elif m != t and (_seen_without_newer(m, t) or _seen_without_newer(m, b)):
+            value = t  # nested fields the sender's app does not have: as it was, likewise
         elif m == t or t == b:
             value = m
         elif m == b:
@@ -93,3 +95,19 @@ def merge(
         out.get(n, _MISSING) == mine.get(n, _MISSING) for n in names
     )
     return Merged(out, conflicts, fast_forward)
+
+
+def _seen_without_newer(mine: Any, held: Any) -> bool:
+    """Whether ``mine`` is ``held`` as an app that knows fewer nested fields sends it back: the
+    same entries with some keys left out, every other value equal (an older app's pull leaves
+    out what it does not know: domain/forward.py). Such a side changed nothing; an app that
+    knows a nested field always sends it, so leaving keys out means no more than that."""
+    if isinstance(mine, dict) and isinstance(held, dict):
+        return mine.keys() <= held.keys() and all(
+            _seen_without_newer(v, held[k]) for k, v in mine.items()
+        )
+    if isinstance(mine, list) and isinstance(held, list):
+        return len(mine) == len(held) and all(
+            _seen_without_newer(a, b) for a, b in zip(mine, held, strict=True)
+        )
+    return bool(mine == held)

@@ -36,3 +36,27 @@ def test_a_real_change_from_the_default_still_conflicts() -> None:
     theirs = {**OLD, "venue": "Town Hall"}
     out = merge(OLD, theirs, {**OLD, "venue": "Guildhall"}, True, DEFAULTS)
     assert out.conflicts == {"venue": ("Guildhall", "Town Hall")}
+
+
+TIMETABLE = [{"day": "2026-03-10", "at": None, "what": "Arrival", "room": "4"}]
+OLDER = [{"day": "2026-03-10", "at": None, "what": "Arrival"}]  # as an older app reads it
+
+
+def test_nested_fields_an_older_app_left_out_are_kept() -> None:
+    """An older app pulls the timetable without the entries' newer field and sends it back
+    with the scope edited: the entries keep the field, and nothing conflicts."""
+    base = {**OLD, "timetable": TIMETABLE}
+    out = merge(base, dict(base), {**OLD, "scope": "Governance", "timetable": OLDER}, True)
+    assert out.payload["timetable"] == TIMETABLE and not out.conflicts
+    assert out.payload["scope"] == "Governance"
+    # the server's copy moved on meanwhile: still theirs, not a conflict
+    moved = [{**TIMETABLE[0], "room": "5"}]
+    out = merge(base, {**base, "timetable": moved}, {**OLD, "timetable": OLDER}, True)
+    assert out.payload["timetable"] == moved and not out.conflicts
+
+
+def test_an_older_apps_real_edit_of_the_nested_values_still_counts() -> None:
+    base = {**OLD, "timetable": TIMETABLE}
+    edited = [{**OLDER[0], "what": "Welcome"}]
+    out = merge(base, dict(base), {**OLD, "timetable": edited}, True)
+    assert out.payload["timetable"] == edited
