@@ -65,7 +65,11 @@ def merge(
         m = mine.get(name, _MISSING)
         if m is _MISSING and t is not _MISSING:
             value = t  # a field the sender's app does not have yet (an older app): as it was
-        elif m != t and (_seen_without_newer(m, t) or _seen_without_newer(m, b)):
+        elif (
+            t is not _MISSING
+            and m != t
+            and (_seen_without_newer(m, t) or _seen_without_newer(m, b))
+        ):
             value = t  # nested fields the sender's app does not have: as it was, likewise
         elif m == t or t == b:
             value = m
