@@ -46,6 +46,7 @@ class VaultSession(QObject):
         self.vault: Vault | None = None
         self.demo = False
         self._opening = 0  # counts unlocks, so a late check's outcome never meets a newer one
+        self._checked = False
         self._page_check_ended.connect(self._page_check_over, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -58,6 +59,12 @@ class VaultSession(QObject):
     @property
     def keyring_available(self) -> bool:
         return bool(self.keystore and self.keystore.available)
+
+    @property
+    def checked(self) -> bool:
+        """Unlocked, every page has passed the check that runs after unlock, and the unlock
+        is audited."""
+        return self._checked and self.is_unlocked
 
     @property
     def is_unlocked(self) -> bool:
@@ -132,7 +139,8 @@ class VaultSession(QObject):
         vault.window_thread = threading.current_thread()
         self.vault = vault
         self.demo = is_demo(vault)
-        if vault.page_check is None:  # checked before it opened (created, or the demo)
+        self._checked = vault.page_check is None  # checked before it opened (created, demo)
+        if self._checked:
             vault.audit("unlock")
         self.unlocked.emit()
 
@@ -156,6 +164,7 @@ class VaultSession(QObject):
             return
         if error is None:
             vault.audit("unlock")
+            self._checked = True
             return
         self.lock()
         self.damaged.emit(str(error))

@@ -254,10 +254,10 @@ class Shell(QMainWindow):
         self.status_demo.setVisible(demo)
         self.setWindowTitle("SLI Desktop — DEMO" if demo else "SLI Desktop")
         self._set_unlocked_actions(True)
-        self.workspace.settings_view.idle_changed.connect(
+        self.workspace.idle_changed.connect(
             lambda minutes: self.idle.set_interval(minutes * 60_000)
         )
-        self.workspace.settings_view.appearance_changed.connect(self._appearance)
+        self.workspace.appearance_changed.connect(self._appearance)
         self.idle.set_interval(Preferences(vault).idle_minutes * 60_000)
         self.idle.start()
         if self._saved_state:
@@ -320,8 +320,8 @@ class Shell(QMainWindow):
     def _connect_forms(self) -> None:
         if self.workspace is not None:
             self.workspace.changed.connect(self._record_saved)
-            self.workspace.sync_view.sync_requested.connect(self.sync_now)
-            self.workspace.sync_view.enroll_requested.connect(self.sync_runner.enroll)
+            self.workspace.sync_requested.connect(self.sync_now)
+            self.workspace.enroll_requested.connect(self.sync_runner.enroll)
 
     def _record_saved(self, kind: str) -> None:
         """A form in the workspace saved a record: say so, and refresh what shows that kind."""
@@ -374,7 +374,7 @@ class Shell(QMainWindow):
             self._open_workspace()
             self._connect_forms()
         if self.workspace is not None:
-            self.workspace.sync_view.show_result(line)
+            self.workspace.show_sync_result(line)
         self.session.changed.emit("sync")  # pulled records and the status bar refresh
 
     def _device_wiped(self, message: str) -> None:
@@ -410,11 +410,7 @@ class Shell(QMainWindow):
             self.quick_note.raise_()
             self.quick_note.activateWindow()
             return
-        if (
-            not council
-            and self.workspace is not None
-            and self.workspace.stack.currentWidget() is self.workspace.council_page
-        ):
+        if not council and self.workspace is not None and self.workspace.showing_council_page():
             council = self.workspace.council_page.gss
         self.quick_note = QuickNoteDialog(vault, council or None, self)
         self.quick_note.saved.connect(self._note_saved)

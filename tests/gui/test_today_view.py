@@ -236,6 +236,7 @@ def test_audit_log_in_words_with_details_behind_a_button(
         Actions(councils_vault).add(title=f"Action {n}", council=BHAM)
     councils_vault.close()
     shell = _unlocked(qtbot, make_shell, vault_path)
+    qtbot.waitUntil(lambda: shell.session.checked)  # the unlock is audited after its check
     audit = shell.workspace.go("audit")
     assert isinstance(audit, AuditView)
     model = audit.table.model()
