@@ -33,7 +33,7 @@ class StillChecking(VaultError):
 
 
 class PageCheck:
-    """One run of the page check, started at once on a daemon thread.
+    """One run of the page check, started at once on a thread of its own.
 
     ``on_done(error)`` is called on the check's thread when it ends: ``None`` if every page
     passed, the ``VaultError`` that refuses the vault otherwise. A check whose vault locked
@@ -52,7 +52,9 @@ class PageCheck:
         self._on_done = on_done
         self._done = threading.Event()
         self._error: VaultError | None = None
-        self._thread = threading.Thread(target=self._run, name="sli-page-check", daemon=True)
+        # Not a daemon: leaving the app waits for a check under way (a second at most) rather
+        # than tearing SQLCipher down under it, which crashed the process on exit.
+        self._thread = threading.Thread(target=self._run, name="sli-page-check")
         self._thread.start()
 
     @property
