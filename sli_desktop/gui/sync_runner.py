@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from ..sync.client import Cancelled, DeviceWiped, SyncClient, SyncResult
+from ..sync.errors import Cancelled, DeviceWiped
 from ..sync.protocol import EnrollResponse
 from ..vault.errors import VaultError
 from ..vault.store import Vault
 from .session import VaultSession
 from .tasks import Progress, Task, vault_task
 from .wording import for_window, plural
+
+if TYPE_CHECKING:
+    from ..sync.client import SyncClient, SyncResult
 
 #: Records per pull page in the window (None: the client's own). The client validates each
 #: page it reads in one call that holds the interpreter lock throughout, so the window's thread
@@ -110,6 +113,10 @@ class SyncRunner(QObject):
             def report(phase: str, done: int, total: int) -> None:
                 what = "Sending" if phase == "push" else "Receiving"
                 progress.report(done, total, f"{what} changes…")
+
+            # Imported here, on the worker: the client brings httpx, which the window's start
+            # need not wait for (docs/PERFORMANCE.md, cold start).
+            from ..sync.client import SyncClient
 
             client = SyncClient(worker, keystore, progress=report, cancel=progress.cancelled)
             if self.page is not None:

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import icalendar
-
 from ..domain import Challenge, ChallengeStatus, Marking, Region
 from ..formats import plural, short_date
 from ..vault.challenges import Challenges
@@ -78,6 +76,8 @@ def schedule_ics(
     """Challenges with no dates, now or remembered, have no event (nothing to place).
     DTSTAMP is when this file was made (RFC 5545 for a published calendar), ``now`` by
     default; when the engagement last changed is LAST-MODIFIED."""
+    import icalendar  # on first export: the window's start need not load it (PERFORMANCE.md)
+
     known = remembered or {}
     stamp = now or datetime.now(UTC)
     cal = icalendar.Calendar()

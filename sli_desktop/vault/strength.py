@@ -19,8 +19,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 10
 MIN_SCORE = 3
 #: zxcvbn's matching grows steeply with length (a random 64 characters can take a few tenths of
@@ -122,6 +120,9 @@ def _untypeable(char: str) -> bool:
 
 
 def _zxcvbn(passphrase: str, known: list[str]) -> Mapping[str, Any]:
+    # Imported on first use: unlocking, the window's start and most commands never estimate.
+    from zxcvbn import zxcvbn
+
     with _zxcvbn_lock:
         result: Mapping[str, Any] = zxcvbn(
             passphrase[:ESTIMATED_LENGTH], user_inputs=known, max_length=ESTIMATED_LENGTH
