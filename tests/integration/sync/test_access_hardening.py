@@ -20,8 +20,15 @@ import sqlalchemy as sa
 from sli_desktop.domain import Coverage, CoverageRole, Note, NoteType, Region, council_id
 from sli_desktop.domain.document import MAX_PARTS, PART_BYTES, Document, DocumentPart
 from sli_desktop.domain.errors import ValidationError
-from sli_desktop.server import storage as storage_module
-from sli_desktop.server.storage import Principal, Storage, conflicts, note_reads, records, revisions
+from sli_desktop.server.storage import (
+    Principal,
+    Storage,
+    conflicts,
+    feed,
+    note_reads,
+    records,
+    revisions,
+)
 from sli_desktop.sync import protocol as p
 from sli_desktop.vault.reads import Reads
 from tests.background_server import BackgroundServer
@@ -307,7 +314,7 @@ def test_a_pull_page_of_large_records_does_not_load_every_row(
             )
         )
     storage.push(lena, p.PushRequest(changes=request))
-    monkeypatch.setattr(storage_module, "PAGE_BYTES", 300_000)
+    monkeypatch.setattr(feed, "PAGE_BYTES", 300_000)
     tracemalloc.start()
     try:
         page = json.loads(storage.pull_json(lena, 0, p.MAX_PAGE))
