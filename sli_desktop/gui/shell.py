@@ -272,6 +272,13 @@ class Shell(QMainWindow):
         if self.quick_note is not None:
             self.quick_note.close_for_lock()
             self.quick_note = None
+        self._close_dialogs()
+        if self.workspace is not None:
+            self._saved_state = self.workspace.state()
+        self.session.lock()
+
+    def _close_dialogs(self) -> None:
+        """Every open dialog goes as Cancel would, so nothing of the vault stays on screen."""
         for widget in QApplication.topLevelWidgets():
             if (
                 widget is not self
@@ -280,9 +287,6 @@ class Shell(QMainWindow):
                 and hasattr(widget, "reject")
             ):
                 widget.reject()
-        if self.workspace is not None:
-            self._saved_state = self.workspace.state()
-        self.session.lock()
 
     def _on_locked(self) -> None:
         self.idle.stop()
@@ -306,14 +310,7 @@ class Shell(QMainWindow):
             self.quick_note.hide()
             self.quick_note.deleteLater()
             self.quick_note = None
-        for widget in QApplication.topLevelWidgets():
-            if (
-                widget is not self
-                and widget.isWindow()
-                and widget.isVisible()
-                and hasattr(widget, "reject")
-            ):
-                widget.reject()
+        self._close_dialogs()
         self._saved_state = {}
         self.unlock_page.show_message(message)
 

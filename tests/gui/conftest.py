@@ -9,10 +9,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from sli_desktop.gui.session import VaultSession
 from sli_desktop.gui.shell import Shell
+from tests.conftest import PASSPHRASE
 from tests.memory_keystore import MemoryKeyStore
 
 
@@ -55,3 +56,15 @@ def big_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     create_vault(path, PASSPHRASE, kdf=KdfParams.fast_for_tests()).vault.close()
     bulk_load(path, PASSPHRASE, 100_000)
     return path
+
+
+def type_passphrase(qtbot, shell: Shell, passphrase: str = PASSPHRASE) -> None:
+    """Type the passphrase on the unlock page and press Return, as a person unlocks."""
+    qtbot.keyClicks(shell.unlock_page.ui.passphrase, passphrase)
+    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
+
+
+def unlock(qtbot, shell: Shell, passphrase: str = PASSPHRASE) -> None:
+    """Unlock the window and wait for the workspace."""
+    type_passphrase(qtbot, shell, passphrase)
+    qtbot.waitUntil(lambda: shell.workspace is not None)

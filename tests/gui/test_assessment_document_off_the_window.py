@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from sli_desktop.domain import AssessmentKind
@@ -19,7 +18,7 @@ from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.documents import Documents
 from sli_desktop.vault.errors import WrongThread
 from sli_desktop.vault.store import Vault
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock
 
 BIRMINGHAM = "E08000025"
 
@@ -28,14 +27,8 @@ BIRMINGHAM = "E08000025"
 def window(qtbot, make_shell, councils_vault: Vault, vault_path: Path):
     councils_vault.close()
     shell = make_shell(vault_path)
-    _unlock(qtbot, shell)
+    unlock(qtbot, shell)
     return shell
-
-
-def _unlock(qtbot, shell) -> None:
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
 
 
 def _dialog(qtbot, window, tmp_path: Path) -> AssessmentDialog:
@@ -145,5 +138,5 @@ def test_locking_while_the_document_is_saved_is_clean(
     err = capfd.readouterr().err
     assert "Signal source has been deleted" not in err
     assert "Traceback" not in err
-    _unlock(qtbot, window)
+    unlock(qtbot, window)
     _as_it_was(window.session.vault)

@@ -21,7 +21,7 @@ from sli_desktop.vault.bulk import save_many
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.errors import WrongThread
 from sli_desktop.vault.notes import Notes
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock
 
 ROWS = 3000
 
@@ -30,14 +30,8 @@ ROWS = 3000
 def window(qtbot, make_shell, councils_vault, vault_path: Path):
     councils_vault.close()
     shell = make_shell(vault_path)
-    _unlock(qtbot, shell)
+    unlock(qtbot, shell)
     return shell
-
-
-def _unlock(qtbot, shell) -> None:
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
 
 
 def _contacts_csv(tmp_path: Path) -> Path:
@@ -125,7 +119,7 @@ def test_locking_during_an_import_is_clean(
     err = capfd.readouterr().err
     assert "Signal source has been deleted" not in err
     assert "Traceback" not in err
-    _unlock(qtbot, window)
+    unlock(qtbot, window)
     _consistent(window.session.vault)
 
 

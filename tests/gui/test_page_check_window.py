@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE
 from tests.conftest import PASSPHRASE
+from tests.gui.conftest import type_passphrase
 from tests.integration.vault_files_support import digests, make_vault
 from tests.memory_keystore import MemoryKeyStore
 
@@ -25,11 +24,6 @@ def _damage_a_middle_page(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-def _unlock(qtbot, shell) -> None:
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-
-
 def test_a_damaged_page_locks_the_window_again_with_nothing_written(
     qtbot, make_shell, vault_path: Path
 ) -> None:
@@ -37,7 +31,7 @@ def test_a_damaged_page_locks_the_window_again_with_nothing_written(
     _damage_a_middle_page(vault_path)
     before = digests(vault_path.parent)
     shell = make_shell(vault_path)
-    _unlock(qtbot, shell)
+    type_passphrase(qtbot, shell)
     qtbot.waitUntil(lambda: not shell.session.is_unlocked, timeout=30_000)
     assert shell.workspace is None
     assert shell.stack.currentWidget() is shell.unlock_page
@@ -66,7 +60,7 @@ def test_a_sound_vault_s_unlock_is_audited_once_its_check_passed(
 ) -> None:
     make_vault(vault_path, notes=80)
     shell = make_shell(vault_path)
-    _unlock(qtbot, shell)
+    type_passphrase(qtbot, shell)
     assert shell.workspace is not None
     vault = shell.session.vault
     assert vault is not None

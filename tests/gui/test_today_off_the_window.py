@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 
 from sli_desktop.domain import ConcernLevel, CoverageRole, Note, Region
 from sli_desktop.gui.views import today as today_view
@@ -18,7 +17,7 @@ from sli_desktop.vault.bulk import save_many
 from sli_desktop.vault.coverage import Assignments
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock
 
 BHAM, COV = "E08000025", "E08000026"
 TODAY = date.today()
@@ -34,14 +33,8 @@ def window(qtbot, make_shell, councils_vault: Vault, vault_path: Path):
     )
     councils_vault.close()
     shell = make_shell(vault_path)
-    _unlock(qtbot, shell)
+    unlock(qtbot, shell)
     return shell
-
-
-def _unlock(qtbot, shell) -> None:
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
 
 
 def _today(shell) -> TodayView:
@@ -166,7 +159,7 @@ def test_locking_while_today_is_read_elsewhere_is_clean(
     err = capfd.readouterr().err
     assert "Signal source has been deleted" not in err
     assert "Traceback" not in err
-    _unlock(qtbot, window)
+    unlock(qtbot, window)
     assert _concern(_today(window), COV) is ConcernLevel.SERIOUS
 
 
