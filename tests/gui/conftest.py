@@ -64,7 +64,7 @@ def type_passphrase(qtbot, shell: Shell, passphrase: str = PASSPHRASE) -> None:
     qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
 
 
-def unlock(qtbot, shell: Shell, passphrase: str = PASSPHRASE) -> None:
+def unlock_window(qtbot, shell: Shell, passphrase: str = PASSPHRASE) -> None:
     """Unlock the window and wait for the workspace."""
     type_passphrase(qtbot, shell, passphrase)
     qtbot.waitUntil(lambda: shell.workspace is not None)

@@ -18,7 +18,7 @@ from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.documents import Documents
 from sli_desktop.vault.errors import WrongThread
 from sli_desktop.vault.store import Vault
-from tests.gui.conftest import unlock
+from tests.gui.conftest import unlock_window
 
 BIRMINGHAM = "E08000025"
 
@@ -27,7 +27,7 @@ BIRMINGHAM = "E08000025"
 def window(qtbot, make_shell, councils_vault: Vault, vault_path: Path):
     councils_vault.close()
     shell = make_shell(vault_path)
-    unlock(qtbot, shell)
+    unlock_window(qtbot, shell)
     return shell
 
 
@@ -138,5 +138,5 @@ def test_locking_while_the_document_is_saved_is_clean(
     err = capfd.readouterr().err
     assert "Signal source has been deleted" not in err
     assert "Traceback" not in err
-    unlock(qtbot, window)
+    unlock_window(qtbot, window)
     _as_it_was(window.session.vault)

@@ -16,7 +16,7 @@ from sli_desktop.gui.views.briefings import BriefingsView
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 
 def test_regional_briefing_previewed_and_saved_encrypted(
@@ -39,9 +39,7 @@ def test_regional_briefing_previewed_and_saved_encrypted(
     )
     councils_vault.close()
     shell = make_shell(vault_path)
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
+    unlock_window(qtbot, shell)
     workspace = shell.workspace
     keys = [workspace.nav.item(i).data(256) for i in range(workspace.nav.count())]
     workspace.nav.setCurrentRow(keys.index("briefings"))

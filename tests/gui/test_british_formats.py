@@ -17,7 +17,7 @@ from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 BHAM = "E08000025"
 DAY = date(2025, 12, 5)
@@ -43,9 +43,7 @@ def shell(qtbot, make_shell, councils_vault: Vault, vault_path: Path):
     )
     councils_vault.close()
     window = make_shell(vault_path)
-    qtbot.keyClicks(window.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(window.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.workspace is not None)
+    unlock_window(qtbot, window)
     return window
 
 

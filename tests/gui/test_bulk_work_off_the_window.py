@@ -21,7 +21,7 @@ from sli_desktop.vault.bulk import save_many
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.errors import WrongThread
 from sli_desktop.vault.notes import Notes
-from tests.gui.conftest import unlock
+from tests.gui.conftest import unlock_window
 
 ROWS = 3000
 
@@ -30,7 +30,7 @@ ROWS = 3000
 def window(qtbot, make_shell, councils_vault, vault_path: Path):
     councils_vault.close()
     shell = make_shell(vault_path)
-    unlock(qtbot, shell)
+    unlock_window(qtbot, shell)
     return shell
 
 
@@ -119,7 +119,7 @@ def test_locking_during_an_import_is_clean(
     err = capfd.readouterr().err
     assert "Signal source has been deleted" not in err
     assert "Traceback" not in err
-    unlock(qtbot, window)
+    unlock_window(qtbot, window)
     _consistent(window.session.vault)
 
 

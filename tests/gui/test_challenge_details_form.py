@@ -14,7 +14,7 @@ from sli_desktop.domain import Challenge, ChallengeKind, ChallengeStatus
 from sli_desktop.domain.timetable import TimetableEntry
 from sli_desktop.gui.dialogs.challenge import ChallengeDialog
 from sli_desktop.vault.challenges import Challenges
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 from tests.gui.test_forms import (
     BIRMINGHAM,
     LEFT,
@@ -48,9 +48,7 @@ def shell(qtbot, make_shell, councils_vault, vault_path: Path):
     )
     councils_vault.close()
     window = make_shell(vault_path)
-    qtbot.keyClicks(window.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(window.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.workspace is not None)
+    unlock_window(qtbot, window)
     return window
 
 

@@ -20,6 +20,7 @@ from sli_desktop.vault.header import header_path, read_header
 from sli_desktop.vault.session import unlock
 from sli_desktop.vault.store import Vault
 from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 from tests.memory_keystore import MemoryKeyStore
 
 NEW = "a quite different passphrase, changed in the window"
@@ -38,9 +39,7 @@ def shell(qtbot, make_shell, councils_vault: Vault, vault_path: Path) -> Any:
 def _unlocked(qtbot, make_shell, vault_path: Path, keystore: MemoryKeyStore | None = None) -> Any:
     shell = make_shell(vault_path, keystore)
     if shell.workspace is None:
-        qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-        qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: shell.workspace is not None)
+        unlock_window(qtbot, shell)
     shell.go("contacts")
     return shell
 

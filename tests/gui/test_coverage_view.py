@@ -34,6 +34,7 @@ from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.syncstate import SyncState
 from tests.background_server import BackgroundServer
 from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 from tests.integration.sync.support import enrolled, register_payloads
 from tests.memory_keystore import MemoryKeyStore
 
@@ -43,9 +44,7 @@ BIRMINGHAM = "E08000025"
 
 def _unlocked(qtbot, make_shell, vault_path: Path):
     window = make_shell(vault_path)
-    qtbot.keyClicks(window.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(window.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.workspace is not None)
+    unlock_window(qtbot, window)
     return window
 
 

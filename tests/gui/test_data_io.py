@@ -17,6 +17,7 @@ from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.metrics import Metrics
 from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 
 @pytest.fixture
@@ -30,9 +31,7 @@ def window(qtbot, make_shell, councils_vault, vault_path: Path):
     )
     councils_vault.close()
     shell = make_shell(vault_path)
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
+    unlock_window(qtbot, shell)
     return shell
 
 

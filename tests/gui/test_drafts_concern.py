@@ -8,14 +8,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 
 from sli_desktop.domain import ConcernLevel
 from sli_desktop.gui.search_popup import SearchPopup
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.overview import concern_levels, overview
 from sli_desktop.vault.store import Vault
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 BHAM = "E08000025"
 
@@ -52,9 +51,7 @@ def test_a_draft_never_sets_the_concern_level(with_draft: Vault) -> None:
 def shell(qtbot, make_shell, with_draft: Vault, vault_path: Path):
     with_draft.close()
     window = make_shell(vault_path)
-    qtbot.keyClicks(window.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(window.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.workspace is not None)
+    unlock_window(qtbot, window)
     return window
 
 

@@ -37,7 +37,7 @@ from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.control import PoliticalControl
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.notes import Notes
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -65,9 +65,7 @@ def shell(qtbot, make_shell, councils_vault, vault_path: Path):
     )
     councils_vault.close()
     window = make_shell(vault_path)
-    qtbot.keyClicks(window.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(window.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.workspace is not None)
+    unlock_window(qtbot, window)
     return window
 
 

@@ -10,11 +10,10 @@ import stat
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 
 from sli_desktop.gui.screenshots import capture
 from sli_desktop.vault.contacts import Contacts
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
@@ -25,9 +24,7 @@ def test_screenshots_are_owner_only_whatever_the_umask(
     Contacts(councils_vault).add(name="Zebediah Quux", council="E08000025")
     councils_vault.close()
     shell = make_shell(vault_path)
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
+    unlock_window(qtbot, shell)
     folder = tmp_path / "shots" / "deep"
 
     written = capture(shell, folder)

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -102,9 +103,7 @@ def test_a_vault_signed_with_the_login_name_asks_for_a_name(
     login = getpass.getuser()
     create_vault(path, PASSPHRASE, owner=login, kdf=KdfParams.fast_for_tests()).vault.close()
     shell = make_shell(path)
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
+    unlock_window(qtbot, shell)
     view = shell.workspace.go("settings")
     view.refresh()
     said = view.identity.message.text()

@@ -26,7 +26,7 @@ from sli_desktop.vault.documents import Documents
 from sli_desktop.vault.goodpractice import GoodPractice
 from sli_desktop.vault.leadership import Leadership
 from sli_desktop.vault.notes import Notes
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 from tests.gui.test_forms import _button, _closed, _opened, _retype, _save
 
 BIRMINGHAM, COVENTRY, DURHAM = "E08000025", "E08000026", "E06000047"
@@ -58,9 +58,7 @@ def shell(qtbot, make_shell, councils_vault, vault_path: Path):
     )
     councils_vault.close()
     window = make_shell(vault_path)
-    qtbot.keyClicks(window.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(window.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.workspace is not None)
+    unlock_window(qtbot, window)
     return window
 
 

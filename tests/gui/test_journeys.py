@@ -14,6 +14,7 @@ from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.session import create_vault
 from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -121,9 +122,7 @@ def test_create_import_capture_search_lock_unlock(
 def test_idle_lock_keeps_the_draft(qtbot, make_shell, councils_vault, vault_path: Path) -> None:
     councils_vault.close()
     shell = make_shell(vault_path)
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
+    unlock_window(qtbot, shell)
     shell.workspace.open_council("E08000026")
     _shortcut(qtbot, shell, Qt.Key.Key_N, CTRL_SHIFT)
     dialog = shell.quick_note
@@ -163,9 +162,7 @@ def test_remembered_key_unlocks_without_asking(qtbot, make_shell, tmp_path: Path
 
 def test_notes_view_reads_lazily(qtbot, make_shell, big_vault: Path) -> None:
     shell = make_shell(big_vault)
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
+    unlock_window(qtbot, shell)
     view = shell.workspace.go("notes")
     assert isinstance(view, NotesView)
     QApplication.processEvents()

@@ -15,16 +15,14 @@ from PySide6.QtPdf import QPdfDocument
 from sli_desktop.gui.views.briefings import BriefingsView
 from sli_desktop.platform import opener
 from sli_desktop.vault.store import Vault
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 
 @pytest.fixture
 def previewed(qtbot, make_shell, councils_vault: Vault, vault_path: Path) -> BriefingsView:
     councils_vault.close()
     shell = make_shell(vault_path)
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
+    unlock_window(qtbot, shell)
     workspace = shell.workspace
     keys = [workspace.nav.item(i).data(256) for i in range(workspace.nav.count())]
     workspace.nav.setCurrentRow(keys.index("briefings"))

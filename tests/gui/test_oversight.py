@@ -35,7 +35,7 @@ from sli_desktop.vault.documents import Documents
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.reads import Reads
 from sli_desktop.vault.store import Vault
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 LEFT = Qt.MouseButton.LeftButton
 CANNOCK, EAST_STAFFS, STAFFS, BHAM = "E07000192", "E07000193", "E10000028", "E08000025"
@@ -95,9 +95,7 @@ def shell(qtbot, make_shell, two_tier_vault: Vault, vault_path: Path):
     )
     two_tier_vault.close()
     window = make_shell(vault_path)
-    qtbot.keyClicks(window.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(window.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.workspace is not None)
+    unlock_window(qtbot, window)
     return window
 
 

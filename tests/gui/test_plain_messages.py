@@ -6,21 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 
 from sli_desktop.gui.quick_note import QuickNoteDialog
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 
 @pytest.fixture
 def shell(qtbot, make_shell, councils_vault: Vault, vault_path: Path):
     councils_vault.close()
     window = make_shell(vault_path)
-    qtbot.keyClicks(window.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(window.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.workspace is not None)
+    unlock_window(qtbot, window)
     return window
 
 

@@ -11,12 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from sli_desktop.vault import backup as backups
 from sli_desktop.vault.contacts import Contacts
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 from tests.unit.test_csv_injection import would_run
 from tests.zip_bombs import MiB, RawMember, deflated_zeros, stored, write_zip
 
@@ -30,9 +29,7 @@ def window(qtbot, make_shell, councils_vault, vault_path: Path):
     )
     councils_vault.close()
     shell = make_shell(vault_path)
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
+    unlock_window(qtbot, shell)
     return shell
 
 

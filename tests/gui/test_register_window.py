@@ -22,7 +22,7 @@ from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 LEFT = Qt.MouseButton.LeftButton
 POPUPS = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -60,9 +60,7 @@ def _register(path: Path) -> Path:
 def shell(qtbot, make_shell, vault: Vault, vault_path: Path):
     vault.close()
     window = make_shell(vault_path)
-    qtbot.keyClicks(window.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(window.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.workspace is not None)
+    unlock_window(qtbot, window)
     return window
 
 

@@ -7,10 +7,9 @@ import shutil
 import subprocess
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtDBus import QDBusConnection
 
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 
 @pytest.fixture
@@ -34,9 +33,7 @@ def test_session_lock_locks_the_vault(
 ) -> None:
     councils_vault.close()
     shell = make_shell(vault_path)
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
+    unlock_window(qtbot, shell)
     vault = shell.session.vault
     assert shell.screen_lock.connected >= 2
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication, Qt
+from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication
 from PySide6.QtWidgets import QWidget
 from shiboken6 import VoidPtr
 
@@ -24,7 +24,7 @@ from sli_desktop.gui.screen_lock_windows import (
     WTS_SESSION_LOCK,
     WindowsScreenLock,
 )
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 WTS_SESSION_UNLOCK = 0x8
 WTS_CONSOLE_DISCONNECT = 0x2
@@ -205,9 +205,7 @@ def test_each_platform_gets_its_own_watcher(qtbot, monkeypatch: pytest.MonkeyPat
 def _unlocked_shell(qtbot, make_shell, councils_vault, vault_path):
     councils_vault.close()
     shell = make_shell(vault_path)
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
+    unlock_window(qtbot, shell)
     return shell
 
 

@@ -17,7 +17,7 @@ from sli_desktop.vault.bulk import save_many
 from sli_desktop.vault.coverage import Assignments
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
-from tests.gui.conftest import unlock
+from tests.gui.conftest import unlock_window
 
 BHAM, COV = "E08000025", "E08000026"
 TODAY = date.today()
@@ -33,7 +33,7 @@ def window(qtbot, make_shell, councils_vault: Vault, vault_path: Path):
     )
     councils_vault.close()
     shell = make_shell(vault_path)
-    unlock(qtbot, shell)
+    unlock_window(qtbot, shell)
     return shell
 
 
@@ -159,7 +159,7 @@ def test_locking_while_today_is_read_elsewhere_is_clean(
     err = capfd.readouterr().err
     assert "Signal source has been deleted" not in err
     assert "Traceback" not in err
-    unlock(qtbot, window)
+    unlock_window(qtbot, window)
     assert _concern(_today(window), COV) is ConcernLevel.SERIOUS
 
 

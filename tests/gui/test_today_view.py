@@ -29,7 +29,7 @@ from sli_desktop.vault.challenges import Challenges
 from sli_desktop.vault.coverage import Assignments
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
-from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock_window
 
 BHAM, COV, STAFFS, CANNOCK = "E08000025", "E08000026", "E10000028", "E07000192"
 TODAY = date.today()
@@ -84,9 +84,7 @@ def _fill(vault: Vault) -> dict[str, str]:
 
 def _unlocked(qtbot, make_shell, vault_path: Path):
     shell = make_shell(vault_path)
-    qtbot.keyClicks(shell.unlock_page.ui.passphrase, PASSPHRASE)
-    qtbot.keyClick(shell.unlock_page.ui.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: shell.workspace is not None)
+    unlock_window(qtbot, shell)
     return shell
 
 
