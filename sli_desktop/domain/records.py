@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self, TypeVar
@@ -32,12 +33,36 @@ _VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 _CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
+class _RandomBytes(threading.local):
+    """Random bytes read from the system a page at a time, per thread. ``os.urandom`` lets go
+    of the interpreter lock for its system call and takes it straight back: called once per
+    record in an import on a worker, it kept the window's thread from the lock for a quarter
+    of a second at a time. A child process after fork refills rather than repeat its
+    parent's bytes."""
+
+    PAGE = 4096
+
+    def __init__(self) -> None:
+        self.pid = -1
+        self.data = b""
+        self.at = 0
+
+    def take(self, count: int) -> bytes:
+        if self.pid != os.getpid() or self.at + count > len(self.data):
+            self.pid, self.data, self.at = os.getpid(), os.urandom(self.PAGE), 0
+        start, self.at = self.at, self.at + count
+        return self.data[start : self.at]
+
+
+_RANDOM = _RandomBytes()
+
+
 def new_id() -> str:
     """A random (version 4) UUID in canonical form, as ``str(uuid.uuid4())`` makes it.
 
     Written out from 16 random bytes because an import of 200,000 figures builds 200,000 ids
     and going through a ``uuid.UUID`` object costs several times as much (docs/PERFORMANCE.md)."""
-    return _uuid4_text(os.urandom(16).hex())
+    return _uuid4_text(_RANDOM.take(16).hex())
 
 
 def new_ids(count: int) -> list[str]:
