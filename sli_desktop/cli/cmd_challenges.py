@@ -13,7 +13,6 @@ from .. import formats
 from ..domain import Challenge, ChallengeKind, ChallengeStatus, Marking, Peer, PeerRole
 from ..domain.records import validated
 from ..domain.timetable import EXAMPLE, TimetableEntry, parse_line, parse_lines
-from ..formats import plural
 from ..importers.calendar import export_schedule
 from ..importers.councilmatch import CouncilMatcher
 from ..importers.textfile import read_stream, read_text
@@ -448,7 +447,8 @@ def team_add(ctx: Context) -> None:
     if a.json:
         emit_json(_team_json(vault, engagement))
     else:
-        say(f"The team of {engagement.id[:8]} now has {plural(len(engagement.team), 'peer')}.")
+        peers = formats.plural(len(engagement.team), "peer")
+        say(f"The team of {engagement.id[:8]} now has {peers}.")
 
 
 def team_list(ctx: Context) -> None:
