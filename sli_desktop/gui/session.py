@@ -160,8 +160,8 @@ class VaultSession(QObject):
         """Every page passed: the unlock is audited now (the first write, which waited for
         the check). A damaged page: lock again at once, having written nothing."""
         vault = self.vault
-        if opening != self._opening or vault is None or not vault.is_open:
-            return
+        if opening != self._opening or vault is None or not vault.is_open or self._checked:
+            return  # a stale report, or one for a vault checked before it opened (an upgrade)
         if error is None:
             vault.audit("unlock")
             self._checked = True
