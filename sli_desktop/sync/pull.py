@@ -88,7 +88,7 @@ class Puller:
         The next page is requested, read and its records validated and encoded in a worker
         thread (never touching the vault) while this one is written, so the server, the network
         and the reading overlap the vault's writes. The worker runs Python only while the
-        writer does not need it (``Vault.interpreter_spare``): without that gate both threads
+        writer does not need it (its turns: ``sync/turns.py``): without that gate both threads
         contend for the interpreter lock, which executemany takes back for every row, and
         reading ahead gained nothing."""
         pulled = conflicts = 0
@@ -283,10 +283,12 @@ def read_page(
     JSON lines (``protocol.FEED_LINES``) is read _READ_AT_ONCE lines at a time, with
     ``before_slice`` called before each slice and ``after_slice`` given its items, so no one
     call holds the interpreter lock for long; a plain JSON answer (a server older than the
-    lines) is read in one call."""
+    lines) is parsed in one call, and its items are then handed over in the same slices."""
     if not response.headers.get("content-type", "").startswith(p.FEED_LINES):
         answer = p.PullResponse.model_validate_json(response.content)
-        after_slice(answer.items)
+        for start in range(0, len(answer.items), _READ_AT_ONCE):
+            before_slice()
+            after_slice(answer.items[start : start + _READ_AT_ONCE])
         return answer
     head_line, *lines = response.content.split(b"\n")
     head = p.PullHead.model_validate_json(head_line)
