@@ -447,8 +447,8 @@ def team_add(ctx: Context) -> None:
     if a.json:
         emit_json(_team_json(vault, engagement))
     else:
-        peers = formats.plural(len(engagement.team), "peer")
-        say(f"The team of {engagement.id[:8]} now has {peers}.")
+        team = formats.plural(len(engagement.team), "peer")
+        say(f"The team of {engagement.id[:8]} now has {team}.")
 
 
 def team_list(ctx: Context) -> None:
