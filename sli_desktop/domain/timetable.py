@@ -10,7 +10,7 @@ are written back in ISO form here; the window shows them the British way itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, time
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -53,10 +53,11 @@ class TimetableEntry(BaseModel):
     def sort_key(self) -> tuple[date, time]:
         return self.day, self.at or time.max
 
-    def line(self) -> str:
-        """The entry as ``parse_line`` reads it back, in ISO form (the command line's)."""
+    def line(self, day: Callable[[date], str] = date.isoformat) -> str:
+        """The entry as ``parse_line`` reads it back: its day written by ``day`` (ISO, the
+        command line's, unless a front end passes its own), the time if fixed, then what."""
         clock = f" {self.at:%H:%M}" if self.at else ""
-        return f"{self.day.isoformat()}{clock} {self.what}"
+        return f"{day(self.day)}{clock} {self.what}"
 
 
 def in_order(entries: Iterable[TimetableEntry]) -> list[TimetableEntry]:

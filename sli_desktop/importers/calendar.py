@@ -127,9 +127,7 @@ def _description(e: Challenge, council: str, marking: Marking, reason: str | Non
         ]
     if e.timetable and not e.deleted:
         lines.append("Timetable:")
-        lines += [
-            f"  {short_date(t.day)}{f' {t.at:%H:%M}' if t.at else ''} {t.what}" for t in e.timetable
-        ]
+        lines += [f"  {t.line(short_date)}" for t in e.timetable]
     if e.scope and not e.deleted:
         lines += ["", f"Scope: {e.scope}"]
     lines += ["", marking.value]

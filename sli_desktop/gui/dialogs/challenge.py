@@ -29,9 +29,7 @@ def lines_high(editor: QPlainTextEdit, least: int, most: int) -> None:
 def timetable_text(entries: list[TimetableEntry]) -> str:
     """The timetable as the form shows it, one entry a line, dates the British way; the form
     reads these lines back as they are ("10 Mar 2026 09:00 Arrival and welcome")."""
-    return "\n".join(
-        f"{short_date(t.day)}{f' {t.at:%H:%M}' if t.at else ''} {t.what}" for t in entries
-    )
+    return "\n".join(t.line(short_date) for t in entries)
 
 
 class ChallengeDialog(FormDialog):
