@@ -134,11 +134,6 @@ def timetable(e: Challenge) -> list[tuple[str, str]]:
     return rows
 
 
-def venue(e: Challenge) -> str:
-    """Where the team meets, from the field, else from a 'Venue:' line of an older scope."""
-    return e.venue or scope_parts(e.scope).venue
-
-
 def _recorded_timetable(s: Sheet, entries: Sequence[TimetableEntry]) -> Flowable:
     """Day, time, what: each day named once, on its first entry, as a printed programme."""
     rows = []
@@ -207,7 +202,8 @@ def story(
     since: date | None,
 ) -> list[Flowable]:
     when = sec.long_date(e.start) + (f" to {sec.long_date(e.end)}" if e.end else "")
-    parts = scope_parts(e.scope)
+    parts = scope_parts(e.scope)  # an older challenge wrote its venue and timetable here
+    where = sec.text(e.venue or parts.venue).replace("\n", "<br/>")
     out: list[Flowable] = [
         Paragraph("The peer challenge", s.h2),
         sec.summary_box(
@@ -216,7 +212,7 @@ def story(
                 ("Council", f"<b>{sec.text(council.name)}</b>"),
                 ("Peer challenge", sec.text(e.type.label)),
                 ("On site", when if e.start else "Dates to be agreed"),
-                ("Venue", sec.text(venue(e)).replace("\n", "<br/>") or "Not recorded yet"),
+                ("Venue", where or "Not recorded yet"),
                 ("Status", sec.text(e.status.value)),
                 ("Team", sec.plural(len(e.team), "peer")),
             ],
