@@ -39,6 +39,7 @@ from .screen_lock import ScreenLockWatcher
 from .search_popup import SearchPopup
 from .session import VaultSession
 from .sync_runner import SyncRunner
+from .tasks import share_interpreter_promptly
 from .unlock_page import CreateVaultPage, UnlockPage, show_recovery_key
 from .wording import plural
 from .workspace import Workspace
@@ -47,6 +48,8 @@ from .workspace import Workspace
 class Shell(QMainWindow):
     def __init__(self, session: VaultSession, settings: QSettings) -> None:
         super().__init__()
+        # Workers hand the interpreter back within half a millisecond (gui/tasks.py).
+        share_interpreter_promptly()
         # First, so every widget made from here on is polished by its rules (gui/a11y.py).
         self.accessibility = AccessibilityPolicy(self)
         app = QApplication.instance()

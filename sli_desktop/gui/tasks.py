@@ -12,11 +12,19 @@ The signals object is parentless and held by the worker itself, so it outlives a
 panel deleted while the work runs (a lock deletes the workspace): the worker never emits
 through a deleted object ("Signal source has been deleted"), and the results of work that
 ended after a lock reach nobody.
+
+Every call from Qt into Python on the window's thread (a slot, an event filter, a model's
+``data``) first takes the interpreter lock from whichever worker holds it. CPython lets the
+holder keep it for a switch interval (5 ms by default) before handing it over, and a window
+showing a dialog makes hundreds of such calls: behind a worker busy in Python (an import's
+preview) that was half a second without a repaint. ``share_interpreter_promptly`` shortens
+the interval for the whole process; the window calls it as it is made.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar, cast
@@ -32,6 +40,17 @@ ResultT = TypeVar("ResultT")
 # Covariant: a Task[Release] is a Task[object], so one field can hold whichever task a panel
 # runs (to cancel it); a result only flows out of a task, to its success callback.
 ResultT_co = TypeVar("ResultT_co", covariant=True)
+
+
+#: The longest a worker keeps the interpreter once the window's thread asks for it (seconds):
+#: short enough that a few hundred calls into Python stay far under a frame's worth of delay,
+#: long enough that two busy workers are not handing over all the time (docs/PERFORMANCE.md).
+WINDOW_TURN_SECONDS = 0.0005
+
+
+def share_interpreter_promptly() -> None:
+    """Set the process's switch interval to ``WINDOW_TURN_SECONDS`` (it is one per process)."""
+    sys.setswitchinterval(WINDOW_TURN_SECONDS)
 
 
 class TaskCancelled(Exception):

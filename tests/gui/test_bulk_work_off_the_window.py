@@ -4,6 +4,7 @@ disposal (issue 25)."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from sli_desktop.domain import Contact
-from sli_desktop.gui import data_io
+from sli_desktop.gui import data_io, tasks
 from sli_desktop.vault import index_merge
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.bulk import save_many
@@ -71,6 +72,20 @@ def _consistent(vault) -> None:
     assert vault.scalar("SELECT count(*) FROM outbox WHERE kind = 'contact'") == 0
     assert vault.scalar("PRAGMA integrity_check") == "ok"
     assert AuditLog(vault).verify() is None  # the hash chain is whole
+
+
+def test_the_window_has_workers_hand_the_interpreter_back_promptly(
+    make_shell, vault_path: Path
+) -> None:
+    """CPython's default lets a busy worker keep the interpreter 5 ms each time the window's
+    thread asks: hundreds of calls into Python while a dialog opened froze the window."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        make_shell(vault_path)
+        assert sys.getswitchinterval() == pytest.approx(tasks.WINDOW_TURN_SECONDS)
+    finally:
+        sys.setswitchinterval(before)
 
 
 def test_the_window_thread_refuses_bulk_work(window) -> None:
