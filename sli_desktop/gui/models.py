@@ -16,6 +16,16 @@ from .theme import CONCERN_COLOURS
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
+#: The roles a row model answers: its text three ways, the value itself, and a colour.
+_ANSWERED = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.UserRole,
+        Qt.ItemDataRole.ForegroundRole,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -73,22 +83,18 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
+        # The role first: a view sizing its rows asks each cell for eight roles, five of
+        # which no column answers, and nothing else need be looked up for those.
+        if role not in _ANSWERED or not index.isValid():
             return None
         column = self.columns[index.column()]
-        item = self.rows[index.row()]
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
-            return text(column.value(item))
-        if role == Qt.ItemDataRole.UserRole:
-            return column.value(item)
-        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
-            colour = column.colour(item)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column.colour is None:
+                return None
+            colour = column.colour(self.rows[index.row()])
             return QBrush(QColor(colour)) if colour else None
-        return None
+        value = column.value(self.rows[index.row()])
+        return value if role == Qt.ItemDataRole.UserRole else text(value)
 
 
 class NotePages(Protocol):

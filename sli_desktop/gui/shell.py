@@ -70,9 +70,10 @@ class Shell(QMainWindow):
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.banner.hide()
         self.stack = QStackedWidget()
-        self.create_page = CreateVaultPage(session)
+        # The first-run page is made when first needed (``create_page``): most starts open a
+        # vault that exists, and the window is shown sooner without it.
+        self._create_page: CreateVaultPage | None = None
         self.unlock_page = UnlockPage(session)
-        self.stack.addWidget(self.create_page)
         self.stack.addWidget(self.unlock_page)
         self.expired_page = ExpiredPage()
         self.expired_page.sync_requested.connect(self._sync_to_reopen)
@@ -121,8 +122,16 @@ class Shell(QMainWindow):
         session.changed.connect(self._on_changed)
         session.unlocked.connect(self._connect_forms)  # after _on_unlocked built the workspace
         self.recovery_box: QMessageBox | None = None
-        self.create_page.created.connect(self._show_recovery_key)
         self.passphrase_change: PassphraseChange | None = None
+
+    @property
+    def create_page(self) -> CreateVaultPage:
+        """The page that creates a vault, made on first use."""
+        if self._create_page is None:
+            self._create_page = CreateVaultPage(self.session)
+            self._create_page.created.connect(self._show_recovery_key)
+            self.stack.addWidget(self._create_page)
+        return self._create_page
 
     def _show_recovery_key(self, key: str) -> None:
         self.recovery_box = show_recovery_key(self, key)
@@ -248,7 +257,7 @@ class Shell(QMainWindow):
     def _open_workspace(self) -> None:
         vault = self.session.vault
         assert vault is not None
-        self.workspace = Workspace(vault, self.settings)
+        self.workspace = Workspace(vault, self.settings, self.stack)
         self.workspace.new_note.connect(self.open_quick_note)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)

@@ -36,9 +36,23 @@ class _ConcernColours(Mapping[str, str]):
     """Each concern level's colour, at 4.5:1 or better on the current palette's backgrounds
     (plain and alternate rows, window). Looked up when drawn, so a theme change applies."""
 
+    def __init__(self) -> None:
+        #: The shades worked out for one palette (its cache key): a table asks for a colour
+        #: each time it sizes or paints a cell, and each answer is a search over contrasts.
+        self._palette_key: int | None = None
+        self._shades: dict[str, str] = {}
+
     def __getitem__(self, level: str) -> str:
         hue = CONCERN_HUES[level]
-        return readable(hue, backgrounds(QGuiApplication.palette())) if hue else ""
+        if not hue:
+            return ""
+        palette = QGuiApplication.palette()
+        if palette.cacheKey() != self._palette_key:
+            self._palette_key, self._shades = palette.cacheKey(), {}
+        shade = self._shades.get(level)
+        if shade is None:
+            shade = self._shades[level] = readable(hue, backgrounds(palette))
+        return shade
 
     def __iter__(self) -> Iterator[str]:
         return iter(CONCERN_HUES)
