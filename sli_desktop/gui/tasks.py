@@ -15,10 +15,11 @@ ended after a lock reach nobody.
 
 Every call from Qt into Python on the window's thread (a slot, an event filter, a model's
 ``data``) first takes the interpreter lock from whichever worker holds it. CPython lets the
-holder keep it for a switch interval (5 ms by default) before handing it over, and a window
-showing a dialog makes hundreds of such calls: behind a worker busy in Python (an import's
-preview) that was half a second without a repaint. ``share_interpreter_promptly`` shortens
-the interval for the whole process; the window calls it as it is made.
+holder keep it for a whole switch interval before handing it over, and a window showing a
+dialog makes hundreds of such calls: behind a worker busy in Python (an import's preview) the
+window froze while its progress dialog opened (docs/PERFORMANCE.md).
+``share_interpreter_promptly`` shortens the interval for the whole process; the window calls
+it as it is made.
 """
 
 from __future__ import annotations
