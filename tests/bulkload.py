@@ -23,7 +23,7 @@ module, name = source.split(":")
 generate = getattr(importlib.import_module(module), name)
 header = read_header(path)
 key = header.unwrap_with_passphrase(passphrase)
-conn = open_connection(path, key, page_size=header.page_size)
+conn = open_connection(path, key, pages=header.pages)
 names = codec.columns(Note)
 sql = (f"INSERT INTO notes ({', '.join(codec.quoted(n) for n in names)}) "
        f"VALUES ({', '.join('?' for _ in names)})")

@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 
 import pytest
 
+from sli_desktop.vault import pages
 from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.store import Vault
@@ -30,6 +31,14 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
+@pytest.fixture(autouse=True)
+def _new_vaults_use_the_newer_page_mac(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New vaults in tests authenticate pages with HMAC-SHA256 whatever this machine computes
+    faster (vault/pages.py), so an opener that forgets the recorded MAC (SQLCipher's default
+    is HMAC-SHA512) fails here on every machine. tests/unit/test_page_mac.py tests the choice."""
+    monkeypatch.setattr(pages, "faster_mac", lambda: pages.SHA256)
 
 
 @pytest.fixture(params=[0o000, 0o022], ids=["umask 000", "umask 022"])

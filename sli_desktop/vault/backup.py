@@ -133,10 +133,11 @@ def backup(vault: Vault, dest: Path) -> BackupInfo:
         tmp_db = work / _DATABASE
         create_private(tmp_db).close()
         # Without a KEY clause the attached database takes the main database's key, but not
-        # its page size: that is set to the one the header (copied into the backup) records.
+        # its page format: that is set to the one the header (copied into the backup) records.
         conn.execute("ATTACH DATABASE ? AS backup", (str(tmp_db),))
         try:
-            conn.execute(f"PRAGMA backup.cipher_page_size = {int(header.page_size)}")
+            for pragma in header.pages.pragmas("backup"):
+                conn.execute(pragma)
             conn.execute("SELECT sqlcipher_export('backup')").fetchall()
             conn.execute(f"PRAGMA backup.user_version = {int(version)}")
         finally:
@@ -252,7 +253,7 @@ def restore(
     if given.recovery_key is not None:
         with (
             contextlib.suppress(VaultError),
-            open_with_key(vault_path, key, header.page_size) as vault,
+            open_with_key(vault_path, key, header.pages) as vault,
         ):
             vault.audit("restored-with-recovery-key", detail={"file": source.name})
     return BackupInfo(
@@ -368,7 +369,7 @@ def _size(count: int) -> str:
 def _verify(db: Path, key: bytes, header: Header) -> None:
     """Every page authenticates (open_connection checks) and the vault inside is this one."""
     try:
-        conn = open_connection(db, key, page_size=header.page_size)
+        conn = open_connection(db, key, pages=header.pages)
     except VaultDamaged:
         raise BackupUnreadable(db, "the database is damaged") from None
     try:

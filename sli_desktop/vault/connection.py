@@ -13,6 +13,7 @@ import sqlcipher3
 
 from . import keys
 from .errors import VaultDamaged, VaultError, classify
+from .pages import PageFormat
 
 _SQLITE_BUSY = 5
 
@@ -48,14 +49,15 @@ def open_connection(
     path: Path,
     key: bytes | bytearray,
     *,
-    page_size: int,
+    pages: PageFormat,
     cache_mib: int = 64,
     check_pages: bool = True,
 ) -> Connection:
     """A connection keyed with the raw key, hardened, and checked to really be SQLCipher.
 
-    ``page_size`` is the one the vault's header records (``Header.page_size``): SQLCipher
-    cannot read it from the encrypted file, and a wrong one makes every page fail to decrypt.
+    ``pages`` is the format the vault's header records (``Header.pages``: page size and page
+    MAC): SQLCipher cannot read it from the encrypted file, and a wrong one makes every page
+    fail to authenticate.
 
     ``cipher_memory_security`` is left off (SQLCipher's default since 4.5.0): it wipes only
     SQLite's own heap, while the same text lives on unwiped in Python strings and Qt widgets,
@@ -76,7 +78,8 @@ def open_connection(
         conn.execute("PRAGMA cipher_memory_security = OFF")  # decided: see the docstring
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(keys.sqlcipher_key_pragma(key))
-        conn.execute(f"PRAGMA cipher_page_size = {int(page_size)}")
+        for pragma in pages.pragmas():
+            conn.execute(pragma)
         _check_build(conn)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("PRAGMA temp_store = MEMORY")

@@ -25,21 +25,13 @@ from . import keys
 from .errors import VaultDamaged, VaultError, VaultNotFound
 from .files import fsync_dir, is_empty_or_missing, settle
 from .files import header_path as header_path  # re-exported: its callers know it from here
+from .pages import LEGACY, LEGACY_PAGE_MAC, LEGACY_PAGE_SIZE, PageFormat, new_vault_format
 
 FORMAT = "sli-vault-header/1"
 
-#: SQLCipher cannot read a vault's page size from the file (the whole file is encrypted), so the
-#: header records it. Vaults made before it was recorded use SQLCipher's default.
-LEGACY_PAGE_SIZE = 4096
-#: New vaults use 16 KiB pages. Chosen first for memory security (now off), kept on what is left
-#: when measured side by side at 100,000 notes without it: unlocking authenticates every page
-#: (open_connection), and with 4 KiB pages there are four times as many pages to check
-#: and more bytes in all, which a person waits for at every unlock; the file and bulk imports
-#: are smaller and cheaper too. What 4 KiB pages would win, a one-note save, is milliseconds
-#: either way and search is the same (docs/PERFORMANCE.md, tests/bench/test_page_size_bench.py).
-#: A vault keeps its page size until a key rotation, which copies every row anyway (rotate.py).
-NEW_VAULT_PAGE_SIZE = 16384
-PAGE_SIZES = frozenset(1 << n for n in range(9, 17))  # what SQLite accepts: 512 to 65536
+#: SQLCipher cannot read a vault's page size or page MAC from the file (the whole file is
+#: encrypted), so the header records both (vault/pages.py). A vault keeps them until a key
+#: rotation, which copies every page anyway (rotate.py).
 SALT_BYTES = 16
 #: keys.wrap's output: a 12-byte nonce, the 32-byte key, a 16-byte tag.
 WRAPPED_KEY_BYTES = 12 + keys.KEY_BYTES + 16
@@ -77,7 +69,7 @@ class Header:
     recovery_salt: bytes
     recovery_wrapped_key: bytes
     key_check: str
-    page_size: int = LEGACY_PAGE_SIZE
+    pages: PageFormat = LEGACY
 
     @classmethod
     def new(
@@ -86,18 +78,19 @@ class Header:
         passphrase: str,
         recovery_raw: bytes,
         kdf: keys.KdfParams,
-        page_size: int = NEW_VAULT_PAGE_SIZE,
+        pages: PageFormat | None = None,
     ) -> Header:
-        if page_size not in PAGE_SIZES:
-            raise ValueError(f"{page_size} is not a page size SQLite accepts")
-        return cls._wrapping(str(uuid.uuid4()), key, passphrase, recovery_raw, kdf, page_size)
+        """``pages``: for measuring and testing a format; a new vault's otherwise."""
+        return cls._wrapping(
+            str(uuid.uuid4()), key, passphrase, recovery_raw, kdf, pages or new_vault_format()
+        )
 
     def rotated(self, key: bytes, passphrase: str, recovery_raw: bytes) -> Header:
         """The same vault under a new database key: every wrap, salt and the key check are new,
-        and the cost and page size are today's whatever this header had (a rotation copies
+        and the cost and page format are today's whatever this header had (a rotation copies
         every page anyway, so an older vault gets new vaults' pages for nothing)."""
         return self._wrapping(
-            self.vault_id, key, passphrase, recovery_raw, keys.KdfParams(), NEW_VAULT_PAGE_SIZE
+            self.vault_id, key, passphrase, recovery_raw, keys.KdfParams(), new_vault_format()
         )
 
     @classmethod
@@ -108,7 +101,7 @@ class Header:
         passphrase: str,
         recovery_raw: bytes,
         kdf: keys.KdfParams,
-        page_size: int,
+        pages: PageFormat,
     ) -> Header:
         salt, recovery_salt = os.urandom(SALT_BYTES), os.urandom(SALT_BYTES)
         aad = vault_id.encode()
@@ -122,7 +115,7 @@ class Header:
                 keys.derive_from_recovery(recovery_raw, recovery_salt), key, aad
             ),
             key_check=keys.key_check(key, vault_id),
-            page_size=page_size,
+            pages=pages,
         )
 
     def unwrap_with_passphrase(self, passphrase: str) -> bytes | None:
@@ -164,7 +157,8 @@ class Header:
             "recovery_salt": b64(self.recovery_salt),
             "recovery_wrapped_key": b64(self.recovery_wrapped_key),
             "key_check": self.key_check,
-            "page_size": self.page_size,
+            "page_size": self.pages.size,
+            "page_mac": self.pages.mac,
         }
 
     @classmethod
@@ -172,9 +166,11 @@ class Header:
         if data.get("format") != FORMAT or data.get("kdf", {}).get("name") != "argon2id":
             raise ValueError("unknown header format")
         kdf = data["kdf"]
-        page_size = data.get("page_size", LEGACY_PAGE_SIZE)
-        if type(page_size) is not int or page_size not in PAGE_SIZES:
-            raise ValueError("unknown page size")
+        size = data.get("page_size", LEGACY_PAGE_SIZE)
+        mac = data.get("page_mac", LEGACY_PAGE_MAC)
+        if type(size) is not int or type(mac) is not str:
+            raise ValueError("unknown page format")
+        pages = PageFormat(size, mac)  # ValueError for a size or MAC no vault may have
         params = keys.KdfParams(
             memory_kib=kdf["memory_kib"], iterations=kdf["iterations"], lanes=kdf["lanes"]
         )
@@ -189,7 +185,7 @@ class Header:
             recovery_salt=base64.b64decode(data["recovery_salt"], validate=True),
             recovery_wrapped_key=base64.b64decode(data["recovery_wrapped_key"], validate=True),
             key_check=str(data["key_check"]),
-            page_size=page_size,
+            pages=pages,
         )
         if len(header.salt) != SALT_BYTES or len(header.recovery_salt) != SALT_BYTES:
             raise HeaderOutOfBounds("salts of the wrong length")

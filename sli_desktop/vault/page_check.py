@@ -18,6 +18,7 @@ from pathlib import Path
 from .connection import Error, open_connection
 from .errors import VaultDamaged, VaultError
 from .keys import KeyBuffer
+from .pages import PageFormat
 
 #: How long a write waits for the check before it is refused (with a sentence, nothing
 #: written). Generous: the check takes about a second on 100,000 notes, and the bound is there
@@ -43,12 +44,12 @@ class PageCheck:
         self,
         path: Path,
         key: KeyBuffer,
-        page_size: int,
+        pages: PageFormat,
         on_done: Callable[[VaultError | None], None] | None = None,
     ) -> None:
         self.path = path
         self._key = key
-        self._page_size = page_size
+        self._pages = pages
         self._on_done = on_done
         self._done = threading.Event()
         self._error: VaultError | None = None
@@ -80,7 +81,7 @@ class PageCheck:
     def _run(self) -> None:
         try:
             if not self._key.wiped:
-                open_connection(self.path, self._key.key, page_size=self._page_size).close()
+                open_connection(self.path, self._key.key, pages=self._pages).close()
         except VaultError as exc:
             self._error = exc
         except (Error, ValueError):  # the driver's own error, or a key wiped under the check

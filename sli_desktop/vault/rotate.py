@@ -11,7 +11,7 @@ backup.py does), checked, and swapped in with its new header through files.py's 
    open makes this fail: ``VaultInUse``) and checkpoint the WAL empty. The lock is held until
    the commit, so nothing can be written to the old file that the copy would miss, and
    ``files.settle`` in another process leaves the staged files alone meanwhile.
-2. Export into ``.NAME.rotating`` under the new key and the page size new vaults get (an older
+2. Export into ``.NAME.rotating`` under the new key and the page format new vaults get (an older
    vault's pages change size here: the export copies rows, not pages); fsync it.
 3. Open the copy with the new key: every page authenticates, the vault id inside is this
    vault's, ``quick_check`` is ok.
@@ -41,6 +41,7 @@ from . import files, keys
 from .connection import Connection, Error, open_connection
 from .errors import VaultBusy, VaultDamaged, VaultError, classify
 from .header import Header, header_path, write_header
+from .pages import PageFormat
 
 #: Steps reported besides the pages copied: locked, verified, staged, committed, closed, the
 #: database in place, the header in place.
@@ -120,12 +121,12 @@ def rotate(
     recovery_raw, recovery_text = keys.new_recovery_key()
     new_header = header.rotated(new_key, passphrase, recovery_raw)
     staged = files.rotating_path(path)
-    conn = _take(path, old_key, header.page_size)
+    conn = _take(path, old_key, header.pages)
     committed = False
     try:
         tracker.step()
         _discard(staged)
-        _export(conn, path, staged, new_key, new_header.page_size, tracker)
+        _export(conn, path, staged, new_key, new_header.pages, tracker)
         files.fsync_file(staged)
         _verify(staged, new_key, new_header)
         tracker.step()
@@ -167,9 +168,9 @@ def _remove_old_key_copies(path: Path) -> int:
     return removed
 
 
-def _take(path: Path, key: bytes, page_size: int) -> Connection:
+def _take(path: Path, key: bytes, pages: PageFormat) -> Connection:
     """The vault open with ``key`` and held exclusively, its WAL checkpointed empty."""
-    conn = open_connection(path, key, page_size=page_size)
+    conn = open_connection(path, key, pages=pages)
     try:
         # Another connection that merely has the vault open makes this fail, not wait forever:
         # a window left open holds it for hours, so a short wait is all that is worth doing.
@@ -191,7 +192,7 @@ def _take(path: Path, key: bytes, page_size: int) -> Connection:
 
 
 def _export(
-    conn: Connection, path: Path, staged: Path, key: bytes, page_size: int, tracker: _Progress
+    conn: Connection, path: Path, staged: Path, key: bytes, fmt: PageFormat, tracker: _Progress
 ) -> None:
     pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
     old_page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
@@ -215,7 +216,8 @@ def _export(
     try:
         conn.execute(f"ATTACH DATABASE ? AS rotating KEY \"x'{key.hex()}'\"", (str(staged),))
         try:
-            conn.execute(f"PRAGMA rotating.cipher_page_size = {int(page_size)}")
+            for pragma in fmt.pragmas("rotating"):
+                conn.execute(pragma)
             conn.set_progress_handler(on_progress, _PROGRESS_EVERY)
             try:
                 conn.execute("SELECT sqlcipher_export('rotating')").fetchall()
@@ -237,7 +239,7 @@ def _verify(staged: Path, key: bytes, header: Header) -> None:
     """The copy opens with the new key, every page authenticates, and it is this vault."""
     problem = "the copy under the new key did not check out; nothing was changed"
     try:
-        conn = open_connection(staged, key, page_size=header.page_size)
+        conn = open_connection(staged, key, pages=header.pages)
     except VaultDamaged:
         raise VaultError(problem) from None
     try:

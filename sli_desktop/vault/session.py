@@ -14,7 +14,6 @@ from .connection import Error, check_every_page, open_connection
 from .errors import VaultError, VaultExists, WrongPassphrase, WrongRecoveryKey, classify
 from .files import creating_path, fsync_dir, is_empty_or_missing, remove_database, settle
 from .header import (
-    NEW_VAULT_PAGE_SIZE,
     Header,
     VaultFileMissing,
     header_path,
@@ -24,6 +23,7 @@ from .header import (
 from .keystore import KeyStore
 from .migrations import LATEST, migrate, schema_version
 from .page_check import PageCheck
+from .pages import PageFormat
 from .store import Vault
 
 MIN_PASSPHRASE = strength.MIN_LENGTH
@@ -62,10 +62,11 @@ def create_vault(
     remember: bool = False,
     keystore: KeyStore | None = None,
     kdf: keys.KdfParams | None = None,
-    page_size: int = NEW_VAULT_PAGE_SIZE,
+    pages: PageFormat | None = None,
 ) -> Created:
     """A new, empty vault. The recovery key is returned once and stored nowhere in clear.
-    ``page_size`` is for measuring the choice (tests/bench); the app keeps the default.
+    ``pages`` is for measuring and testing a format (tests/bench); the app lets the vault
+    take new vaults' (vault/pages.py).
 
     The database is made complete under a hidden name first, then the header is written, then
     the database is renamed into place (files.py finishes that rename if it was cut short). So
@@ -81,7 +82,7 @@ def create_vault(
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = keys.new_database_key()
     recovery_raw, recovery_text = keys.new_recovery_key()
-    header = Header.new(key, passphrase, recovery_raw, kdf or keys.KdfParams(), page_size)
+    header = Header.new(key, passphrase, recovery_raw, kdf or keys.KdfParams(), pages)
     creating = creating_path(path)
     remove_database(creating)  # a creation cut short before it wrote its header
     wrote_header = False
@@ -96,13 +97,13 @@ def create_vault(
         if wrote_header and not path.exists():
             header_path(path).unlink(missing_ok=True)
         raise
-    vault = open_with_key(path, key, header.page_size)
+    vault = open_with_key(path, key, header.pages)
     remembered = bool(remember and keystore and keystore.set(header.vault_id, key.hex()))
     return Created(vault, recovery_text, remembered)
 
 
 def _new_database(db: Path, key: bytes, header: Header, adviser: identity.Identity) -> Vault:
-    conn = open_connection(db, key, page_size=header.page_size)
+    conn = open_connection(db, key, pages=header.pages)
     try:
         restrict(db)  # owner-only, the platform's way (no chmod on Windows)
         migrate(conn, db)
@@ -143,7 +144,7 @@ def unlock(
         key = header.unwrap_with_passphrase(passphrase)
         if key is None:
             raise WrongPassphrase()
-    return open_with_key(path, key, header.page_size, page_check_done=page_check_done)
+    return open_with_key(path, key, header.pages, page_check_done=page_check_done)
 
 
 def unlock_with_recovery_key(path: Path, recovery_key: str, new_passphrase: str) -> Vault:
@@ -155,7 +156,7 @@ def unlock_with_recovery_key(path: Path, recovery_key: str, new_passphrase: str)
         raise WrongRecoveryKey()
     check_passphrase(new_passphrase)
     write_header(path, header.rewrapped(key, new_passphrase))
-    vault = open_with_key(path, key, header.page_size)
+    vault = open_with_key(path, key, header.pages)
     vault.audit("passphrase-reset-with-recovery-key")
     return vault
 
@@ -188,12 +189,12 @@ def change_passphrase(
     check_passphrase(new)
     if not rotate_key:
         write_header(path, header.rewrapped(key, new))
-        with open_with_key(path, key, header.page_size) as vault:
+        with open_with_key(path, key, header.pages) as vault:
             vault.audit("passphrase-changed")
         return None
     remembered = remembered_key(header, keystore) == key
     rotated = rotate.rotate(path, header, key, new, progress=progress, cancelled=cancelled)
-    with open_with_key(path, rotated.key, read_header(path).page_size) as vault:
+    with open_with_key(path, rotated.key, read_header(path).pages) as vault:
         vault.audit(
             "passphrase-changed",
             detail={"key": "rotated", "removed_copies": rotated.removed_copies},
@@ -232,7 +233,7 @@ def remembered_key(header: Header, keystore: KeyStore | None) -> bytes | None:
 def open_with_key(
     path: Path,
     key: bytes,
-    page_size: int,
+    pages: PageFormat,
     *,
     page_check_done: Callable[[VaultError | None], None] | None = None,
 ) -> Vault:
@@ -246,7 +247,7 @@ def open_with_key(
     upgrade writes."""
     buffer = keys.KeyBuffer(key)
     deferred = page_check_done is not None
-    conn = open_connection(path, buffer.key, page_size=page_size, check_pages=not deferred)
+    conn = open_connection(path, buffer.key, pages=pages, check_pages=not deferred)
     check: PageCheck | None = None
     try:
         if deferred and schema_version(conn) != LATEST:
@@ -255,7 +256,7 @@ def open_with_key(
         migrate(conn, path)
         row = conn.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()
         if deferred:
-            check = PageCheck(path, buffer, page_size, page_check_done)
+            check = PageCheck(path, buffer, pages, page_check_done)
     except Error as exc:
         conn.close()
         buffer.wipe()
@@ -267,7 +268,7 @@ def open_with_key(
     owner = str(row[0]) if row else _os_user()
     if page_check_done is not None and check is None:
         page_check_done(None)  # checked above, before the upgrade
-    return Vault(conn, path, owner, key=buffer, page_size=page_size, page_check=check)
+    return Vault(conn, path, owner, key=buffer, pages=pages, page_check=check)
 
 
 def _os_user() -> str:

@@ -25,6 +25,7 @@ from .errors import TransactionFailed, VaultError, VaultLocked, WrongThread, cla
 from .identity import Identity
 from .keys import KeyBuffer
 from .page_check import PageCheck
+from .pages import LEGACY, PageFormat
 
 R = TypeVar("R", bound=Record)
 Clock = Callable[[], datetime]
@@ -58,7 +59,7 @@ class Vault:
         clock: Clock = utcnow,
         *,
         key: KeyBuffer | None = None,
-        page_size: int = 0,
+        pages: PageFormat = LEGACY,
         owns_key: bool = True,
         page_check: PageCheck | None = None,
     ) -> None:
@@ -69,7 +70,7 @@ class Vault:
         #: The raw key, kept to open ``sibling`` connections and wiped by ``close`` (when this
         #: vault owns it: the window's does, its siblings share it without owning it).
         self._key = key
-        self._page_size = page_size
+        self._pages = pages
         self._owns_key = owns_key
         #: The unlock's page check while it runs beside the window (vault/page_check.py):
         #: every write transaction waits for it to pass. None once passed, or when the page
@@ -115,14 +116,14 @@ class Vault:
         if self._conn is None or self._key is None or self._key.wiped:
             raise VaultLocked()
         key = self._key
-        conn = open_connection(self.path, key.key, page_size=self._page_size, check_pages=False)
+        conn = open_connection(self.path, key.key, pages=self._pages, check_pages=False)
         other = Vault(
             conn,
             self.path,
             self.actor,
             self._clock,
             key=key,
-            page_size=self._page_size,
+            pages=self._pages,
             owns_key=False,
             page_check=self.page_check,
         )

@@ -29,6 +29,7 @@ from typing import Any
 from sli_desktop.importers.metrics import import_metrics, read_metrics
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.keys import KdfParams
+from sli_desktop.vault.pages import PageFormat, faster_mac
 from sli_desktop.vault.search import Search
 from sli_desktop.vault.session import create_vault, unlock
 from sli_desktop.vault.store import Vault
@@ -60,7 +61,8 @@ def figures_import(page_size: int, folder: Path) -> dict[str, Any]:
 
 def _notes_vault(page_size: int, notes: int, folder: Path) -> Path:
     path = folder / f"notes-{page_size}.sli"
-    created = create_vault(path, PASSPHRASE, kdf=KdfParams.fast_for_tests(), page_size=page_size)
+    pages = PageFormat(page_size, faster_mac())  # sizes compared, the MAC new vaults'
+    created = create_vault(path, PASSPHRASE, kdf=KdfParams.fast_for_tests(), pages=pages)
     with created.vault as vault:
         Councils(vault).upsert_register(corpus.councils())
     bulk_load(path, PASSPHRASE, notes, "tests.bench.corpus:notes")

@@ -22,9 +22,9 @@ from sli_desktop.importers.contacts import contacts_vcf, import_contacts, read_c
 from sli_desktop.importers.metrics import import_metrics, read_metrics
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.councils import Councils
-from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE
 from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.metrics import Metrics
+from sli_desktop.vault.pages import PageFormat, faster_mac
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.store import Vault
 from tests.bulkload import ROOT
@@ -42,9 +42,11 @@ def gss(i: int) -> str:
     return f"E0{7000001 + i:07d}"
 
 
-def make_vault(path: Path, page_size: int = NEW_VAULT_PAGE_SIZE) -> Vault:
-    """A new vault holding the benchmark's councils (also used by the page-size benchmark)."""
-    created = create_vault(path, PASSPHRASE, kdf=KdfParams.fast_for_tests(), page_size=page_size)
+def make_vault(path: Path, page_size: int | None = None) -> Vault:
+    """A new vault holding the benchmark's councils (also used by the page-size benchmark,
+    which gives the size; the page MAC is new vaults' either way)."""
+    pages = None if page_size is None else PageFormat(page_size, faster_mac())
+    created = create_vault(path, PASSPHRASE, kdf=KdfParams.fast_for_tests(), pages=pages)
     vault = created.vault
     Councils(vault).upsert_register(
         Council.build(

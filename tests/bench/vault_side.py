@@ -30,8 +30,8 @@ from sli_desktop.domain import Note
 from sli_desktop.vault import keys
 from sli_desktop.vault.connection import Connection, memory_security_enabled, open_connection
 from sli_desktop.vault.councils import Councils
-from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE
 from sli_desktop.vault.migrations import migrate
+from sli_desktop.vault.pages import LEGACY_PAGE_MAC, NEW_VAULT_PAGE_SIZE, PageFormat, faster_mac
 from sli_desktop.vault.search import RANK_WINDOW, Search
 from sli_desktop.vault.store import Vault
 from tests.bench import corpus
@@ -59,9 +59,9 @@ CIPHER_SETTINGS = ("cipher_memory_security", "cipher_page_size", "cipher_hmac_al
 
 
 # -- connections -----------------------------------------------------------------------------
-def open_cipher(path: Path, key: bytes, page_size: int) -> Connection:
+def open_cipher(path: Path, key: bytes, pages: PageFormat) -> Connection:
     """The product's own ``open_connection`` (memory security off, as in the product)."""
-    conn = open_connection(path, key, page_size=page_size)
+    conn = open_connection(path, key, pages=pages)
     if memory_security_enabled(conn):
         raise RuntimeError("cipher_memory_security is on in this process; the product has it off")
     return conn
@@ -96,11 +96,14 @@ class Side:
 
 def open_sides(workdir: Path) -> list[Side]:
     key = bytes.fromhex((workdir / "key.hex").read_text())
-    # the page size the vaults were made with (a kept SLI_BENCH_WORKDIR may predate a change)
-    page_file = workdir / "page_size"
-    page_size = int(page_file.read_text()) if page_file.exists() else NEW_VAULT_PAGE_SIZE
+    # the page format the vaults were made with (a kept SLI_BENCH_WORKDIR may predate a change)
+    size_file, mac_file = workdir / "page_size", workdir / "page_mac"
+    pages = PageFormat(
+        int(size_file.read_text()) if size_file.exists() else NEW_VAULT_PAGE_SIZE,
+        mac_file.read_text() if mac_file.exists() else LEGACY_PAGE_MAC,
+    )
     cipher_path, plain_path = workdir / "vault.sli", workdir / "plain.db"
-    cipher_conn = open_cipher(cipher_path, key, page_size)
+    cipher_conn = open_cipher(cipher_path, key, pages)
     cipher = Vault(cipher_conn, cipher_path, "bench")
     plain = Vault(open_plain(plain_path, like=cipher_conn), plain_path, "bench")
     for side in (cipher, plain):
@@ -117,6 +120,7 @@ def create_sides(workdir: Path) -> list[Side]:
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "key.hex").write_text(keys.new_database_key().hex())
     (workdir / "page_size").write_text(str(PAGE_SIZE))
+    (workdir / "page_mac").write_text(faster_mac())  # the MAC a new vault gets on this machine
     close_sides(open_sides(workdir))
     sides = open_sides(workdir)
     vocab = corpus.Vocabulary.build(corpus.VOCABULARY_SEED)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sli_desktop.vault.audit import AuditLog
-from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE
+from sli_desktop.vault.pages import NEW_VAULT_PAGE_SIZE
 from tests.conftest import PASSPHRASE
 from tests.gui.conftest import type_passphrase
 from tests.integration.vault_files_support import digests, make_vault

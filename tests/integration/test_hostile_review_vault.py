@@ -277,7 +277,7 @@ def test_a_restore_over_a_rotation_still_running_is_refused(tmp_path: Path) -> N
     header = read_header(path)
     key = header.unwrap_with_passphrase(PASSPHRASE)
     assert key is not None
-    holder = open_connection(path, key, page_size=header.page_size)
+    holder = open_connection(path, key, pages=header.pages)
     rotating = files.rotating_path(path)
     try:
         holder.execute("PRAGMA locking_mode = EXCLUSIVE")

@@ -19,8 +19,9 @@ from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.backup import backup, restore
 from sli_desktop.vault.connection import open_connection
 from sli_desktop.vault.errors import VaultDamaged, WrongPassphrase, WrongRecoveryKey
-from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE, Header, header_path, read_header
+from sli_desktop.vault.header import Header, header_path, read_header
 from sli_desktop.vault.migrations import backup_path
+from sli_desktop.vault.pages import NEW_VAULT_PAGE_SIZE, SHA256, SHA512, PageFormat
 from sli_desktop.vault.rotate import RotationCancelled, VaultInUse
 from sli_desktop.vault.session import change_passphrase, unlock, unlock_with_recovery_key
 from tests.conftest import PASSPHRASE
@@ -70,7 +71,7 @@ def test_rotation_makes_the_old_header_and_passphrase_useless(
     assert new.kdf == keys.KdfParams()  # today's cost, not the test vault's cheap one
     # The old key opens nothing that is left: not the vault file directly...
     with pytest.raises(VaultDamaged):
-        open_connection(path, old_key, page_size=old.page_size).close()
+        open_connection(path, old_key, pages=old.pages).close()
     # ...nor with a copy of the old header put back beside it.
     header_path(path).write_bytes(old_header_bytes)
     with pytest.raises(VaultDamaged):
@@ -303,7 +304,7 @@ def test_a_running_rotation_is_left_to_finish(made: tuple[Path, str, list[str]])
     rotation holds the vault exclusively until its commit."""
     path, _recovery, _ids = made
     header = read_header(path)
-    holder = open_connection(path, _old_key(path), page_size=header.page_size)
+    holder = open_connection(path, _old_key(path), pages=header.pages)
     try:
         holder.execute("PRAGMA locking_mode = EXCLUSIVE")
         holder.execute("BEGIN EXCLUSIVE")
@@ -404,16 +405,19 @@ def _rotate_in_child(path: Path, kill_at: int) -> subprocess.CompletedProcess[st
 
 @pytest.fixture(
     scope="module",
-    params=[NEW_VAULT_PAGE_SIZE, 16384 if NEW_VAULT_PAGE_SIZE == 4096 else 4096],
+    params=[
+        PageFormat(NEW_VAULT_PAGE_SIZE, SHA256),
+        PageFormat(16384 if NEW_VAULT_PAGE_SIZE == 4096 else 4096, SHA512),
+    ],
     ids=["new-vault-pages", "older-vault-pages"],
 )
 def template(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> tuple[Path, list[str]]:
     """A vault big enough for the copy to report its pages as it goes; made once for each page
-    size: a vault with pages of another size gets new vaults' from the rotation."""
+    format: a vault with pages of another format gets new vaults' from the rotation."""
     path = tmp_path_factory.mktemp("rotation-template") / "vault" / "big.sli"
-    _recovery, ids = make_vault(path, notes=400, page_size=request.param)
+    _recovery, ids = make_vault(path, notes=400, pages=request.param)
     return path, ids
 
 
@@ -421,7 +425,7 @@ def test_a_kill_at_any_point_leaves_the_old_vault_or_the_new_one(
     template: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
     source, ids = template
-    made_with = read_header(source).page_size
+    made_with = read_header(source).pages.size
     dry = tmp_path / "dry" / source.name
     shutil.copytree(source.parent, dry.parent)
     whole = _rotate_in_child(dry, 0)
@@ -450,7 +454,7 @@ def test_a_kill_at_any_point_leaves_the_old_vault_or_the_new_one(
         expected = NEW_PASSPHRASE if kill_at >= commit_call else PASSPHRASE
         assert opened == [expected], (kill_at, opened)
         pages = NEW_VAULT_PAGE_SIZE if kill_at >= commit_call else made_with
-        assert read_header(path).page_size == pages, kill_at
+        assert read_header(path).pages.size == pages, kill_at
         assert not any(p.exists() for p in _staged(path)), kill_at
         check = sli(path, "vault", "check", passphrase=expected)
         assert check.code == 0, (kill_at, check.err)

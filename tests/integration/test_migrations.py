@@ -92,7 +92,7 @@ def _raw_connection(path: Path, passphrase: str) -> Any:
     header = read_header(path)
     key = header.unwrap_with_passphrase(passphrase)
     assert key is not None
-    return open_connection(path, key, page_size=header.page_size)
+    return open_connection(path, key, pages=header.pages)
 
 
 def _schema(conn: Any) -> list[tuple[str, str, str]]:
@@ -219,7 +219,7 @@ def test_an_upgrade_writes_a_backup_beside_the_vault_first(
     header = read_header(path)
     key = header.unwrap_with_passphrase(manifest["passphrase"])
     assert key is not None
-    old_conn = open_connection(backup, key, page_size=header.page_size)
+    old_conn = open_connection(backup, key, pages=header.pages)
     try:
         assert migrations.schema_version(old_conn) == old
         tables = {r[0] for r in old_conn.execute("SELECT name FROM sqlite_master").fetchall()}

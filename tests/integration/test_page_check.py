@@ -13,9 +13,9 @@ import pytest
 
 from sli_desktop.vault import connection
 from sli_desktop.vault.errors import VaultDamaged, VaultError
-from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.page_check import StillChecking
+from sli_desktop.vault.pages import NEW_VAULT_PAGE_SIZE
 from sli_desktop.vault.session import unlock
 from tests.conftest import PASSPHRASE
 from tests.integration.vault_files_support import BHAM, digests, make_vault

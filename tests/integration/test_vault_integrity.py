@@ -22,9 +22,10 @@ from sli_desktop.vault.connection import Error
 from sli_desktop.vault.contacts import Contacts
 from sli_desktop.vault.councils import Councils
 from sli_desktop.vault.errors import VaultDamaged
-from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE, header_path
+from sli_desktop.vault.header import header_path
 from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.notes import Notes
+from sli_desktop.vault.pages import NEW_VAULT_PAGE_SIZE
 from sli_desktop.vault.session import create_vault, unlock
 from sli_desktop.vault.store import Vault
 from tests.conftest import PASSPHRASE

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sli_desktop.domain import Council, CouncilType, Region, council_id
 from sli_desktop.vault.councils import Councils
-from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE
 from sli_desktop.vault.keys import KdfParams
 from sli_desktop.vault.notes import Notes
+from sli_desktop.vault.pages import PageFormat
 from sli_desktop.vault.session import create_vault
 from sli_desktop.vault.store import Vault
 from tests.conftest import PASSPHRASE
@@ -32,12 +32,12 @@ class Run:
 
 
 def make_vault(
-    path: Path, notes: int = 30, page_size: int = NEW_VAULT_PAGE_SIZE
+    path: Path, notes: int = 30, pages: PageFormat | None = None
 ) -> tuple[str, list[str]]:
     """A closed vault (cheap KDF) with one council and ``notes`` notes: its recovery key and
-    the notes' ids."""
+    the notes' ids. ``pages``: new vaults' format unless given."""
     created = create_vault(
-        path, PASSPHRASE, owner="tester", kdf=KdfParams.fast_for_tests(), page_size=page_size
+        path, PASSPHRASE, owner="tester", kdf=KdfParams.fast_for_tests(), pages=pages
     )
     with created.vault as vault:
         Councils(vault).upsert_register(

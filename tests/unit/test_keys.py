@@ -13,8 +13,9 @@ import pytest
 from sli_desktop.vault import keys
 from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.errors import WrongPassphrase, WrongRecoveryKey
-from sli_desktop.vault.header import NEW_VAULT_PAGE_SIZE, header_path, read_header
+from sli_desktop.vault.header import header_path, read_header
 from sli_desktop.vault.notes import Notes
+from sli_desktop.vault.pages import NEW_VAULT_PAGE_SIZE
 from sli_desktop.vault.session import (
     PassphraseNeeded,
     WeakPassphrase,
