@@ -113,7 +113,8 @@ def _table(r: dict[str, Any]) -> str:
         f"Vault benchmark: {r['search']['notes'][CIPHER]:,} notes, nproc {m['nproc']} "
         f"({m['cpu']}), load {m['loadavg_at_start'][0]:.1f}",
         f"SQLCipher {m['sqlcipher']} vs sqlite3 {m['sqlite3']}; same schema, same Vault code",
-        f"pages of {s['settings'][CIPHER]['page_size']} bytes, "
+        f"pages of {s['settings'][CIPHER]['page_size']} bytes "
+        f"(SQLCipher's MAC {s['settings'][CIPHER]['cipher_hmac_algorithm']}), "
         f"rank window {s['rank_window']}, FTS5 segments in the notes index "
         f"{s['fts_segments'][CIPHER]} / {s['fts_segments'][PLAIN]}",
         "",
