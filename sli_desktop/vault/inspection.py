@@ -27,6 +27,8 @@ class VaultFacts:
     role: str
     schema_version: int
     cipher_version: str | None
+    #: the page size and page MAC the header records (vault/pages.py)
+    pages: str
     memory_security: bool
     outbox_pending: int
     counts: dict[str, int]
@@ -39,6 +41,7 @@ class VaultFacts:
             "role": self.role,
             "schema_version": self.schema_version,
             "cipher_version": self.cipher_version,
+            "pages": self.pages,
             "memory_security": self.memory_security,
             "outbox_pending": self.outbox_pending,
             **self.counts,
@@ -60,6 +63,7 @@ def facts(vault: Vault, path: Path) -> VaultFacts:
         role=who.role,
         schema_version=int(vault.scalar("PRAGMA user_version")),
         cipher_version=cipher_version(vault),
+        pages=header.pages.label,
         memory_security=vault.memory_security,
         outbox_pending=int(vault.scalar("SELECT count(*) FROM outbox")),
         counts=counts,

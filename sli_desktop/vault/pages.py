@@ -60,9 +60,9 @@ class PageFormat:
 
     @property
     def label(self) -> str:
-        """As ``sli vault info`` shows it: "16 KiB pages, HMAC-SHA256"."""
-        size = f"{self.size // 1024} KiB" if self.size >= 1024 else f"{self.size}-byte"
-        return f"{size} pages, {self.mac.replace('_', '-')}"
+        """As ``sli vault info`` shows it beside "pages": "16 KiB, HMAC-SHA256"."""
+        size = f"{self.size // 1024} KiB" if self.size >= 1024 else f"{self.size} bytes"
+        return f"{size}, {self.mac.replace('_', '-')}"
 
 
 #: Vaults whose header records neither.

@@ -44,6 +44,7 @@ def test_the_facts_count_live_records_and_name_the_vault(
         "role",
         "schema_version",
         "cipher_version",
+        "pages",
         "memory_security",
         "outbox_pending",
         *inspection.COUNTED_TABLES,
@@ -75,6 +76,8 @@ def test_sli_vault_info_prints_the_facts(councils_vault: Vault, vault_path: Path
     text = ok(cli("vault", "info")).out.splitlines()
 
     assert shown == expected
+    assert shown["pages"] == "16 KiB, HMAC-SHA256"  # what the header records
+    assert f"{'pages':>16}: 16 KiB, HMAC-SHA256" in text
     assert text[0] == f"{'vault':>16}: {vault_path}"
     assert text[-1] == f"{'actions':>16}: 0"
 

@@ -44,5 +44,5 @@ def test_the_format_tells_sqlcipher_both_for_the_named_database() -> None:
         "PRAGMA backup.cipher_page_size = 4096",
         "PRAGMA backup.cipher_hmac_algorithm = HMAC_SHA512",
     ]
-    assert PageFormat(16384, SHA256).label == "16 KiB pages, HMAC-SHA256"
-    assert PageFormat(512, SHA512).label == "512-byte pages, HMAC-SHA512"
+    assert PageFormat(16384, SHA256).label == "16 KiB, HMAC-SHA256"
+    assert PageFormat(512, SHA512).label == "512 bytes, HMAC-SHA512"
