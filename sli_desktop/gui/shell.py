@@ -302,10 +302,14 @@ class Shell(QMainWindow):
 
     def _on_locked(self) -> None:
         self.idle.stop()
-        if self.workspace is not None:
-            self.stack.removeWidget(self.workspace)
-            self.workspace.deleteLater()
-            self.workspace = None
+        # Every workspace in the stack goes, the current one and any whose making failed
+        # partway (it is made inside the stack): none may keep the vault's rows after a lock.
+        for workspace in self.stack.findChildren(
+            Workspace, options=Qt.FindChildOption.FindDirectChildrenOnly
+        ):
+            self.stack.removeWidget(workspace)
+            workspace.deleteLater()
+        self.workspace = None
         self._set_unlocked_actions(False)
         self.unlock_page.prepare()
         self.unlock_page.ui.message.setText("Locked. Unlock to return to where you were.")

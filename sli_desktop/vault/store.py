@@ -25,7 +25,7 @@ from .errors import TransactionFailed, VaultError, VaultLocked, WrongThread, cla
 from .identity import Identity
 from .keys import KeyBuffer
 from .page_check import PageCheck
-from .pages import LEGACY, PageFormat
+from .pages import PageFormat
 
 R = TypeVar("R", bound=Record)
 Clock = Callable[[], datetime]
@@ -59,7 +59,7 @@ class Vault:
         clock: Clock = utcnow,
         *,
         key: KeyBuffer | None = None,
-        pages: PageFormat = LEGACY,
+        pages: PageFormat | None = None,
         owns_key: bool = True,
         page_check: PageCheck | None = None,
     ) -> None:
@@ -70,6 +70,10 @@ class Vault:
         #: The raw key, kept to open ``sibling`` connections and wiped by ``close`` (when this
         #: vault owns it: the window's does, its siblings share it without owning it).
         self._key = key
+        #: The page format the header records, which ``sibling`` connections are told too:
+        #: required with the key, since a sibling opened in another format fails every page.
+        if key is not None and pages is None:
+            raise ValueError("a vault holding its key needs its page format")
         self._pages = pages
         self._owns_key = owns_key
         #: The unlock's page check while it runs beside the window (vault/page_check.py):
@@ -113,7 +117,7 @@ class Vault:
         driver refuses a connection from another thread). It shares the key buffer without
         owning it: when this vault locks, the key is wiped and the sibling's statement in
         progress is interrupted, its transaction rolled back."""
-        if self._conn is None or self._key is None or self._key.wiped:
+        if self._conn is None or self._key is None or self._key.wiped or self._pages is None:
             raise VaultLocked()
         key = self._key
         conn = open_connection(self.path, key.key, pages=self._pages, check_pages=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,9 +39,11 @@ def make_shell(qtbot, settings: QSettings) -> Iterator:
         shells.append(shell)
         return shell
 
+    interval = sys.getswitchinterval()
     yield make
     for shell in shells:
         shell.session.lock()
+    sys.setswitchinterval(interval)  # a window sets it for the process (gui/tasks.py)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,8 @@ from sli_desktop.contrast import readable
 from sli_desktop.gui import theme
 from sli_desktop.gui.models import Column, RowsModel
 from sli_desktop.gui.unlock_page import CreateVaultPage
-from tests.gui.conftest import unlock_window
+from sli_desktop.gui.workspace import Workspace
+from tests.gui.conftest import type_passphrase, unlock_window
 
 
 def test_opening_a_vault_makes_no_page_to_create_one(
@@ -27,6 +28,27 @@ def test_opening_a_vault_makes_no_page_to_create_one(
     assert shell.stack.findChildren(CreateVaultPage) == []
     assert shell.workspace is not None
     assert shell.workspace.parent() is shell.stack  # made in place, sized once
+
+
+def test_a_workspace_whose_making_failed_goes_at_the_lock(
+    qtbot, make_shell, councils_vault, vault_path: Path, monkeypatch
+) -> None:
+    """It is made inside the window's stack, so a failure partway leaves it there: the lock
+    removes it with the vault's rows it had read."""
+    councils_vault.close()
+    shell = make_shell(vault_path)
+
+    def fails(_workspace: object) -> None:
+        raise RuntimeError("the navigation could not be sized")
+
+    monkeypatch.setattr(Workspace, "_fit_navigation", fails)
+    with qtbot.capture_exceptions() as raised:
+        type_passphrase(qtbot, shell)
+        qtbot.waitUntil(lambda: bool(raised))
+    assert shell.session.is_unlocked and shell.workspace is None
+    assert shell.stack.findChildren(Workspace)  # left behind by the failure
+    shell.session.lock()
+    qtbot.waitUntil(lambda: not shell.stack.findChildren(Workspace), timeout=5000)
 
 
 def test_the_page_to_create_a_vault_is_made_when_there_is_none(make_shell, tmp_path: Path) -> None:

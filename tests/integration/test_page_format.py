@@ -19,7 +19,7 @@ import pytest
 from sli_desktop.vault.backup import backup, restore
 from sli_desktop.vault.errors import VaultDamaged
 from sli_desktop.vault.header import header_path, read_header, write_header
-from sli_desktop.vault.keys import KdfParams
+from sli_desktop.vault.keys import KdfParams, KeyBuffer
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.pages import (
     LEGACY,
@@ -203,3 +203,10 @@ def test_a_page_format_no_vault_may_have_cannot_be_made(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not a page MAC"):
         PageFormat(NEW_VAULT_PAGE_SIZE, "HMAC_SHA1")
     assert not list(tmp_path.iterdir())
+
+
+def test_a_vault_holding_its_key_cannot_be_made_without_its_format(tmp_path: Path) -> None:
+    """Its workers' connections are opened in that format: without it they would fail every
+    page of a vault made in another."""
+    with pytest.raises(ValueError, match="page format"):
+        Vault(None, tmp_path / "v.sli", "tester", key=KeyBuffer(bytes(32)))
