@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -71,3 +72,28 @@ def unlock_window(qtbot, shell: Shell, passphrase: str = PASSPHRASE) -> None:
     """Unlock the window and wait for the workspace."""
     type_passphrase(qtbot, shell, passphrase)
     qtbot.waitUntil(lambda: shell.workspace is not None)
+
+
+def lock_while_held(
+    qtbot,
+    window: Shell,
+    task,
+    release: threading.Event,
+    capfd: pytest.CaptureFixture,
+    while_locked: Callable[[], None] = lambda: None,
+) -> None:
+    """Lock the window while ``task``'s work is held on its worker, then let the work go: the
+    task ends without a deleted signal source or a traceback, and the window unlocks again.
+    ``while_locked`` checks the window between the lock and the release."""
+    finished = threading.Event()
+    task.destroyed.connect(lambda *_: finished.set())
+    window.lock()  # wipes the key the worker's connection watches; the workspace goes
+    assert window.session.vault is None
+    while_locked()
+    release.set()
+    qtbot.waitUntil(finished.is_set, timeout=30_000)
+    qtbot.wait(100)
+    err = capfd.readouterr().err
+    assert "Signal source has been deleted" not in err
+    assert "Traceback" not in err
+    unlock_window(qtbot, window)

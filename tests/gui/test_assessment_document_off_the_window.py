@@ -18,7 +18,7 @@ from sli_desktop.vault.audit import AuditLog
 from sli_desktop.vault.documents import Documents
 from sli_desktop.vault.errors import WrongThread
 from sli_desktop.vault.store import Vault
-from tests.gui.conftest import unlock_window
+from tests.gui.conftest import lock_while_held, unlock_window
 
 BIRMINGHAM = "E08000025"
 
@@ -128,15 +128,9 @@ def test_locking_while_the_document_is_saved_is_clean(
     qtbot.waitUntil(entered.is_set, timeout=10_000)
     task = dialog.task
     assert task is not None
-    finished = threading.Event()
-    task.destroyed.connect(lambda *_: finished.set())
-    window.lock()  # closes the dialog, wipes the key the worker's connection watches
-    assert window.session.vault is None and not dialog.isVisible()
-    release.set()
-    qtbot.waitUntil(finished.is_set, timeout=30_000)
-    qtbot.wait(100)
-    err = capfd.readouterr().err
-    assert "Signal source has been deleted" not in err
-    assert "Traceback" not in err
-    unlock_window(qtbot, window)
+
+    def closed() -> None:  # the lock closes the dialog too
+        assert not dialog.isVisible()
+
+    lock_while_held(qtbot, window, task, release, capfd, while_locked=closed)
     _as_it_was(window.session.vault)

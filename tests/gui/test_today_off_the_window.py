@@ -17,7 +17,7 @@ from sli_desktop.vault.bulk import save_many
 from sli_desktop.vault.coverage import Assignments
 from sli_desktop.vault.notes import Notes
 from sli_desktop.vault.store import Vault
-from tests.gui.conftest import unlock_window
+from tests.gui.conftest import lock_while_held, unlock_window
 
 BHAM, COV = "E08000025", "E08000026"
 TODAY = date.today()
@@ -149,17 +149,7 @@ def test_locking_while_today_is_read_elsewhere_is_clean(
     qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
     task = view.task
     assert task is not None
-    finished = threading.Event()
-    task.destroyed.connect(lambda *_: finished.set())
-    window.lock()
-    assert window.session.vault is None
-    hold.set()
-    qtbot.waitUntil(finished.is_set, timeout=10_000)
-    qtbot.wait(100)
-    err = capfd.readouterr().err
-    assert "Signal source has been deleted" not in err
-    assert "Traceback" not in err
-    unlock_window(qtbot, window)
+    lock_while_held(qtbot, window, task, hold, capfd)
     assert _concern(_today(window), COV) is ConcernLevel.SERIOUS
 
 
