@@ -14,9 +14,10 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from sli_desktop.domain import Council, CouncilType, Note, Region, council_id
-from sli_desktop.server.storage import Storage
+from sli_desktop.server.storage import Storage, revisions
 from sli_desktop.sync import protocol as p
 from sli_desktop.sync.client import SyncClient, SyncResult
 from sli_desktop.vault import codec
@@ -35,6 +36,24 @@ REGISTER = [
     (WESTMINSTER, "Westminster City Council", CouncilType.LONDON_BOROUGH, Region.LONDON),
     (DURHAM, "Durham County Council", CouncilType.UNITARY, Region.NORTH_EAST),
 ]
+
+
+def rewrite_payloads(storage: Storage, record_id: str, old: str, new: str) -> None:
+    """Replace ``old`` with ``new`` in every stored revision of a record, as damage or another
+    writer might have left it on the server (each revision must hold ``old``)."""
+    with storage.engine.begin() as conn:
+        for rev, payload in conn.execute(
+            sa.select(revisions.c.rev, revisions.c.payload).where(
+                revisions.c.record_id == record_id
+            )
+        ).all():
+            payload = str(payload)
+            assert old in payload
+            conn.execute(
+                revisions.update()
+                .where(revisions.c.record_id == record_id, revisions.c.rev == rev)
+                .values(payload=payload.replace(old, new))
+            )
 
 
 def access_lines(

@@ -21,7 +21,7 @@ from sli_desktop.sync.turns import Turns
 from sli_desktop.vault.syncstate import SyncState
 from tests.background_server import BackgroundServer
 
-from .support import enrolled, enrolled_pair
+from .support import enrolled, enrolled_pair, rewrite_payloads
 
 
 class Recording(httpx.HTTPTransport):
@@ -151,15 +151,7 @@ def test_a_broken_line_fails_its_page_whole(
     good = alice.add_note("Finance: reserves")
     bad = alice.add_note("Housing: repairs")
     alice.sync()
-    with storage.engine.begin() as conn:
-        payload = conn.execute(
-            sa.select(revisions.c.payload).where(revisions.c.record_id == bad.id)
-        ).scalar_one()
-        conn.execute(
-            revisions.update()
-            .where(revisions.c.record_id == bad.id)
-            .values(payload=payload.replace('"date":"2026-01-05"', '"date":'))
-        )
+    rewrite_payloads(storage, bad.id, '"date":"2026-01-05"', '"date":')
     cursor = SyncState(bob.vault).cursor
 
     with pytest.raises(SyncError, match="an answer this app does not understand"):

@@ -11,32 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
-from sli_desktop.server.storage import Storage, revisions
+from sli_desktop.server.storage import Storage
 from sli_desktop.sync.client import SyncError
 from sli_desktop.sync.turns import Turns
 from sli_desktop.vault.store import Vault
 from sli_desktop.vault.syncstate import SyncState
 from tests.background_server import BackgroundServer
 
-from .support import enrolled_pair
-
-
-def _set_payload(storage: Storage, record_id: str, old: str, new: str) -> None:
-    with storage.engine.begin() as conn:
-        for rev, payload in conn.execute(
-            sa.select(revisions.c.rev, revisions.c.payload).where(
-                revisions.c.record_id == record_id
-            )
-        ).all():
-            payload = str(payload)
-            assert old in payload
-            conn.execute(
-                revisions.update()
-                .where(revisions.c.record_id == record_id, revisions.c.rev == rev)
-                .values(payload=payload.replace(old, new))
-            )
+from .support import enrolled_pair, rewrite_payloads
 
 
 def _pull_workers() -> list[threading.Thread]:
@@ -57,7 +40,7 @@ def test_a_record_the_app_cannot_read_fails_its_page_whole(
     good = alice.add_note("Finance: reserves")
     bad = alice.add_note("Housing: repairs")
     alice.sync()
-    _set_payload(storage, bad.id, '"date":"2026-01-05"', '"date":"the fifth"')
+    rewrite_payloads(storage, bad.id, '"date":"2026-01-05"', '"date":"the fifth"')
     cursor = SyncState(bob.vault).cursor
 
     with pytest.raises(SyncError, match="the server sent a record this app cannot read") as err:
@@ -67,7 +50,7 @@ def test_a_record_the_app_cannot_read_fails_its_page_whole(
     assert SyncState(bob.vault).cursor == cursor
     assert _no_workers_left()
 
-    _set_payload(storage, bad.id, '"date":"the fifth"', '"date":"2026-01-05"')
+    rewrite_payloads(storage, bad.id, '"date":"the fifth"', '"date":"2026-01-05"')
     assert bob.sync().pulled == 2
     assert bob.note(good.id) == alice.note(good.id)
     assert bob.note(bad.id) == alice.note(bad.id)
