@@ -93,7 +93,6 @@ class Assessments:
     def attach(self, assessment_id: str, source: Path) -> Assessment:
         """Hold ``source`` encrypted in the vault as the assessment's document, replacing any
         document it had."""
-        self.vault.bulk_work()  # up to 20 MB: never on the window's thread
         current = self.get(assessment_id)
         documents = Documents(self.vault)
         with self.vault.transaction():

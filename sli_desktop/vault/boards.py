@@ -118,7 +118,6 @@ class Boards:
 
     # -- terms of engagement -------------------------------------------------------------------
     def attach_terms(self, board_id: str, source: Path) -> Document:
-        self.vault.bulk_work()  # up to 20 MB: never on the window's thread
         return Documents(self.vault).attach(OWNER, self.get(board_id).id, source)
 
     def documents(self, board_id: str) -> builtins.list[Document]:

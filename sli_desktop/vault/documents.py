@@ -35,7 +35,9 @@ class Documents:
 
     # -- attaching ---------------------------------------------------------------------------
     def attach(self, owner_kind: str, owner_id: str, source: Path) -> Document:
-        """Read ``source`` whole into the vault (the file itself is left as it was)."""
+        """Read ``source`` whole into the vault (the file itself is left as it was). Up to
+        20 MB read and written: never on the window's thread (``Vault.bulk_work``)."""
+        self.vault.bulk_work()
         path = Path(source).expanduser()
         if not path.exists():
             raise DocumentError(f"no file at {path}")
