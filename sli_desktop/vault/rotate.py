@@ -68,6 +68,8 @@ class RotationCancelled(VaultError):
 class Rotated:
     key: bytes
     recovery_key: str
+    #: the page format the new key's header records (new vaults' today)
+    pages: PageFormat
     #: copies made before schema upgrades (migrations.backup_path) that were removed
     removed_copies: int = 0
 
@@ -153,7 +155,7 @@ def rotate(
             "it will be the next time it is opened"
         ) from None
     tracker.step()
-    return Rotated(new_key, recovery_text, _remove_old_key_copies(path))
+    return Rotated(new_key, recovery_text, new_header.pages, _remove_old_key_copies(path))
 
 
 def _remove_old_key_copies(path: Path) -> int:

@@ -194,7 +194,7 @@ def change_passphrase(
         return None
     remembered = remembered_key(header, keystore) == key
     rotated = rotate.rotate(path, header, key, new, progress=progress, cancelled=cancelled)
-    with open_with_key(path, rotated.key, read_header(path).pages) as vault:
+    with open_with_key(path, rotated.key, rotated.pages) as vault:
         vault.audit(
             "passphrase-changed",
             detail={"key": "rotated", "removed_copies": rotated.removed_copies},
