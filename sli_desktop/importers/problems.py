@@ -12,3 +12,9 @@ class ImportProblem(Exception):
         self.path = path
         self.line = line
         self.reason = reason
+
+
+def missing_columns(path: Path, names: list[str]) -> ImportProblem:
+    """The problem of a file whose header lacks required columns, as every importer says it."""
+    columns = "column" if len(names) == 1 else "columns"
+    return ImportProblem(path, f"missing required {columns}: {', '.join(names)}", 1)

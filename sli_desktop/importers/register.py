@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from ..domain import Council, CouncilType, Nation, Region, ValidationError
-from .problems import ImportProblem
+from .problems import ImportProblem, missing_columns
 from .textfile import read_text
 
 REQUIRED = (
@@ -84,8 +84,7 @@ def read_release(path: Path, all_nations: bool = False) -> Release:
         raise ImportProblem(path, f"is not valid CSV ({exc})", 1) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        columns = "column" if len(missing) == 1 else "columns"
-        raise ImportProblem(path, f"missing required {columns}: {', '.join(missing)}", 1)
+        raise missing_columns(path, missing)
     councils: list[Council] = []
     ended: list[tuple[dict[str, str], int]] = []
     regions: dict[str, Region] = {}

@@ -24,7 +24,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from .problems import ImportProblem
+from .problems import ImportProblem, missing_columns
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 #: A sane limit on one cell: a field larger than this is a broken quote, not a contact.
@@ -192,6 +192,5 @@ def open_table(
         if not any(o in columns for o in options):
             missing.append(" or ".join(f'"{spellings[o][0]}"' for o in options))
     if missing:
-        columns_word = "column" if len(missing) == 1 else "columns"
-        raise ImportProblem(path, f"missing required {columns_word}: {', '.join(missing)}", 1)
+        raise missing_columns(path, missing)
     return Table(path, header, columns, text, delimiter)
