@@ -168,14 +168,14 @@ class Puller:
     def _apply_page(
         self,
         answer: p.PullResponse,
-        read: list[codec.Encoded | str | None] | None = None,
-        turns: Turns | None = None,
+        read: list[codec.Encoded | str | None] | None,
+        turns: Turns,
     ) -> tuple[int, int]:
         """Write one page and the cursor after it; returns (records pulled, new conflicts).
-        ``read``: the page's records as the worker validated and encoded them, item by item;
+        ``read``: the page's records as the worker validated and encoded them, item by item
+        (None when the worker could not read the page and this thread reads it instead);
         ``turns``: when the worker may read meanwhile (sync/turns.py)."""
         pulled = conflicts = 0
-        turns = turns or Turns()
         if answer.max_offline_days is not None:
             self.max_offline_days = answer.max_offline_days
         try:
