@@ -322,13 +322,18 @@ class Shell(QMainWindow):
         having written nothing: say so where the person unlocks, in the sentence an unlock
         refused at once shows. An open quick note goes without its draft (nothing is written
         into a damaged vault)."""
+        self._discard_quick_note()
+        self._close_dialogs()
+        self.unlock_page.show_message(message)
+
+    def _discard_quick_note(self) -> None:
+        """Drop an open quick note without saving its draft, and where the window was: the
+        vault it belonged to cannot be written (damaged, or wiped from this device)."""
         if self.quick_note is not None:
             self.quick_note.hide()
             self.quick_note.deleteLater()
             self.quick_note = None
-        self._close_dialogs()
         self._saved_state = {}
-        self.unlock_page.show_message(message)
 
     def _connect_forms(self) -> None:
         if self.workspace is not None:
@@ -393,11 +398,7 @@ class Shell(QMainWindow):
     def _device_wiped(self, message: str) -> None:
         """The server revoked this device and its vault files are gone: drop the vault without
         touching them (no draft, no lock audit) and start again from the create-vault screen."""
-        if self.quick_note is not None:
-            self.quick_note.hide()
-            self.quick_note.deleteLater()
-            self.quick_note = None
-        self._saved_state = {}
+        self._discard_quick_note()
         self.session.drop()
         self.create_page.prepare()
         self.stack.setCurrentWidget(self.create_page)
