@@ -1,6 +1,9 @@
-"""Counts said the way a person says them: "1 draft", "2 drafts", never "draft(s)"."""
+"""Counts said the way a person says them: "1 draft", "2 drafts", never "draft(s)"; and the
+other sentences the window says in more than one place."""
 
 from __future__ import annotations
+
+from ..vault.errors import VaultError
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -25,3 +28,11 @@ def for_window(message: str) -> str:
     for cli, window in WINDOW_HINTS:
         message = message.replace(cli, window)
     return message
+
+
+def not_attached(name: str, exc: BaseException) -> str:
+    """Why the document ``name`` was not attached: the vault's own sentence when it has one,
+    else the file and the kind of failure (a board's terms and an assessment alike)."""
+    if isinstance(exc, VaultError):
+        return str(exc)
+    return f"{name} could not be attached ({type(exc).__name__})."

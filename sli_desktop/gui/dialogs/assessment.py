@@ -19,9 +19,9 @@ from ...domain import Assessment, AssessmentKind, ValidationError
 from ...domain.improvement import programme_year
 from ...vault.assessments import Assessments
 from ...vault.councils import Councils
-from ...vault.errors import VaultError
 from ...vault.store import Vault
 from ..tasks import Progress, Task, vault_task
+from ..wording import not_attached
 from .base import FormDialog, date_text, parse_date
 
 
@@ -130,11 +130,8 @@ class AssessmentDialog(FormDialog):
         self._ended()
         if isinstance(exc, ValidationError):
             self.refuse(exc)
-        elif isinstance(exc, VaultError):
-            self.show_message(str(exc))
         else:
-            name = Path(self.ui.document.text().strip()).name
-            self.show_message(f"{name} could not be attached ({type(exc).__name__}).")
+            self.show_message(not_attached(Path(self.ui.document.text().strip()).name, exc))
 
     def _cancelled(self) -> None:
         self._ended()

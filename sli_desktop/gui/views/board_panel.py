@@ -26,6 +26,7 @@ from ..dialogs.board import BoardDialog, readiness_text
 from ..flow import flow_row
 from ..models import Column, RowsModel
 from ..tasks import Progress, Task, vault_task
+from ..wording import not_attached
 from .base import button, source_row, table_view
 
 
@@ -149,11 +150,7 @@ class BoardPanel(QWidget):
             self._done(f"Attached {document.filename}; it is kept encrypted in the vault.")
 
         def failed(exc: BaseException) -> None:
-            self.message.setText(
-                str(exc)
-                if isinstance(exc, VaultError)
-                else f"{source.name} could not be attached ({type(exc).__name__})."
-            )
+            self.message.setText(not_attached(source.name, exc))
 
         self.task = vault_task(self, f"Attaching {source.name}", self.vault, work)
         self.task.success(done).failure(failed).run()
